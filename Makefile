@@ -1,0 +1,79 @@
+# Relay: one entry point for a laptop, CI and Jenkins. `make help` lists the targets.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RELAY := $(VENV)/bin/relay
+STAMPS := .tools/stamps
+export RELAY_STATE_DIR ?= $(CURDIR)/.relay
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+PYTEST_ARGS ?=
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n\n"} /^[a-zA-Z_-]+:.*##/ {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# --- set-up: each step runs again only when what it installs from changes -------------------------
+$(STAMPS)/apt: .ci/apt-packages.txt
+	@.ci/bootstrap apt
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/python: pyproject.toml
+	@echo "set-up: Python virtualenv in $(VENV)" >&2
+	@.ci/bootstrap python
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/%: .ci/requirements-%.txt
+	@echo "set-up: isolated virtualenv for $*" >&2
+	@.ci/bootstrap $*
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/node: .ci/package.json
+	@echo "set-up: npm tools" >&2
+	@.ci/bootstrap node
+	@mkdir -p $(STAMPS) && touch $@
+
+SETUP_STAMPS := $(STAMPS)/apt $(STAMPS)/python $(patsubst .ci/requirements-%.txt,$(STAMPS)/%,$(wildcard .ci/requirements-*.txt)) $(if $(wildcard .ci/package.json),$(STAMPS)/node)
+
+.PHONY: setup
+setup: $(SETUP_STAMPS) ## Install everything (virtualenvs, Debian and npm packages); quick when done.
+
+# --- the two commands -----------------------------------------------------------------------------
+.PHONY: test
+test: setup ## Run every test (lint included); under CI=true nothing may skip.
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+.PHONY: demo
+demo: setup ## The whole pipeline on the embedded AWS, ending with the API live on 127.0.0.1.
+	$(PY) -m scripts.demo
+
+.PHONY: demo-stop
+demo-stop: ## Stop everything `make demo` started.
+	-$(PY) -m scripts.demo --stop
+
+# --- everyday targets ------------------------------------------------------------------------------
+.PHONY: lint
+lint: setup ## Static checks: ruff and mypy on the Python code.
+	$(VENV)/bin/ruff check app scripts tests bench
+	$(VENV)/bin/ruff format --check app scripts tests bench
+	$(VENV)/bin/mypy
+
+.PHONY: format
+format: setup ## Format the Python code.
+	$(VENV)/bin/ruff format app scripts tests bench
+	$(VENV)/bin/ruff check --fix app scripts tests bench
+
+.PHONY: emulator
+emulator: setup ## Start the embedded AWS and print its endpoint.
+	$(RELAY) emulator start
+
+.PHONY: clean
+clean: demo-stop ## Remove build output and local state (keeps the virtualenvs).
+	rm -rf .relay reports build dist .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: distclean
+distclean: clean ## Remove the virtualenvs and tools too.
+	rm -rf $(VENV) .tools

@@ -1,0 +1,71 @@
+"""`relay emulator`: the embedded AWS on 127.0.0.1 (both regions, one moto server)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import click
+
+from scripts.context import RelayContext, pass_relay
+from scripts.emulator import process
+
+
+@click.group("emulator")
+def command() -> None:
+    """Run the embedded AWS: a moto server on 127.0.0.1 that plays every region, plus Relay's extensions."""
+
+
+@command.command()
+@click.option("--port", type=int, help="Port on 127.0.0.1 (default: a free one).")
+def start(port: int | None) -> None:
+    """Start the emulator in the background (idempotent: a running one is reused)."""
+    state, started = process.start(port)
+    verb = "started" if started else "already running"
+    click.echo(f"emulator {verb}: {state.endpoint} (pid {state.pid}, log {state.log})", err=True)
+    click.echo(f"use it with: export AWS_ENDPOINT_URL={state.endpoint}", err=True)
+
+
+@command.command()
+def stop() -> None:
+    """Stop the emulator; all emulated resources are gone with it."""
+    state = process.stop()
+    click.echo("emulator stopped" if state else "emulator was not running", err=True)
+
+
+@command.command()
+@pass_relay
+def status(relay: RelayContext) -> None:
+    """Say whether the emulator runs, where, and which extensions it loaded (exit 1 when down)."""
+    state = process.require_running()
+    health = process.health(state.port) or {}
+    report = {
+        "endpoint": state.endpoint,
+        "pid": state.pid,
+        "uptime_seconds": round(time.time() - state.started_at, 1),
+        "extensions": health.get("extensions", []),
+        "log": state.log,
+    }
+    if relay.output == "json":
+        click.echo(json.dumps(report))
+        return
+    for key, value in report.items():
+        click.echo(f"{key:>15}: {', '.join(value) if isinstance(value, list) else value}")
+
+
+@command.command()
+def url() -> None:
+    """Print the endpoint URL, for `export AWS_ENDPOINT_URL=$(relay emulator url)`."""
+    click.echo(process.require_running().endpoint)
+
+
+@command.command()
+@click.option("--yes", is_flag=True, help="Really delete every emulated resource.")
+def reset(yes: bool) -> None:
+    """Delete every resource in every region (dry-run without --yes)."""
+    state = process.require_running()
+    if not yes:
+        click.echo(f"would reset every resource of the emulator at {state.endpoint}; add --yes to do it", err=True)
+        return
+    process.reset(state)
+    click.echo("emulator reset", err=True)
