@@ -1,0 +1,47 @@
+"""Live-state readers, one module per AWS service; each maps CloudFormation types to a reader.
+
+A reader answers the resource's current properties in the template's shape, or None when the
+resource is gone (DELETED). Types without a reader are left out of drift results, as AWS does.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Properties = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """Where a stack resource lives, and what its template declares (intrinsics resolved)."""
+
+    account_id: str
+    region: str
+    physical_id: str
+    expected: Properties
+
+
+Reader = Callable[[Resource], Properties | None]
+
+_MODULES = ("ec2", "ssm", "s3", "iam", "sns", "cloudwatch")
+
+
+def readers() -> dict[str, Reader]:
+    """Every supported CloudFormation type and its reader."""
+    found: dict[str, Reader] = {}
+    for name in _MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        found.update(module.READERS)
+    return found
+
+
+def tag_list(tags: dict[str, str] | list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """Tags as CloudFormation lists them, without the `aws:` tags AWS adds and drift ignores."""
+    if isinstance(tags, dict):
+        pairs = list(tags.items())
+    else:  # EC2 answers lower-case keys, the other services capitalised ones
+        pairs = [(t.get("Key", t.get("key")), t.get("Value", t.get("value"))) for t in tags or []]
+    return [{"Key": key, "Value": value} for key, value in sorted(pairs) if not key.startswith("aws:")]
