@@ -24,7 +24,7 @@ def resource_drift(stack: Any, logical_id: str) -> ResourceDrift | None:
     """The StackResourceDrift of one resource, or None when drift detection does not support its type."""
     declaration = stack.template_dict.get("Resources", {}).get(logical_id, {})
     reader = readers().get(declaration.get("Type", ""))
-    instance = stack.resource_map._parsed_resources.get(logical_id)  # noqa: SLF001 - moto keeps it private
+    instance = stack.resource_map._parsed_resources.get(logical_id)
     if reader is None or instance is None or isinstance(instance, str | dict):
         return None
     expected = clean_json(copy.deepcopy(declaration.get("Properties", {})), stack.resource_map)
@@ -56,7 +56,7 @@ def stack_drifts(stack: Any) -> tuple[list[ResourceDrift], list[str]]:
     for logical_id in stack.template_dict.get("Resources", {}):
         try:
             drift = resource_drift(stack, logical_id)
-        except Exception as error:  # noqa: BLE001 - a failed resource must not fail the others
+        except Exception as error:
             failures.append(f"{logical_id}: {type(error).__name__}: {error}")
             continue
         if drift is not None:

@@ -48,7 +48,9 @@ class Detection:
             DetectionStatus="DETECTION_FAILED" if self.failures else "DETECTION_COMPLETE",
         )
         if self.failures:
-            answer["DetectionStatusReason"] = "Failed to detect drift on resources: " + "; ".join(self.failures)
+            answer["DetectionStatusReason"] = "Failed to detect drift on resources: " + "; ".join(
+                self.failures
+            )
         return answer
 
     def complete(self, settings: Settings) -> bool:

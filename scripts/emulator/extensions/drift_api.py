@@ -23,7 +23,7 @@ DEFAULT_PAGE_SIZE = 10
 
 
 def _stack(response: Any) -> Any:
-    return response.cloudformation_backend.get_stack(response._get_param("StackName"))  # noqa: SLF001
+    return response.cloudformation_backend.get_stack(response._get_param("StackName"))
 
 
 def detect_stack_drift(self: Any) -> ActionResult:
@@ -64,7 +64,9 @@ def detect_stack_resource_drift(self: Any) -> ActionResult:
         raise ValidationError(message=f"Resource {logical_id} does not exist for stack {stack.name}")
     drift = resource_drift(stack, logical_id)
     if drift is None:
-        raise ValidationError(message=f"Drift detection is not supported for resource type {declaration['Type']}")
+        raise ValidationError(
+            message=f"Drift detection is not supported for resource type {declaration['Type']}"
+        )
     return ActionResult({"StackResourceDrift": drift})
 
 

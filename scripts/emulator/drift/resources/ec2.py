@@ -26,7 +26,9 @@ def _rules(rules: list[Any]) -> list[Properties]:
 
 
 def security_group(resource: Resource) -> Properties | None:
-    group = ec2_backends[resource.account_id][resource.region].get_security_group_from_id(resource.physical_id)
+    group = ec2_backends[resource.account_id][resource.region].get_security_group_from_id(
+        resource.physical_id
+    )
     if group is None:
         return None
     return {

@@ -6,8 +6,8 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
-from moto.iam.models import iam_backends
 from moto.iam.exceptions import NotFoundException
+from moto.iam.models import iam_backends
 
 from scripts.emulator.drift.resources import Properties, Reader, Resource, tag_list
 
@@ -22,7 +22,9 @@ def _document(document: Any) -> Any:
 
 def _tags(tags: Any) -> list[dict[str, str]]:
     if isinstance(tags, dict):  # moto keeps {key: {"Key": key, "Value": value}}
-        return tag_list([entry if isinstance(entry, dict) else {"Key": k, "Value": entry} for k, entry in tags.items()])
+        return tag_list(
+            [entry if isinstance(entry, dict) else {"Key": k, "Value": entry} for k, entry in tags.items()]
+        )
     return tag_list(tags)
 
 
@@ -40,7 +42,8 @@ def role(resource: Resource) -> Properties | None:
         "AssumeRolePolicyDocument": _document(found.assume_role_policy_document),
         "ManagedPolicyArns": sorted(found.managed_policies),
         "Policies": [
-            {"PolicyName": name, "PolicyDocument": _document(document)} for name, document in found.policies.items()
+            {"PolicyName": name, "PolicyDocument": _document(document)}
+            for name, document in found.policies.items()
         ],
         "Tags": _tags(found.tags),
     }
