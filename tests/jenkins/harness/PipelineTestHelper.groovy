@@ -1,0 +1,170 @@
+import org.codehaus.groovy.control.CompilerConfiguration
+import org.codehaus.groovy.control.customizers.ImportCustomizer
+
+/**
+ * The recording interpreter, modelled on JenkinsPipelineUnit's PipelineTestHelper: loads scripts with
+ * PipelineScript as base class, runs registered steps (`registerAllowedMethod`), the shared library's
+ * `vars/` steps (`registerSharedLibrary`) and the declarative blocks, records every call in `callStack`,
+ * and fails on anything unknown.
+ */
+class PipelineTestHelper {
+    /** Marks "steps may run here" on the context stack (inside `steps`, `post`, `expression`...). */
+    private static final Object STEPS = new Object()
+
+    final Binding binding = new Binding()
+    final List<MethodCall> callStack = []
+    final List<String> stagesRun = []
+    final List<String> skippedStages = []
+    final List<Throwable> failures = []
+    final List<String> causes = []
+    final BuildState build = new BuildState()
+    private final Map<String, Closure> allowedMethods = [:]
+    private final Map<String, File> libraryFiles = [:]
+    private final Map<String, PipelineScript> libraryScripts = [:]
+    private final Deque<Object> contexts = new ArrayDeque<>()
+    private final GroovyShell shell
+    private int depth = 0
+
+    PipelineTestHelper() {
+        CompilerConfiguration configuration = new CompilerConfiguration()
+        configuration.scriptBaseClass = PipelineScript.name
+        // Jenkins imports @NonCPS into every pipeline script; so does the harness.
+        configuration.addCompilationCustomizers(new ImportCustomizer().addImports('com.cloudbees.groovy.cps.NonCPS'))
+        shell = new GroovyShell(getClass().classLoader, binding, configuration)
+        binding.setVariable('env', [:])
+        binding.setVariable('params', [:])
+        binding.setVariable('currentBuild', build)
+        binding.setVariable('scm', [$class: 'GitSCM'])
+    }
+
+    Map<String, String> getEnv() {
+        return binding.getVariable('env') as Map<String, String>
+    }
+
+    Map<String, Object> getParams() {
+        return binding.getVariable('params') as Map<String, Object>
+    }
+
+    void registerAllowedMethod(String name, Closure implementation) {
+        allowedMethods[name] = implementation
+    }
+
+    /** Makes every vars/<name>.groovy callable as the step `name(...)`, loaded on first use. */
+    void registerSharedLibrary(File varsDirectory) {
+        varsDirectory.eachFileMatch(~/.*\.groovy/) { File file -> libraryFiles[file.name - '.groovy'] = file }
+    }
+
+    PipelineScript loadScript(String path) {
+        PipelineScript script = shell.parse(new File(path)) as PipelineScript
+        script.setHelper(this)  // a plain assignment would land in the binding (Script.setProperty)
+        return script
+    }
+
+    /** Runs a Jenkinsfile; a failed build is recorded (currentBuild.result, failures), not thrown. */
+    void runScript(String path) {
+        PipelineScript script = loadScript(path)
+        guarded { script.run() }
+    }
+
+    Object invoke(String name, Object[] args) {
+        Object context = contexts.peek()
+        if (context instanceof DirectiveContext) {
+            if (!context.handles(name)) {
+                throw new UnknownStepException("'${name}' is not allowed in a ${context.block} block")
+            }
+            return recorded(name, args) { context.handle(name, args) }
+        }
+        if (allowedMethods.containsKey(name)) {
+            return recorded(name, args) { allowedMethods[name].call(args) }
+        }
+        if (libraryFiles.containsKey(name)) {
+            return recorded(name, args) { library(name).invokeMethod('call', args) }
+        }
+        throw new UnknownStepException("unknown pipeline step '${name}': a typo, or register it with registerAllowedMethod")
+    }
+
+    Object property(String name) {
+        if (name in ['any', 'none'] && contexts.peek() instanceof Block) {
+            return name  // `agent any`
+        }
+        if (libraryFiles.containsKey(name)) {
+            return library(name)  // `relaySupport.arguments(...)`: a global variable's own methods
+        }
+        throw new UnknownStepException("unknown variable '${name}'")
+    }
+
+    Object recorded(String name, Object[] args, Closure action) {
+        callStack << new MethodCall(methodName: name, args: args, stackDepth: depth, env: new LinkedHashMap(env))
+        depth++
+        try {
+            return action()
+        } finally {
+            depth--
+        }
+    }
+
+    /** Runs a declarative block's body with `context` deciding which keywords are allowed. */
+    Object within(Object context, Closure body) {
+        contexts.push(context)
+        try {
+            return body()
+        } finally {
+            contexts.pop()
+        }
+    }
+
+    Object runSteps(Closure body) {
+        return within(STEPS, body)
+    }
+
+    /** Runs `body`; a pipeline error fails (or aborts) the build as in Jenkins. Harness errors propagate. */
+    void guarded(Closure body) {
+        try {
+            body()
+        } catch (UnknownStepException | AssertionError error) {
+            throw error
+        } catch (PipelineAborted aborted) {
+            failures << aborted
+            build.result = 'ABORTED'
+        } catch (RuntimeException failure) {
+            failures << failure
+            build.result = 'FAILURE'
+        }
+    }
+
+    /** The environment as `withEnv` sets it: NAME=value, NAME+SUFFIX=value prepends to NAME with ':'. */
+    Object withEnvironment(Map<String, String> values, Closure body) {
+        Map<String, String> saved = new LinkedHashMap(env)
+        values.each { String key, String value ->
+            if (key.contains('+')) {
+                String base = key.split(/\+/)[0]
+                env[base] = env[base] ? "${value}:${env[base]}" as String : value
+            } else {
+                env[key] = value
+            }
+        }
+        try {
+            return body()
+        } finally {
+            env.clear()
+            env.putAll(saved)
+        }
+    }
+
+    void applyParameterDefaults(List<List> definitions) {
+        definitions.each { entry ->
+            Map definition = entry[1] as Map
+            Object choices = definition.choices
+            Object fallback = entry[0] == 'choice' ? (choices instanceof List ? choices : choices.split('\n'))[0]
+                                                   : definition.defaultValue
+            params.putIfAbsent(definition.name as String, fallback)
+        }
+    }
+
+    private PipelineScript library(String name) {
+        if (!libraryScripts.containsKey(name)) {
+            libraryScripts[name] = loadScript(libraryFiles[name].path)
+        }
+        return libraryScripts[name]
+    }
+}

@@ -1,0 +1,79 @@
+/*
+ * What every relay* step shares: checking its arguments, and the frame its `sh` runs in (timeout,
+ * locks, AWS account, environment). Kept here so the steps stay a defaults map and their CLI lines.
+ */
+
+/**
+ * The step's arguments over its defaults. A default of null marks a required argument; unknown keys,
+ * missing ones and values outside `choices` are reported together in one error naming the step.
+ */
+Map arguments(String step, Map args, Map defaults, Map<String, List> choices = [:]) {
+    String problems = problemsWith(args, defaults, choices)
+    if (problems) {
+        error("${step}: ${problems} (arguments: ${defaults.keySet().join(', ')}; see vars/${step}.txt)")
+    }
+    return defaults + args
+}
+
+@NonCPS
+private static String problemsWith(Map args, Map defaults, Map<String, List> choices) {
+    List<String> problems = []
+    List unknown = (args.keySet() - defaults.keySet()).sort()
+    List missing = defaults.findAll { key, value -> value == null && args[key] in [null, ''] }.keySet().sort()
+    if (unknown) {
+        problems << "unknown argument(s): ${unknown.join(', ')}"
+    }
+    if (missing) {
+        problems << "missing argument(s): ${missing.join(', ')}"
+    }
+    choices.each { key, allowed ->
+        if (args[key] != null && !(args[key] in allowed)) {
+            problems << "${key} must be one of ${allowed.join(', ')}, not '${args[key]}'"
+        }
+    }
+    return problems.join('; ')
+}
+
+/**
+ * Runs body within the step's timeout (time spent waiting for a lock counts), holding every lock at once
+ * (lockable-resources takes `extra` atomically, so two DR runs cannot deadlock), with the role's AWS
+ * credentials when one is given (pipeline-aws-plugin) and `vars` in the environment of `sh`.
+ */
+void frame(Map config, List<String> locks, Map vars, Closure body) {
+    timeout(time: config.timeoutMinutes, unit: 'MINUTES') {
+        withLocks(locks) {
+            inAccount(config) {
+                withEnv(vars.collect { key, value -> "${key}=${value}" }) {
+                    body()
+                }
+            }
+        }
+    }
+}
+
+private void withLocks(List<String> locks, Closure body) {
+    if (locks) {
+        lock(resource: locks[0], extra: locks.drop(1).collect { [resource: it] }) {
+            body()
+        }
+    } else {
+        body()
+    }
+}
+
+private void inAccount(Map config, Closure body) {
+    if (config.role) {
+        Map role = [region: config.region, role: config.role]
+        if (config.roleAccount) {
+            role.roleAccount = config.roleAccount
+        }
+        if (config.externalId) {
+            role.externalId = config.externalId
+        }
+        withAWS(role) {
+            body()
+        }
+    } else {
+        body()
+    }
+}
