@@ -1,0 +1,86 @@
+"""Settings from the environment (twelve-factor): `RELAY_APP_*`, plus the conventional DATABASE_URL names."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+PREFIX = "RELAY_APP_"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs (as RDS and Heroku-style tools write them) at the psycopg 3 driver."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
+
+
+def _default_database_url(environ: Mapping[str, str]) -> str:
+    state_dir = Path(environ.get("RELAY_STATE_DIR") or ".relay")
+    return f"sqlite:///{(state_dir / 'app.db').resolve()}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment, with the defaults of the embedded setup."""
+
+    database_url: str
+    database_read_url: str | None = None
+    import_bucket: str | None = None
+    import_dir: str = ".relay/imports"
+    max_import_bytes: int = 1024 * 1024
+    db_pool_size: int = 8
+    db_connect_timeout: int = 3
+    readiness_timeout_ms: int = 1000
+    replica_retry_seconds: float = 15.0
+    drain_file: str | None = None
+    release_id: str = "unknown"
+    git_sha: str = "unknown"
+    slot: str = "unknown"
+    region: str = "unknown"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read RELAY_APP_* first, then DATABASE_URL / DATABASE_READ_URL, then the embedded defaults."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str, *fallbacks: str) -> str | None:
+            for key in (PREFIX + name, *fallbacks):
+                value = env.get(key)
+                if value:
+                    return value
+            return None
+
+        read_url = get("DATABASE_READ_URL", "DATABASE_READ_URL")
+        return cls(
+            database_url=normalise_database_url(
+                get("DATABASE_URL", "DATABASE_URL") or _default_database_url(env)
+            ),
+            database_read_url=normalise_database_url(read_url) if read_url else None,
+            import_bucket=get("IMPORT_BUCKET"),
+            import_dir=get("IMPORT_DIR") or str(Path(env.get("RELAY_STATE_DIR") or ".relay") / "imports"),
+            max_import_bytes=int(get("MAX_IMPORT_BYTES") or cls.max_import_bytes),
+            db_pool_size=int(get("DB_POOL_SIZE") or cls.db_pool_size),
+            db_connect_timeout=int(get("DB_CONNECT_TIMEOUT") or cls.db_connect_timeout),
+            readiness_timeout_ms=int(get("READINESS_TIMEOUT_MS") or cls.readiness_timeout_ms),
+            replica_retry_seconds=float(get("REPLICA_RETRY_SECONDS") or cls.replica_retry_seconds),
+            drain_file=get("DRAIN_FILE"),
+            release_id=env.get("RELAY_RELEASE_ID") or "unknown",
+            git_sha=env.get("RELAY_GIT_SHA") or "unknown",
+            slot=env.get("RELAY_SLOT") or "unknown",
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "unknown",
+        )
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
+        """Settings with some fields replaced (create_app's `config` argument); URLs are normalised."""
+        known = {k: v for k, v in overrides.items() if k in self.__dataclass_fields__ and k != "extra"}
+        for key in ("database_url", "database_read_url"):
+            if known.get(key):
+                known[key] = normalise_database_url(known[key])
+        extra = {k: v for k, v in overrides.items() if k not in self.__dataclass_fields__}
+        return replace(self, **known, extra={**self.extra, **extra})

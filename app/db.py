@@ -1,0 +1,189 @@
+"""Database engines and the two ways views touch them: one-statement reads and one write transaction.
+
+Reads run on an AUTOCOMMIT connection (no BEGIN/ROLLBACK pair: one round trip per statement), on the
+replica when one is configured and answering, else on the primary. Writes run in one transaction per
+request on the primary (see docs/adr/0003-data-access.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, g
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from app.config import Settings
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+EXTENSION_KEY = "relay_db"
+
+
+def _is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers run beside the writer; foreign keys are off by default in SQLite."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def make_engine(url: str, settings: Settings, *, autocommit: bool = False, pooled: bool = True) -> Engine:
+    """An engine tuned for the backend: psycopg with a connect timeout, or a WAL-mode SQLite file."""
+    options: dict[str, Any] = {}
+    if autocommit:
+        options["isolation_level"] = "AUTOCOMMIT"
+    if _is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False}, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    connect_args = {"connect_timeout": settings.db_connect_timeout, "application_name": "relay-app"}
+    if pooled:
+        options.update(pool_size=settings.db_pool_size, max_overflow=2, pool_recycle=1800, pool_timeout=5)
+    else:
+        options["poolclass"] = NullPool
+    return create_engine(url, connect_args=connect_args, **options)
+
+
+class ReplicaBreaker:
+    """Remembers that the replica failed, so reads go to the primary for a while instead of waiting."""
+
+    def __init__(self, retry_seconds: float) -> None:
+        self._retry_seconds = retry_seconds
+        self._open_until = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def closed(self) -> bool:
+        return time.monotonic() >= self._open_until
+
+    def trip(self) -> None:
+        with self._lock:
+            self._open_until = time.monotonic() + self._retry_seconds
+
+
+@dataclass
+class Database:
+    """The engines of one app: the primary (writes), autocommit reads, and an optional replica."""
+
+    primary: Engine
+    primary_reads: Engine
+    replica: Engine | None
+    probe: Engine
+    breaker: ReplicaBreaker
+    is_sqlite: bool
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        url = settings.database_url
+        replica = settings.database_read_url
+        return cls(
+            primary=make_engine(url, settings),
+            primary_reads=make_engine(url, settings, autocommit=True),
+            replica=make_engine(replica, settings, autocommit=True) if replica else None,
+            probe=make_engine(url, settings, autocommit=True, pooled=False),
+            breaker=ReplicaBreaker(settings.replica_retry_seconds),
+            is_sqlite=_is_sqlite(url),
+        )
+
+    def read(self, query: Callable[[Connection], T]) -> T:
+        """Run a read-only query on the replica, or on the primary when the replica fails or is down."""
+        if self.replica is not None and self.breaker.closed:
+            try:
+                return _run(self.replica, query)
+            except DBAPIError as error:
+                if not (error.connection_invalidated or isinstance(error, OperationalError)):
+                    raise
+                log.warning("replica unavailable, reading from the primary: %s", error.orig)
+                self.breaker.trip()
+        return _run(self.primary_reads, query)
+
+    def read_primary(self, query: Callable[[Connection], T]) -> T:
+        """A read that must see the latest commit (no replica lag), still one autocommit statement."""
+        return _run(self.primary_reads, query)
+
+    def ping(self, timeout_ms: int) -> None:
+        """Raise unless the primary answers `SELECT 1` on a fresh connection within the timeout."""
+        with self.probe.connect() as connection:
+            if not self.is_sqlite:
+                connection.execute(text(f"SET statement_timeout = {int(timeout_ms)}"))
+            connection.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        for engine in (self.primary, self.primary_reads, self.replica, self.probe):
+            if engine is not None:
+                engine.dispose()
+
+
+def _run(engine: Engine, query: Callable[[Connection], T]) -> T:
+    """Run a read; once more on a fresh connection when the pooled one had died (e.g. a DB restart)."""
+    try:
+        with engine.connect() as connection:
+            return query(connection)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    with engine.connect() as connection:
+        return query(connection)
+
+
+def init_app(app: Flask, settings: Settings) -> Database:
+    """Create the engines once per app (per gunicorn worker) and close the request's session after it."""
+    database = Database.from_settings(settings)
+    app.extensions[EXTENSION_KEY] = database
+    app.teardown_appcontext(_close_session)
+    return database
+
+
+def database() -> Database:
+    db: Database = current_app.extensions[EXTENSION_KEY]
+    return db
+
+
+def read(query: Callable[[Connection], T]) -> T:
+    """Shorthand for `database().read(query)`: the one way views read."""
+    return database().read(query)
+
+
+def session() -> Session:
+    """The request's write session on the primary: one transaction, committed by `unit_of_work`."""
+    if "db_session" not in g:
+        g.db_session = Session(database().primary, expire_on_commit=False, autoflush=False)
+    current: Session = g.db_session
+    return current
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """Commit the request's session when the block ends normally, roll it back when it raises."""
+    current = session()
+    try:
+        yield current
+    except BaseException:
+        current.rollback()
+        raise
+    current.commit()
+
+
+def _close_session(_error: BaseException | None) -> None:
+    current: Session | None = g.pop("db_session", None)
+    if current is not None:
+        current.close()

@@ -1,0 +1,73 @@
+"""What the load balancer and the release tooling ask: alive, ready (DB up and not draining), version."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Blueprint, current_app
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import api, db
+from app.api import Operation, Reply
+from app.config import Settings
+from app.errors import ApiError
+from app.representation import json_response
+from app.schema import Response as Documented
+
+bp = Blueprint("ops", __name__)
+log = logging.getLogger(__name__)
+STATUS = Documented(
+    schema={"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}
+)
+VERSION_FIELDS = ("release_id", "git_sha", "slot", "region")
+VERSION = Documented(
+    schema={
+        "type": "object",
+        "required": list(VERSION_FIELDS),
+        "properties": {name: {"type": "string"} for name in VERSION_FIELDS},
+    }
+)
+
+
+def settings() -> Settings:
+    current: Settings = current_app.config["RELAY_SETTINGS"]
+    return current
+
+
+def draining() -> bool:
+    """gunicorn's SIGTERM hook creates the drain file (see app/gunicorn.conf.py)."""
+    drain_file = settings().drain_file
+    return bool(drain_file) and os.path.exists(drain_file)  # type: ignore[arg-type]
+
+
+@api.route(bp, "/healthz", "GET", Operation("The process is alive", {200: Reply("Alive", STATUS)}))
+def healthz() -> ResponseReturnValue:
+    return json_response({"status": "alive"})
+
+
+@api.route(
+    bp,
+    "/readyz",
+    "GET",
+    Operation(
+        "Ready for traffic: the database answers and the server is not draining",
+        {200: Reply("Ready", STATUS), 503: Reply("Draining, or the database does not answer")},
+    ),
+)
+def readyz() -> ResponseReturnValue:
+    if draining():
+        raise ApiError(503, "Service Unavailable", "Draining: the server is shutting down.")
+    try:
+        db.database().ping(settings().readiness_timeout_ms)
+    except SQLAlchemyError as error:
+        log.warning("readiness: database does not answer: %s", error)
+        raise ApiError(503, "Service Unavailable", "The database does not answer.") from error
+    return json_response({"status": "ready"})
+
+
+@api.route(bp, "/version", "GET", Operation("What is running here", {200: Reply("Release", VERSION)}))
+def version() -> ResponseReturnValue:
+    current = settings()
+    return json_response({name: getattr(current, name) for name in VERSION_FIELDS})

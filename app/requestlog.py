@@ -1,0 +1,78 @@
+"""One JSON log line per request, tied together by a request id that is echoed back to the client."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+log = logging.getLogger("app.access")
+HEADER = "X-Request-ID"
+# Ids from the ALB or a client are kept only if they are short and plain, so they are safe in logs.
+SAFE_ID = re.compile(r"^[A-Za-z0-9=;:._/+-]{1,200}$")
+
+
+class JsonFormatter(logging.Formatter):
+    """Every log line is one JSON object; `extra={"fields": {...}}` adds members."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line)
+
+
+def configure_logging() -> None:
+    """JSON to stderr, once per process, unless something (a test, a host) already set logging up."""
+    root = logging.getLogger()
+    if any(isinstance(handler.formatter, JsonFormatter) for handler in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def _request_id() -> str:
+    for name in (HEADER, "X-Amzn-Trace-Id"):
+        value: str | None = request.headers.get(name)
+        if value and SAFE_ID.match(value):
+            return value
+    return uuid.uuid4().hex
+
+
+def _start() -> None:
+    g.request_id = _request_id()
+    g.started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    request_id: str = g.get("request_id") or _request_id()
+    response.headers[HEADER] = request_id
+    started = g.get("started")
+    fields = {
+        "request_id": request_id,
+        "method": request.method,
+        "path": request.path,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+    }
+    log.info("request", extra={"fields": fields})
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_start)
+    app.after_request(_finish)

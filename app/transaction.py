@@ -1,0 +1,112 @@
+"""Write views run in one transaction; a POST with an Idempotency-Key stores its first answer in it.
+
+The key row is inserted in the same transaction as the order (or product, or import) it answers for,
+so either both are committed or neither: a retry finds the stored answer and replays it, and two
+concurrent requests with one key cannot both create (the second waits on the key's unique index,
+then replays the first's answer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Response, make_response, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
+
+from app import db
+from app.errors import ApiError
+from app.models import IdempotencyKey
+
+View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def write_transaction(view: View) -> View:
+    """Commit the view's work when it answers 2xx/3xx, roll it back otherwise (errors, 4xx)."""
+
+    @wraps(view)
+    def wrapper(**path: Any) -> ResponseReturnValue:
+        key = request.headers.get(HEADER) if request.method == "POST" else None
+        if key is None:
+            return _run_once(view, path)
+        _check_key(key)
+        fingerprint = _fingerprint()
+        stored = _lookup(key)
+        if stored is not None:
+            return _replay(stored, fingerprint)
+        try:
+            return _run_once(view, path, key=key, fingerprint=fingerprint)
+        except IntegrityError:
+            stored = _lookup(key)
+            if stored is None:
+                raise
+            return _replay(stored, fingerprint)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _run_once(
+    view: Callable[..., ResponseReturnValue],
+    path: dict[str, Any],
+    *,
+    key: str | None = None,
+    fingerprint: str = "",
+) -> Response:
+    with db.unit_of_work() as session:
+        response = make_response(view(**path))
+        if response.status_code >= 400:
+            session.rollback()
+            return response
+        if key is not None:
+            session.add(
+                IdempotencyKey(
+                    key=key,
+                    fingerprint=fingerprint,
+                    status_code=response.status_code,
+                    location=response.headers.get("Location"),
+                    body=response.get_data(),
+                )
+            )
+            session.flush()
+    return response
+
+
+def _check_key(key: str) -> None:
+    if not (1 <= len(key) <= 255 and key.isascii() and key.isprintable()):
+        raise ApiError(400, "Bad Request", f"{HEADER} must be 1 to 255 printable ASCII characters.")
+
+
+def _fingerprint() -> str:
+    """What makes two requests 'the same': method, path and body bytes."""
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    digest.update(request.get_data())
+    return digest.hexdigest()
+
+
+def _lookup(key: str) -> IdempotencyKey | None:
+    def query(connection: Connection) -> IdempotencyKey | None:
+        row = connection.execute(select(IdempotencyKey.__table__).where(IdempotencyKey.key == key)).first()
+        return IdempotencyKey(**row._mapping) if row is not None else None
+
+    # On the primary: a replica may not have the first request's commit yet.
+    return db.database().read_primary(query)
+
+
+def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
+    if stored.fingerprint != fingerprint:
+        raise ApiError(
+            422,
+            "Idempotency key reused",
+            f"This {HEADER} was first used with a different request; use a new key for a new request.",
+        )
+    response = Response(stored.body, status=stored.status_code, mimetype="application/json")
+    if stored.location:
+        response.headers["Location"] = stored.location
+    response.headers[REPLAYED_HEADER] = "true"
+    return response
