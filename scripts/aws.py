@@ -43,4 +43,6 @@ class AwsFactory:
 
     def client(self, service: str, region: str = DEFAULT_REGION) -> Any:
         """A client for `service` in `region`, with standard retries and the configured endpoint."""
-        return self.session(region).client(service, endpoint_url=self.endpoint_url, config=self.config)
+        # The service name is a runtime string here, so the stubs' per-service overloads cannot apply.
+        session: Any = self.session(region)
+        return session.client(service, endpoint_url=self.endpoint_url, config=self.config)

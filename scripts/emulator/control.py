@@ -50,7 +50,8 @@ class ControlMiddleware:
             except ValueError as error:
                 body, status = {"error": str(error)}, 400
         response = Response(json.dumps(body), status=status, mimetype="application/json")
-        return response(environ, start_response)
+        answer: Iterable[bytes] = response(environ, start_response)
+        return answer
 
 
 @route("health")

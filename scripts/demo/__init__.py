@@ -1,0 +1,1 @@
+"""`make demo`: the whole pipeline on the embedded AWS, stage by stage, through the `relay` CLI."""
