@@ -43,5 +43,5 @@ def tag_list(tags: dict[str, str] | list[dict[str, str]] | None) -> list[dict[st
     if isinstance(tags, dict):
         pairs = list(tags.items())
     else:  # EC2 answers lower-case keys, the other services capitalised ones
-        pairs = [(t.get("Key", t.get("key")), t.get("Value", t.get("value"))) for t in tags or []]
+        pairs = [(str(t.get("Key", t.get("key"))), str(t.get("Value", t.get("value")))) for t in tags or []]
     return [{"Key": key, "Value": value} for key, value in sorted(pairs) if not key.startswith("aws:")]

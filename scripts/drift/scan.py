@@ -1,0 +1,83 @@
+"""The scan: regions in parallel; in each, a bounded pool finds the trees, then checks every stack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from scripts.aws import AwsFactory
+from scripts.drift import detection, discovery, ignore
+from scripts.drift.backoff import Throttled
+from scripts.drift.discovery import StackNode
+from scripts.drift.model import RootReport, ScanReport, StackResult
+from scripts.drift.template_drift import TemplateSource, check_tree
+from scripts.errors import RelayError
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    stacks: tuple[str, ...] = ()  # empty: every root stack of the region
+    concurrency: int = 8  # stacks checked at once per region
+    ignore_rules: tuple[ignore.IgnoreRule, ...] = ()
+    templates: TemplateSource | None = field(default_factory=TemplateSource)  # None: skip template drift
+    polling: detection.Polling = field(default_factory=detection.Polling)
+
+
+def _roots(cfn: object, region: str, options: ScanOptions, pool: ThreadPoolExecutor) -> list[StackNode]:
+    if options.stacks:
+        stacks = discovery.named_stacks(cfn, list(options.stacks), region)
+    else:
+        stacks = [stack for stack in discovery.all_stacks(cfn) if not stack.get("ParentId")]
+    trees = list(pool.map(lambda stack: discovery.tree(cfn, stack["StackName"], stack["StackId"]), stacks))
+    return trees if options.stacks else discovery.drop_nested(trees)
+
+
+def scan_region(aws: AwsFactory, region: str, options: ScanOptions, progress: Progress) -> list[RootReport]:
+    """Every root stack of the region (or the named ones), each with its nested stacks."""
+    cfn = aws.client("cloudformation", region)
+    with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix=f"drift-{region}") as pool:
+        roots = _roots(cfn, region, options, pool)
+        nodes = [node for root in roots for node in root.walk()]
+        progress(f"{region}: checking {len(nodes)} stacks under {len(roots)} root stacks")
+        checked = pool.map(lambda node: detection.check(cfn, node, region, options.polling), nodes)
+        results: dict[str, StackResult] = {result.stack_id: result for result in checked}
+        if options.templates is not None:
+            templates = options.templates
+            for drifts in pool.map(lambda root: check_tree(cfn, root, region, templates), roots):
+                for stack_id, drift in drifts.items():
+                    results[stack_id].template = drift
+    reports = []
+    for root in roots:
+        report = RootReport(region, root.name, [results[node.stack_id] for node in root.walk()])
+        ignore.apply(list(options.ignore_rules), report)
+        report.stacks = [detection.settle(stack) for stack in report.stacks]
+        reports.append(report)
+    return reports
+
+
+def scan(aws: AwsFactory, regions: list[str], options: ScanOptions, progress: Progress) -> ScanReport:
+    """All regions at once; a region that fails is an error in the report, not a silent gap."""
+    report = ScanReport()
+
+    def one(region: str) -> list[RootReport]:
+        try:
+            return scan_region(aws, region, options, progress)
+        except (RelayError, ClientError, BotoCoreError, Throttled) as error:
+            message = error.message if isinstance(error, RelayError) else str(error)
+            report.errors.append(f"{region}: {message}")
+            return []
+
+    with ThreadPoolExecutor(max_workers=max(1, len(regions)), thread_name_prefix="drift-region") as pool:
+        for roots in pool.map(one, regions):
+            report.roots.extend(roots)
+    return report
+
+
+def load_ignore_rules(path: Path | None) -> tuple[ignore.IgnoreRule, ...]:
+    return tuple(ignore.load(path)) if path else ()
