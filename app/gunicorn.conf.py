@@ -1,0 +1,64 @@
+"""gunicorn settings for the API behind an ALB: `gunicorn -c app/gunicorn.conf.py 'app:create_app()'`.
+
+Every number can be overridden from the environment (RELAY_APP_*), so the deploy hooks, the demo and
+the benchmark run this same file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _number(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+# All interfaces by default: the instance sits behind the ALB's security group.
+bind = os.environ.get("RELAY_APP_BIND") or f"0.0.0.0:{os.environ.get('PORT') or 8000}"
+workers = int(_number("RELAY_APP_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# Threads, not the sync worker: the sync worker ignores keep-alive, and the ALB reuses connections.
+worker_class = "gthread"
+threads = int(_number("RELAY_APP_THREADS", 4))
+# Above the ALB's 60 s idle timeout: the ALB, not gunicorn, must close idle connections (else 502s).
+keepalive = 75
+timeout = int(_number("RELAY_APP_TIMEOUT", 30))
+# Draining (below) plus this must stay under the target group's deregistration delay.
+graceful_timeout = int(_number("RELAY_APP_GRACEFUL_TIMEOUT", 30))
+# Recycle workers now and then (leaks), with jitter so they do not all restart at once.
+max_requests = int(_number("RELAY_APP_MAX_REQUESTS", 5000))
+max_requests_jitter = int(_number("RELAY_APP_MAX_REQUESTS_JITTER", 500))
+accesslog = None  # the app writes one JSON line per request
+errorlog = "-"
+# After SIGTERM, keep serving while /readyz answers 503, so the ALB stops routing here first.
+drain_seconds = _number("RELAY_APP_DRAIN_SECONDS", 10.0)
+# Workers are forked from this process, so they inherit the path and /readyz finds the flag.
+drain_file = os.environ.setdefault(
+    "RELAY_APP_DRAIN_FILE", str(Path(tempfile.gettempdir()) / f"relay-app-{os.getpid()}.draining")
+)
+
+
+def on_starting(server: Any) -> None:
+    Path(drain_file).unlink(missing_ok=True)
+
+
+def when_ready(server: Any) -> None:
+    """Make SIGTERM drain first: flag /readyz as 503, wait drain_seconds, then gunicorn's graceful stop."""
+    graceful_stop = server.handle_term
+
+    def drain_then_stop() -> None:
+        Path(drain_file).touch()
+        server.log.info("SIGTERM: /readyz now answers 503; serving %.1f s more, then stopping", drain_seconds)
+        time.sleep(drain_seconds)
+        graceful_stop()
+
+    server.handle_term = drain_then_stop
+
+
+def on_exit(server: Any) -> None:
+    Path(drain_file).unlink(missing_ok=True)
