@@ -135,6 +135,7 @@ def create_resource(
         record(stack, logical_id, resource_type, "CREATE_FAILED", reason=_reason(error))
         raise ResourceFailed(logical_id, _reason(error)) from error
     record(stack, logical_id, resource_type, "CREATE_COMPLETE", _physical_id(resource))
+    resources_map.__dict__.setdefault("relay_creation_order", []).append(logical_id)
     return resource
 
 
@@ -181,6 +182,35 @@ def delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, An
     record(stack, logical_id, resource_type, "DELETE_COMPLETE", physical_id)
 
 
+def delete_all(self: Any) -> None:
+    """Delete in the reverse order of creation (dependents first, as AWS does), then retry what is left."""
+    order = list(reversed(self.__dict__.get("relay_creation_order", [])))
+    order += [logical_id for logical_id in self._resource_json_map if logical_id not in order]
+    remaining = [
+        logical_id
+        for logical_id in order
+        if self._resource_json_map.get(logical_id, {}).get("DeletionPolicy") != "Retain"
+    ]
+    last_error: Exception | None = None
+    for _attempt in range(3):
+        for logical_id in list(remaining):
+            resource = self._parsed_resources.get(logical_id)
+            if resource is None or isinstance(resource, str):
+                remaining.remove(logical_id)
+                continue
+            try:
+                self._delete_resource(resource, self._resource_json_map[logical_id])
+            except Exception as error:  # a dependency still in place: retry in the next pass
+                last_error = error
+                continue
+            self._parsed_resources.pop(logical_id)
+            remaining.remove(logical_id)
+        if not remaining:
+            return
+    if last_error is not None:
+        raise last_error
+
+
 def _create_resource_map(self: Stack) -> Any:
     resource_map = _moto_resource_map(self)
     resource_map.relay_stack = self
@@ -203,5 +233,6 @@ def install() -> None:
     parsing.parse_and_create_resource = create_resource
     parsing.parse_and_update_resource = update_resource
     parsing.ResourceMap._delete_resource = delete_resource
+    parsing.ResourceMap.delete = delete_all
     Stack._create_resource_map = _create_resource_map
     Stack.stack_resources = property(_created_resources)
