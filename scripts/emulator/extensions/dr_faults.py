@@ -1,4 +1,4 @@
-"""DR fault injection for the emulator: promotion failures, unreachable regions, replica lag, health overrides.
+"""DR fault injection in the emulator: failed promotions, unreachable regions, replica lag, health.
 
 Control endpoint `/relay-api/dr-faults`: GET shows the faults, POST merges a JSON body into them,
 DELETE clears them. Body keys:
@@ -41,7 +41,13 @@ class DrFaults:
 
     def merge(self, body: dict[str, Any]) -> None:
         """Add the faults in `body` (unknown keys are a client error, so typos do not pass silently)."""
-        known = {"promotion_failures", "unreachable_regions", "replica_lag_seconds", "health_check_status", "timings"}
+        known = {
+            "promotion_failures",
+            "unreachable_regions",
+            "replica_lag_seconds",
+            "health_check_status",
+            "timings",
+        }
         unknown = set(body) - known
         if unknown:
             raise ValueError(f"unknown fault keys {sorted(unknown)}; known: {sorted(known)}")
@@ -51,7 +57,9 @@ class DrFaults:
                 now = time.time()
                 regions = list(body["unreachable_regions"])
                 self.unreachable_since = {r: self.unreachable_since.get(r, now) for r in regions}
-            self.replica_lag_seconds.update({k: float(v) for k, v in body.get("replica_lag_seconds", {}).items()})
+            self.replica_lag_seconds.update(
+                {k: float(v) for k, v in body.get("replica_lag_seconds", {}).items()}
+            )
             for check_id, status in body.get("health_check_status", {}).items():
                 if status not in ("Success", "Failure"):
                     raise ValueError(f"health_check_status must be Success or Failure, not {status!r}")
@@ -111,7 +119,8 @@ def _refuse_unreachable_regions() -> None:
     def call_action(self: Any) -> Any:
         global_service = type(self).__module__.startswith(("moto.route53", "moto.iam", "moto.sts"))
         if not global_service and FAULTS.unreachable(getattr(self, "region", "")):
-            body = f"<Error><Code>ServiceUnavailable</Code><Message>region {self.region} is unreachable</Message></Error>"
+            message = f"region {self.region} is unreachable"
+            body = f"<Error><Code>ServiceUnavailable</Code><Message>{message}</Message></Error>"
             return 503, {"Content-Type": "text/xml"}, body
         return original(self)
 

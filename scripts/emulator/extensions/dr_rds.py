@@ -72,7 +72,8 @@ def _promote(original: Any) -> Any:
             raise RDSClientError("InvalidDBInstanceState", "DB Instance is not a read replica.")
         if database.status != "available":
             raise RDSClientError(
-                "InvalidDBInstanceState", f"Instance {database_id} is {database.status}; retry when available."
+                "InvalidDBInstanceState",
+                f"Instance {database_id} is {database.status}; retry when available.",
             )
         if FAULTS.take_promotion_failure(database_id):
             raise RDSClientError(
@@ -82,7 +83,10 @@ def _promote(original: Any) -> Any:
         database.update(**kwargs)
         total = _schedule(
             database,
-            [("modifying", FAULTS.timings["promote_modifying"]), ("rebooting", FAULTS.timings["promote_rebooting"])],
+            [
+                ("modifying", FAULTS.timings["promote_modifying"]),
+                ("rebooting", FAULTS.timings["promote_rebooting"]),
+            ],
         )
         timer = threading.Timer(total, _detach_from_source, args=(database,))
         timer.daemon = True
@@ -116,7 +120,7 @@ def _replica_lag_provider() -> None:
     from moto.core.common_models import CloudWatchMetricProvider  # noqa: PLC0415
     from moto.rds.models import rds_backends  # noqa: PLC0415
 
-    class ReplicaLag(CloudWatchMetricProvider):
+    class ReplicaLag(CloudWatchMetricProvider):  # type: ignore[misc]
         """Publishes AWS/RDS ReplicaLag for every replica; a lost source makes the lag grow."""
 
         @staticmethod

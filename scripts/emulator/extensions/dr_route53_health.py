@@ -32,7 +32,9 @@ def _probe(check: Any, host: str) -> tuple[bool, str]:
         if kind == "TCP":
             with socket.create_connection((host, port), timeout=PROBE_TIMEOUT_SECONDS):
                 return True, "Success: TCP connection established"
-        connection_class = http.client.HTTPSConnection if kind.startswith("HTTPS") else http.client.HTTPConnection
+        connection_class = (
+            http.client.HTTPSConnection if kind.startswith("HTTPS") else http.client.HTTPConnection
+        )
         connection = connection_class(host, port, timeout=PROBE_TIMEOUT_SECONDS)
         try:
             connection.request("GET", check.resource_path or "/")

@@ -52,7 +52,9 @@ def _replicate(backend: Any, source_bucket: str, key_name: str, targets: list[st
 
 
 def _put_object(original: Any) -> Any:
-    def put_object(self: Any, bucket_name: str, key_name: str, value: bytes, *args: Any, **kwargs: Any) -> Any:
+    def put_object(
+        self: Any, bucket_name: str, key_name: str, value: bytes, *args: Any, **kwargs: Any
+    ) -> Any:
         key = original(self, bucket_name, key_name, value, *args, **kwargs)
         if getattr(threading.current_thread(), "_relay_replicating", False):
             return key  # a replica is never replicated again

@@ -1,0 +1,329 @@
+"""The steps of a promotion: each idempotent (it looks at AWS first), each saying what it would do.
+
+Order (ARCHITECTURE.md decision 5): fence the old writers, promote the replica and wait until it is
+writable, point the standby app at it, while in parallel the standby slot scales to production size;
+then smoke-test, move DNS and verify. A step that finds its work done reports so and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scripts.aws import AwsFactory
+from scripts.dr import model
+from scripts.dr.journal import Journal
+from scripts.dr.topology import (
+    SLOTS,
+    Site,
+    describe_db,
+    failover_records,
+    health_check_healthy,
+    is_writable,
+    replica_lag,
+)
+from scripts.dr.waiting import wait_for
+from scripts.errors import RelayError
+
+PROMOTION_TIMEOUT_SECONDS = 3600.0  # AWS: "several minutes or longer"; large instances take longer
+SCALE_TIMEOUT_SECONDS = 1200.0
+SMOKE_TIMEOUT_SECONDS = 600.0
+DNS_TIMEOUT_SECONDS = 300.0
+BACKUP_RETENTION_DAYS = 7  # a promoted replica is the writer now: it needs backups at once
+
+
+class StepSkipped(Exception):
+    """Raised by a step that cannot or need not act; the message says why (it counts as complete)."""
+
+
+@dataclass
+class DrContext:
+    """Everything a step needs; `source` is None when the old region does not answer."""
+
+    aws: AwsFactory
+    env: str
+    source_region: str
+    target_region: str
+    target: Site
+    source: Site | None
+    source_reason: str
+    capacity: int
+    journal: Journal
+    clients: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        key = (service, region or self.target_region)
+        if key not in self.clients:
+            self.clients[key] = self.aws.client(service, key[1])
+        return self.clients[key]
+
+    @property
+    def regions(self) -> tuple[str, str]:
+        return self.source_region, self.target_region
+
+
+@dataclass(frozen=True)
+class Step:
+    """One unit of the plan: `run` acts and returns what it did; `intent` says what it would do."""
+
+    name: str
+    title: str
+    after: tuple[str, ...]
+    intent: Callable[[DrContext], str]
+    run: Callable[[DrContext], str]
+
+    @property
+    def typical_seconds(self) -> float:
+        return model.TYPICAL_SECONDS[self.name]
+
+
+def in_service(autoscaling: Any, asg_name: str) -> tuple[dict[str, Any], int]:
+    groups = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[asg_name])["AutoScalingGroups"]
+    if not groups:
+        raise RelayError(f"auto scaling group {asg_name} does not exist; is the stack complete?")
+    group = groups[0]
+    healthy = [
+        i for i in group["Instances"] if i["LifecycleState"] == "InService" and i["HealthStatus"] == "Healthy"
+    ]
+    return group, len(healthy)
+
+
+# --- fence-writers ---------------------------------------------------------------------------------
+def _fence_intent(ctx: DrContext) -> str:
+    if ctx.source is None:
+        return f"skip fencing: {ctx.source_reason}"
+    slots = ", ".join(ctx.source.asg(slot) for slot in SLOTS)
+    return f"scale the old region's slots to 0 ({slots}) and wait until no instance serves"
+
+
+def fence_writers(ctx: DrContext) -> str:
+    """Stop every app instance in the old region: with no instance, nothing can write to the old DB."""
+    lag = replica_lag(ctx.client("cloudwatch"), ctx.target.db_id)
+    ctx.journal.facts.setdefault("lag_at_fence_seconds", lag)
+    if ctx.source is None:
+        raise StepSkipped(
+            f"{ctx.source_reason}; Route 53 health checks take the old region out of DNS; "
+            f"replica lag {lag} s is the data at risk"
+        )
+    autoscaling = ctx.client("autoscaling", ctx.source_region)
+    previous = ctx.journal.facts.setdefault("fenced_slots", {})
+    fenced = [ctx.source.asg(slot) for slot in SLOTS]
+    changed = []
+    for slot, name in zip(SLOTS, fenced, strict=True):
+        group, _ = in_service(autoscaling, name)
+        previous.setdefault(slot, group["DesiredCapacity"])
+        if group["DesiredCapacity"] or group["MinSize"]:
+            autoscaling.update_auto_scaling_group(AutoScalingGroupName=name, MinSize=0, DesiredCapacity=0)
+            changed.append(name)
+
+    def drained() -> tuple[bool, int]:
+        serving = sum(in_service(autoscaling, name)[1] for name in fenced)
+        return serving == 0, serving
+
+    wait_for(drained, SCALE_TIMEOUT_SECONDS, "the old region's instances to leave service")
+    lag = replica_lag(ctx.client("cloudwatch"), ctx.target.db_id)
+    ctx.journal.facts["lag_at_fence_seconds"] = lag
+    what = f"scaled {', '.join(changed)} to 0" if changed else "old slots already at 0"
+    return f"{what}; no instance serves in {ctx.source_region}; replica lag at fence {lag} s"
+
+
+# --- promote-replica -------------------------------------------------------------------------------
+def _promote_intent(ctx: DrContext) -> str:
+    return (
+        f"promote {ctx.target.db_id} in {ctx.target_region} to a standalone writer and wait until available"
+    )
+
+
+def promote_replica(ctx: DrContext) -> str:
+    """Promote the cross-region replica (once) and wait until it is standalone and available."""
+    rds = ctx.client("rds")
+    db_id = ctx.target.db_id
+    db = describe_db(rds, db_id)
+    if db is None:
+        raise RelayError(f"DB instance {db_id} does not exist in {ctx.target_region}")
+    if is_writable(db):
+        return f"{db_id} is already a standalone writer"
+    if db.get("ReadReplicaSourceDBInstanceIdentifier") and db["DBInstanceStatus"] == "available":
+        rds.promote_read_replica(DBInstanceIdentifier=db_id, BackupRetentionPeriod=BACKUP_RETENTION_DAYS)
+        verb = "promoted"
+    else:
+        verb = f"waited for the promotion in progress ({db['DBInstanceStatus']})"
+
+    def writable() -> tuple[bool, str]:
+        now = describe_db(rds, db_id) or {}
+        return is_writable(now), now.get("DBInstanceStatus", "missing")
+
+    wait_for(writable, PROMOTION_TIMEOUT_SECONDS, f"{db_id} to become a standalone writer")
+    return f"{verb} {db_id}; it is standalone and available"
+
+
+# --- point-app-at-db --------------------------------------------------------------------------------
+def app_db_settings(ctx: DrContext) -> dict[str, str]:
+    """What the standby app reads to find its writer (SSM, under AppConfigParameterPath)."""
+    db = describe_db(ctx.client("rds"), ctx.target.db_id) or {}
+    endpoint = db.get("Endpoint") or {}
+    return {
+        "DATABASE_HOST": str(endpoint.get("Address", "")),
+        "DATABASE_PORT": str(endpoint.get("Port", "")),
+        "DATABASE_READ_ONLY": "false",
+    }
+
+
+def _point_intent(ctx: DrContext) -> str:
+    return (
+        f"write the writer endpoint to {ctx.target.app_path}DATABASE_HOST/PORT and DATABASE_READ_ONLY=false"
+    )
+
+
+def point_app_at_db(ctx: DrContext) -> str:
+    """Write the promoted instance's endpoint where the standby app reads its settings."""
+    ssm = ctx.client("ssm")
+    written = []
+    for name, value in app_db_settings(ctx).items():
+        full = ctx.target.app_path + name
+        try:
+            current = ssm.get_parameter(Name=full)["Parameter"]["Value"]
+        except ssm.exceptions.ParameterNotFound:
+            current = None
+        if current != value:
+            ssm.put_parameter(Name=full, Value=value, Type="String", Overwrite=True)
+            written.append(name)
+    return f"wrote {', '.join(written)}" if written else "the app already points at the writer"
+
+
+# --- scale-standby-slot -----------------------------------------------------------------------------
+def _scale_intent(ctx: DrContext) -> str:
+    return f"scale {ctx.target.asg()} to {ctx.capacity} instance(s) and wait until they are in service"
+
+
+def scale_standby_slot(ctx: DrContext) -> str:
+    """Grow the standby's live slot to production size and wait for healthy instances."""
+    autoscaling = ctx.client("autoscaling")
+    name = ctx.target.asg()
+    group, _ = in_service(autoscaling, name)
+    if group["MaxSize"] < ctx.capacity:
+        raise RelayError(f"{name} allows at most {group['MaxSize']} instances, fewer than {ctx.capacity}")
+    changed = group["DesiredCapacity"] < ctx.capacity or group["MinSize"] < ctx.capacity
+    if changed:
+        autoscaling.update_auto_scaling_group(
+            AutoScalingGroupName=name, MinSize=ctx.capacity, DesiredCapacity=ctx.capacity
+        )
+
+    def ready() -> tuple[bool, int]:
+        serving = in_service(autoscaling, name)[1]
+        return serving >= ctx.capacity, serving
+
+    serving = wait_for(ready, SCALE_TIMEOUT_SECONDS, f"{ctx.capacity} healthy instance(s) in {name}")
+    return f"{'scaled' if changed else 'already at size:'} {name} to {ctx.capacity}; {serving} in service"
+
+
+# --- smoke-test -------------------------------------------------------------------------------------
+def _smoke_intent(ctx: DrContext) -> str:
+    check = ctx.target.outputs.get("HealthCheckId") or "no health check"
+    return f"check the standby's endpoint through Route 53 health check {check} and the writer"
+
+
+def smoke_test(ctx: DrContext) -> str:
+    """The standby serves (its Route 53 health check passes) and its database accepts writes."""
+    db = describe_db(ctx.client("rds"), ctx.target.db_id) or {}
+    if not is_writable(db):
+        raise RelayError(f"{ctx.target.db_id} is not a standalone writer ({db.get('DBInstanceStatus')})")
+    check_id = ctx.target.outputs.get("HealthCheckId", "")
+    if not check_id:
+        raise StepSkipped("the standby stack has no health check (no hosted zone); nothing to probe")
+    route53 = ctx.client("route53")
+    detail = wait_for(
+        lambda: health_check_healthy(route53, check_id), SMOKE_TIMEOUT_SECONDS, f"health check {check_id}"
+    )
+    return f"health check {check_id}: {detail}; {ctx.target.db_id} writable"
+
+
+# --- move-dns ---------------------------------------------------------------------------------------
+def _dns_intent(ctx: DrContext) -> str:
+    name = ctx.target.outputs.get("RecordName", "?")
+    return f"make {ctx.target_region}'s failover record of {name} PRIMARY and {ctx.source_region}'s SECONDARY"
+
+
+def move_dns(ctx: DrContext) -> str:
+    """Swap the failover roles of the two records in one atomic change batch, then wait until INSYNC."""
+    route53 = ctx.client("route53")
+    records = failover_records(route53, ctx.target, ctx.regions)
+    if ctx.target_region not in records.by_region:
+        raise RelayError(f"no failover record of {records.name} for {ctx.target_region} in {records.zone_id}")
+    wanted = {ctx.target_region: "PRIMARY", ctx.source_region: "SECONDARY"}
+    changes = []
+    for region, role in wanted.items():
+        record = records.by_region.get(region)
+        if record is not None and record["Failover"] != role:
+            changes.append({"Action": "UPSERT", "ResourceRecordSet": {**record, "Failover": role}})
+    if not changes:
+        return f"{ctx.target_region} is already PRIMARY for {records.name}"
+    change = route53.change_resource_record_sets(
+        HostedZoneId=records.zone_id,
+        ChangeBatch={"Comment": f"relay dr: {ctx.journal.run_id}", "Changes": changes},
+    )["ChangeInfo"]
+
+    def in_sync() -> tuple[bool, str]:
+        status = str(route53.get_change(Id=change["Id"])["ChangeInfo"]["Status"])
+        return status == "INSYNC", status
+
+    wait_for(in_sync, DNS_TIMEOUT_SECONDS, f"Route 53 change {change['Id']}")
+    ttl = model.DNS_TTL_SECONDS
+    return f"{ctx.target_region} is PRIMARY for {records.name}; resolvers follow within TTL {ttl} s"
+
+
+# --- verify -----------------------------------------------------------------------------------------
+def _verify_intent(ctx: DrContext) -> str:
+    return "re-read everything: writer standalone, slot at size, DNS primary, health check passing"
+
+
+def verify(ctx: DrContext) -> str:
+    """Re-read the end state from AWS; fail listing every expectation that does not hold."""
+    problems = []
+    db = describe_db(ctx.client("rds"), ctx.target.db_id) or {}
+    if not is_writable(db):
+        problems.append(f"{ctx.target.db_id} is not a standalone available writer")
+    serving = in_service(ctx.client("autoscaling"), ctx.target.asg())[1]
+    if serving < ctx.capacity:
+        problems.append(f"{ctx.target.asg()} has {serving} healthy instance(s), wants {ctx.capacity}")
+    if ctx.target.outputs.get("HostedZoneId"):
+        records = failover_records(ctx.client("route53"), ctx.target, ctx.regions)
+        if records.role(ctx.target_region) != "PRIMARY":
+            problems.append(f"{ctx.target_region}'s record is {records.role(ctx.target_region)}, not PRIMARY")
+    if problems:
+        raise RelayError("verification failed: " + "; ".join(problems))
+    return f"writer {ctx.target.db_id} in {ctx.target_region}; {serving} instance(s) serve; DNS points here"
+
+
+PROMOTE_STEPS: tuple[Step, ...] = (
+    Step("fence-writers", "Fence writers in the old region", (), _fence_intent, fence_writers),
+    Step("promote-replica", "Promote the read replica", ("fence-writers",), _promote_intent, promote_replica),
+    Step(
+        "point-app-at-db",
+        "Point the standby app at the writer",
+        ("promote-replica",),
+        _point_intent,
+        point_app_at_db,
+    ),
+    Step(
+        "scale-standby-slot",
+        "Scale the standby slot to production size",
+        (),
+        _scale_intent,
+        scale_standby_slot,
+    ),
+    Step(
+        "smoke-test",
+        "Smoke-test the standby",
+        ("point-app-at-db", "scale-standby-slot"),
+        _smoke_intent,
+        smoke_test,
+    ),
+    Step("move-dns", "Move DNS to the standby", ("smoke-test", "fence-writers"), _dns_intent, move_dns),
+    Step("verify", "Verify the new primary", ("move-dns",), _verify_intent, verify),
+)
+
+
+def model_nodes(steps: tuple[Step, ...]) -> list[model.Node]:
+    return [model.Node(step.name, step.after, step.typical_seconds) for step in steps]

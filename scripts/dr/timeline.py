@@ -1,0 +1,114 @@
+"""The timeline of a DR operation: every step with its start, end and duration, and the RTO/RPO.
+
+The same shape serves a plan (modelled durations, steps placed at their earliest start) and a run
+(measured from the journal), so the terminal, the JSON and the picture are drawn by one code path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from scripts.dr import model
+from scripts.dr.journal import Journal
+from scripts.dr.steps import Step, model_nodes
+
+
+@dataclass(frozen=True)
+class Row:
+    """One step on the timeline; offsets are seconds from the start of the operation."""
+
+    name: str
+    title: str
+    after: tuple[str, ...]
+    status: str
+    expected_seconds: float
+    detail: str = ""
+    started_at: float | None = None
+    ended_at: float | None = None
+    offset: float | None = None
+    seconds: float | None = None
+
+
+@dataclass
+class Timeline:
+    """What every `relay dr` subcommand prints and writes."""
+
+    operation: str
+    env: str
+    source: str
+    target: str
+    status: str
+    rows: list[Row]
+    modelled_rto_seconds: float
+    critical_path: list[str]
+    serial_seconds: float
+    run_id: str = ""
+    dry_run: bool = False
+    rto_seconds: float | None = None
+    rpo_seconds: float | None = None
+    started_at: float | None = None
+    ended_at: float | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        document = asdict(self)
+        document["steps"] = document.pop("rows")
+        return document
+
+
+def planned(
+    operation: str, env: str, source: str, target: str, *, steps: tuple[Step, ...], status: str
+) -> Timeline:
+    """The plan as a timeline: modelled durations, each step at its earliest start."""
+    nodes = model_nodes(steps)
+    rto, path, starts = model.critical_path(nodes)
+    rows = [
+        Row(
+            name=step.name,
+            title=step.title,
+            after=step.after,
+            status=status,
+            expected_seconds=step.typical_seconds,
+            offset=starts[step.name],
+            seconds=step.typical_seconds,
+        )
+        for step in steps
+    ]
+    return Timeline(operation, env, source, target, status, rows, rto, path, model.serial_seconds(nodes))
+
+
+def measured(journal: Journal, steps: tuple[Step, ...]) -> Timeline:
+    """The run as a timeline, from the journal; the RTO is the end-to-end time of all its steps."""
+    timeline = planned(
+        journal.operation, journal.env, journal.source, journal.target, steps=steps, status=journal.status
+    )
+    entries = [journal.entry(step.name) for step in steps]
+    starts = [e.started_at for e in entries if e.started_at is not None]
+    ends = [e.ended_at for e in entries if e.ended_at is not None]
+    origin = min(starts) if starts else None
+    timeline.rows = [
+        Row(
+            name=step.name,
+            title=step.title,
+            after=step.after,
+            status=entry.status,
+            expected_seconds=step.typical_seconds,
+            detail=entry.detail,
+            started_at=entry.started_at,
+            ended_at=entry.ended_at,
+            offset=None if entry.started_at is None or origin is None else entry.started_at - origin,
+            seconds=entry.seconds,
+        )
+        for step, entry in zip(steps, entries, strict=True)
+    ]
+    timeline.run_id = journal.run_id
+    timeline.facts = dict(journal.facts)
+    timeline.started_at = origin
+    timeline.ended_at = max(ends) if ends else None
+    if origin is not None and ends:
+        timeline.rto_seconds = max(ends) - origin
+    lag = journal.facts.get("lag_at_fence_seconds")
+    timeline.rpo_seconds = float(lag) if lag is not None else None
+    return timeline
