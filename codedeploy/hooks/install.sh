@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# AfterInstall (1/2): a virtualenv for this release from the bundle's wheelhouse (no internet needed),
+# then `current` points at it. Re-running with the same release is a no-op.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+release_id=$(release_field "$INCOMING/release.json" release_id)
+target=$RELEASES/$release_id
+
+# A virtualenv cannot move (its scripts name their own path), so it is built in place and marked done.
+if [[ -f $target/.installed ]]; then
+  log "release $release_id already installed"
+else
+  log "installing release $release_id"
+  rm -rf "$target"
+  "$RELAY_PYTHON" -m venv "$target/venv"
+  # Exactly the wheelhouse (the app and its locked, hash-checked dependencies): no index, no resolution.
+  "$target/venv/bin/pip" install --quiet --no-index --no-deps --disable-pip-version-check "$INCOMING"/wheelhouse/*.whl
+  "$target/venv/bin/pip" check --disable-pip-version-check >/dev/null
+  cp "$INCOMING/release.json" "$target/"
+  printf 'RELAY_RELEASE_ID=%s\nRELAY_GIT_SHA=%s\n' \
+    "$release_id" "$(release_field "$INCOMING/release.json" git_sha)" >"$target/release.env"
+  # A fixed path to the app's gunicorn settings, for the systemd unit and the process manager alike.
+  conf=$("$target/venv/bin/python" -c 'import app, pathlib; print(pathlib.Path(app.__file__).with_name("gunicorn.conf.py"))')
+  ln -sfn "$(realpath --relative-to="$target" "$conf")" "$target/gunicorn.conf.py"
+  touch "$target/.installed"
+fi
+
+ln -sfn "$target" "$CURRENT.next"
+mv -T "$CURRENT.next" "$CURRENT"
+
+# Keep the newest few releases for a quick manual roll back; never the current one.
+find "$RELEASES" -mindepth 1 -maxdepth 1 -type d ! -name "$release_id" -printf '%T@ %p\n' | sort -rn |
+  tail -n +"$RELAY_KEEP_RELEASES" | cut -d' ' -f2- | xargs -r rm -rf
+log "current -> $target"

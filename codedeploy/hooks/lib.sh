@@ -1,0 +1,71 @@
+# shellcheck shell=bash disable=SC2034 # the variables are read by the hooks that source this file
+# Sourced by every hook: where things live and how the service is run, from the environment.
+# Defaults are the EC2 ones; the emulator's lifecycle runner sets the same variables to a temporary root.
+
+RELAY_ROOT=${RELAY_ROOT:-/opt/relay}
+RELAY_SERVICE_MANAGER=${RELAY_SERVICE_MANAGER:-systemd}  # systemd | process
+RELAY_APP_PORT=${RELAY_APP_PORT:-8000}
+RELAY_APP_HOST=${RELAY_APP_HOST:-0.0.0.0}
+RELAY_PYTHON=${RELAY_PYTHON:-python3}
+RELAY_USER=${RELAY_USER:-relay}
+RELAY_ENV_FILE=${RELAY_ENV_FILE:-/etc/relay/app.env}  # written at boot (user data) or by the runner
+RELAY_VALIDATE_SECONDS=${RELAY_VALIDATE_SECONDS:-90}
+RELAY_STOP_SECONDS=${RELAY_STOP_SECONDS:-30}
+RELAY_KEEP_RELEASES=${RELAY_KEEP_RELEASES:-3}
+RELAY_UNIT=relay-api
+
+INCOMING=$RELAY_ROOT/incoming
+RELEASES=$RELAY_ROOT/releases
+CURRENT=$RELAY_ROOT/current
+RUN_DIR=$RELAY_ROOT/run
+LOG_DIR=$RELAY_ROOT/log
+PID_FILE=$RUN_DIR/gunicorn.pid
+
+log() {
+  printf '%s %s[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(basename "$0")" "${LIFECYCLE_EVENT:-manual}" "$*" >&2
+}
+
+die() {
+  log "error: $*"
+  exit 1
+}
+
+# A field of the revision's release.json (release_id, git_sha, version).
+release_field() {
+  "$RELAY_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+}
+
+# Instance metadata through IMDSv2 only (a session token first); fails fast off EC2.
+imds() {
+  local token
+  token=$(curl -fsS --max-time 2 -X PUT http://169.254.169.254/latest/api/token \
+    -H 'X-aws-ec2-metadata-token-ttl-seconds: 60') || return 1
+  curl -fsS --max-time 2 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+}
+
+# Export the app's settings (may hold secrets: never trace this) and the current release's identity.
+load_app_env() {
+  set -a
+  if [[ -r $RELAY_ENV_FILE ]]; then
+    # shellcheck source=/dev/null
+    source "$RELAY_ENV_FILE"
+  fi
+  if [[ -r $CURRENT/release.env ]]; then
+    # shellcheck source=/dev/null
+    source "$CURRENT/release.env"
+  fi
+  set +a
+  if [[ -z ${AWS_REGION:-} ]]; then
+    AWS_REGION=$(imds placement/region) || AWS_REGION=
+    export AWS_REGION
+  fi
+}
+
+# The gunicorn master's pid when it runs (process manager), else nothing.
+running_pid() {
+  local pid
+  [[ -r $PID_FILE ]] || return 1
+  pid=$(<"$PID_FILE")
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && grep -q gunicorn "/proc/$pid/cmdline" 2>/dev/null || return 1
+  echo "$pid"
+}

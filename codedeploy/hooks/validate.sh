@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# ValidateService: the new release answers /readyz and /version names it, before a deadline.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+release_id=$(release_field "$CURRENT/release.json" release_id)
+base=http://127.0.0.1:$RELAY_APP_PORT
+deadline=$((SECONDS + RELAY_VALIDATE_SECONDS))
+while ((SECONDS < deadline)); do
+  if curl -fsS --max-time 2 "$base/readyz" >/dev/null 2>&1 &&
+    curl -fsS --max-time 2 "$base/version" 2>/dev/null | grep -q "\"$release_id\""; then
+    log "release $release_id is ready on $base"
+    exit 0
+  fi
+  sleep 0.5
+done
+die "release $release_id not ready on $base within ${RELAY_VALIDATE_SECONDS}s (see $LOG_DIR/gunicorn.log)"

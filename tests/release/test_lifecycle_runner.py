@@ -1,0 +1,101 @@
+"""The local lifecycle runner runs the real hooks of a built bundle in a temporary root, as the agent would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scripts.emulator.lifecycle.agent import Agent, Deployment
+from scripts.emulator.lifecycle.fleet import free_port
+from scripts.emulator.lifecycle.instance import APP_PATH, LocalInstance
+from scripts.release.bundle import Bundle
+
+
+def make_instance(root: Path, name: str, database: str, validate_seconds: int = 60) -> LocalInstance:
+    env = {
+        "RELAY_APP_DATABASE_URL": database,
+        "RELAY_APP_WORKERS": "1",
+        "RELAY_APP_DRAIN_SECONDS": "0.2",
+        "RELAY_APP_DRAIN_FILE": str(root / name / "draining"),
+        "RELAY_SLOT": name,
+        "AWS_REGION": "us-east-1",
+    }
+    return LocalInstance(f"i-{name}", root / name, free_port(), env, validate_seconds)
+
+
+def deploy(instance: LocalInstance, bundle: Path, deployment_id: str) -> Agent:
+    agent = Agent(instance)
+    agent.deploy(Deployment(deployment_id, "relay", "relay-test-blue", "dg-1"), lambda dest: shutil.copy(bundle, dest))
+    return agent
+
+
+def statuses(agent: Agent) -> dict[str, str]:
+    return {event.name: event.status for event in agent.events}
+
+
+def get(instance: LocalInstance, path: str) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{instance.port}{path}", timeout=5) as response:
+        return response.read().decode()
+
+
+def stop(instance: LocalInstance) -> None:
+    hooks = instance.root / APP_PATH / "incoming" / "hooks"
+    subprocess.run([str(hooks / "stop.sh")], env=instance.hook_env(), check=True, timeout=60, capture_output=True)
+
+
+@pytest.fixture
+def instances(tmp_path: Path) -> Iterator[tuple[LocalInstance, LocalInstance]]:
+    database = f"sqlite:///{tmp_path / 'app.db'}"
+    pair = (make_instance(tmp_path, "blue", database), make_instance(tmp_path, "green", database, validate_seconds=5))
+    yield pair
+    for instance in pair:
+        if (instance.root / APP_PATH / "incoming" / "hooks").exists():
+            stop(instance)
+
+
+ALL_SUCCEEDED = {
+    "DownloadBundle": "Succeeded",
+    "BeforeInstall": "Succeeded",
+    "Install": "Succeeded",
+    "AfterInstall": "Succeeded",
+    "ApplicationStart": "Succeeded",
+    "ValidateService": "Succeeded",
+}
+
+
+def test_first_deploy_then_again_is_idempotent(instances: tuple[LocalInstance, LocalInstance], bundle: Bundle) -> None:
+    blue, _ = instances
+    first = deploy(blue, bundle.path, "d-1")
+    assert statuses(first) == {"ApplicationStop": "Skipped", **ALL_SUCCEEDED}  # nothing to stop on a new instance
+    assert '"test-1"' in get(blue, "/version")
+
+    second = deploy(blue, bundle.path, "d-2")
+    assert statuses(second) == {"ApplicationStop": "Succeeded", **ALL_SUCCEEDED}
+    assert '"test-1"' in get(blue, "/version")
+    assert "already installed" in (blue.agent_root / "deployment-logs/codedeploy-agent-deployments.log").read_text()
+
+    stop(blue)
+    with pytest.raises(OSError):
+        get(blue, "/readyz")
+    stop(blue)  # stop is tolerant: nothing running is fine
+
+
+def test_broken_build_fails_validate_and_the_previous_release_keeps_serving(
+    instances: tuple[LocalInstance, LocalInstance], bundle: Bundle, broken_bundle: Path
+) -> None:
+    blue, green = instances
+    assert statuses(deploy(blue, bundle.path, "d-good"))["ValidateService"] == "Succeeded"
+
+    broken = deploy(green, broken_bundle, "d-broken")
+    result = statuses(broken)
+    assert result["ApplicationStart"] == "Succeeded"
+    assert result["ValidateService"] == "Failed"
+    validate = next(event for event in broken.events if event.name == "ValidateService")
+    assert validate.error_code == "ScriptFailed"
+    assert "not ready" in validate.log_tail and "within 5s" in validate.log_tail
+    assert '"test-1"' in get(blue, "/version")
