@@ -17,7 +17,7 @@ static final Map DEFAULTS = [
 def call(Map args = [:]) {
     Map config = relaySupport.arguments('relayStack', args, DEFAULTS, [action: ['diff', 'deploy']])
     Map vars = [RELAY_ENV: config.env, RELAY_REGION: config.region]
-    relaySupport.frame(config, ["relay-${config.env}-${config.region}"], vars) {
+    relaySupport.frame(config, [config.region], vars) {
         sh 'relay stack diff --env "$RELAY_ENV" --region "$RELAY_REGION"'
         if (config.action == 'deploy') {
             String deploy = 'relay stack deploy --env "$RELAY_ENV" --region "$RELAY_REGION" --yes'

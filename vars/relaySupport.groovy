@@ -35,14 +35,14 @@ private static String problemsWith(Map args, Map defaults, Map<String, List> cho
 }
 
 /**
- * Runs body within the step's timeout (time spent waiting for a lock counts), holding every lock at once
- * (lockable-resources takes `extra` atomically, so two DR runs cannot deadlock), with the role's AWS
- * credentials when one is given (pipeline-aws-plugin) and `vars` in the environment of `sh`.
+ * Runs body within the step's timeout (time spent waiting for a lock counts), holding relay-<env>-<region>
+ * for every region at once (lockable-resources takes `extra` atomically, so two DR runs cannot deadlock),
+ * with the role's AWS credentials when one is given (pipeline-aws-plugin) and `vars` in the environment.
  */
-void frame(Map config, List<String> locks, Map vars, Closure body) {
+void frame(Map config, List<String> regions, Map vars, Closure body) {
     timeout(time: config.timeoutMinutes, unit: 'MINUTES') {
-        withLocks(locks) {
-            inAccount(config) {
+        withLocks(config.env ? regions.collect { region -> "relay-${config.env}-${region}" } : []) {
+            inAccount(config, regions[0]) {
                 withEnv(vars.collect { key, value -> "${key}=${value}" }) {
                     body()
                 }
@@ -51,6 +51,7 @@ void frame(Map config, List<String> locks, Map vars, Closure body) {
     }
 }
 
+/** No environment, no lock: a scan of every stack (relayDrift without env) must not wait for releases. */
 private void withLocks(List<String> locks, Closure body) {
     if (locks) {
         lock(resource: locks[0], extra: locks.drop(1).collect { [resource: it] }) {
@@ -61,9 +62,10 @@ private void withLocks(List<String> locks, Closure body) {
     }
 }
 
-private void inAccount(Map config, Closure body) {
+/** Runs body with the role's credentials when one is given, else with the agent's own. */
+void inAccount(Map config, String region, Closure body) {
     if (config.role) {
-        Map role = [region: config.region, role: config.role]
+        Map role = [region: region, role: config.role]
         if (config.roleAccount) {
             role.roleAccount = config.roleAccount
         }

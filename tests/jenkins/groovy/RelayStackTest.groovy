@@ -1,17 +1,11 @@
-import org.junit.Before
 import org.junit.Test
 
-class RelayStackTest extends BasePipelineTest {
-    def step
-
-    @Before
-    void loadStep() {
-        step = helper.loadScript("${ROOT}/vars/relayStack.groovy")
-    }
+class RelayStackTest extends StepTestCase {
+    final String stepName = 'relayStack'
 
     @Test
     void 'deploy previews the change set, then executes it, under the env-region lock'() {
-        step.call(action: 'deploy', env: 'staging', region: 'us-west-2')
+        step(action: 'deploy', env: 'staging', region: 'us-west-2')
 
         assert shLines() == [
             'relay stack diff --env "$RELAY_ENV" --region "$RELAY_REGION"',
@@ -25,28 +19,28 @@ class RelayStackTest extends BasePipelineTest {
 
     @Test
     void 'diff only previews'() {
-        step.call(action: 'diff', env: 'prod')
+        step(action: 'diff', env: 'prod')
 
         assert shLines() == ['relay stack diff --env "$RELAY_ENV" --region "$RELAY_REGION"']
     }
 
     @Test
     void 'the allow flags are literal options, never interpolated'() {
-        step.call(action: 'deploy', env: 'prod', allowReplacement: true, allowDrift: true)
+        step(action: 'deploy', env: 'prod', allowReplacement: true, allowDrift: true)
 
         assert shLines()[1] == 'relay stack deploy --env "$RELAY_ENV" --region "$RELAY_REGION" --yes --allow-replacement --allow-drift'
     }
 
     @Test
     void 'a role is assumed with withAWS'() {
-        step.call(action: 'diff', env: 'prod', role: 'relay-deployer', roleAccount: '123456789012', externalId: 'x-1')
+        step(action: 'diff', env: 'prod', role: 'relay-deployer', roleAccount: '123456789012', externalId: 'x-1')
 
         assert calls('withAWS')[0].args[0] == [region: 'us-east-1', role: 'relay-deployer', roleAccount: '123456789012', externalId: 'x-1']
     }
 
     @Test
     void 'a value with shell syntax reaches sh only through the environment'() {
-        step.call(action: 'diff', env: 'prod; rm -rf /', region: '$(id)')
+        step(action: 'diff', env: 'prod; rm -rf /', region: '$(id)')
 
         assert shLines() == ['relay stack diff --env "$RELAY_ENV" --region "$RELAY_REGION"']
         assert calls('sh')[0].env.RELAY_ENV == 'prod; rm -rf /'
@@ -54,7 +48,7 @@ class RelayStackTest extends BasePipelineTest {
 
     @Test
     void 'unknown, missing and invalid arguments fail in one error naming the step'() {
-        assert errorOf { step.call(action: 'destroy', enviroment: 'prod') } ==
+        assert errorOf { step(action: 'destroy', enviroment: 'prod') } ==
             "relayStack: unknown argument(s): enviroment; missing argument(s): env; action must be one of diff, deploy, not 'destroy' " +
             '(arguments: action, env, region, allowReplacement, allowDrift, role, roleAccount, externalId, timeoutMinutes; see vars/relayStack.txt)'
         assert shLines().isEmpty()

@@ -29,6 +29,11 @@ abstract class BasePipelineTest {
         helper.registerAllowedMethod('error') { Object[] args -> throw new PipelineFailure(args[0] as String) }
         helper.registerAllowedMethod('unstable') { Object[] args -> helper.build.result = 'UNSTABLE' }
         helper.registerAllowedMethod('input') { Object[] args -> null }
+        helper.registerAllowedMethod('pipeline') { Object[] args ->
+            Block pipeline = new Block(helper, null)
+            helper.within(pipeline, args[0] as Closure)
+            pipeline.run()
+        }
         helper.registerAllowedMethod('withEnv') { Object[] args ->
             Map<String, String> values = (args[0] as List<String>).collectEntries { String pair ->
                 int cut = pair.indexOf('=')

@@ -19,6 +19,6 @@ class EnvironmentBlock {
         Closure reader = body.rehydrate(block, body.owner, body.thisObject)
         reader.resolveStrategy = Closure.DELEGATE_FIRST
         helper.runSteps(reader)
-        return block.values
+        return block.@values  // getProperty is the fall-through to the script
     }
 }

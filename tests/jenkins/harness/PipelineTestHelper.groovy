@@ -28,8 +28,9 @@ class PipelineTestHelper {
     PipelineTestHelper() {
         CompilerConfiguration configuration = new CompilerConfiguration()
         configuration.scriptBaseClass = PipelineScript.name
-        // Jenkins imports @NonCPS into every pipeline script; so does the harness.
-        configuration.addCompilationCustomizers(new ImportCustomizer().addImports('com.cloudbees.groovy.cps.NonCPS'))
+        // Jenkins imports @NonCPS and @Library into every pipeline script; so does the harness.
+        configuration.addCompilationCustomizers(new ImportCustomizer().addImports(
+            'com.cloudbees.groovy.cps.NonCPS', 'org.jenkinsci.plugins.workflow.libs.Library'))
         shell = new GroovyShell(getClass().classLoader, binding, configuration)
         binding.setVariable('env', [:])
         binding.setVariable('params', [:])
@@ -132,22 +133,21 @@ class PipelineTestHelper {
         }
     }
 
-    /** The environment as `withEnv` sets it: NAME=value, NAME+SUFFIX=value prepends to NAME with ':'. */
+    /**
+     * The environment as `withEnv` sets it (NAME=value; NAME+SUFFIX=value prepends to NAME with ':'), for
+     * the body only. Like Jenkins, only those names are restored: an `env.X = ...` inside the body stays.
+     */
     Object withEnvironment(Map<String, String> values, Closure body) {
-        Map<String, String> saved = new LinkedHashMap(env)
+        Map<String, String> names = values.keySet().collectEntries { [(it): it.split(/\+/)[0]] }
+        Map<String, String> saved = names.values().collectEntries { [(it): env[it]] }
         values.each { String key, String value ->
-            if (key.contains('+')) {
-                String base = key.split(/\+/)[0]
-                env[base] = env[base] ? "${value}:${env[base]}" as String : value
-            } else {
-                env[key] = value
-            }
+            String name = names[key]
+            env[name] = key.contains('+') && env[name] ? "${value}:${env[name]}" as String : value
         }
         try {
             return body()
         } finally {
-            env.clear()
-            env.putAll(saved)
+            saved.each { String name, String value -> value == null ? env.remove(name) : env.put(name, value) }
         }
     }
 

@@ -12,6 +12,7 @@ List<File> files = args.collectMany { String path ->
     File file = new File(path)
     file.directory ? file.listFiles().findAll { it.name.endsWith('Test.groovy') }.sort { it.name } : [file]
 }
+files*.parentFile.unique().each { loader.addClasspath(it.path) }  // shared test bases beside the tests
 Class[] classes = files.collect { loader.parseClass(it) } as Class[]
 Result result = JUnitCore.runClasses(classes)
 result.failures.each { Failure failure ->

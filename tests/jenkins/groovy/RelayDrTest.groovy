@@ -1,0 +1,43 @@
+import org.junit.Test
+
+class RelayDrTest extends StepTestCase {
+    final String stepName = 'relayDr'
+
+    @Test
+    void 'plans as a dry run, holding both regions at once'() {
+        step(action: 'plan', env: 'prod')
+
+        assert shLines() == ['relay dr "$RELAY_DR_ACTION" --env "$RELAY_ENV" --from "$RELAY_FROM" --to "$RELAY_TO"']
+        assert calls('sh')[0].env.RELAY_DR_ACTION == 'plan'
+        assert calls('lock')[0].args[0] == [resource: 'relay-prod-us-west-2', extra: [[resource: 'relay-prod-us-east-1']]]
+    }
+
+    @Test
+    void 'promotes only with the confirmation string'() {
+        step(action: 'promote', env: 'prod', execute: true, confirm: 'prod-us-west-2', forceRpo: 'primary region lost')
+
+        assert shLines() == ['relay dr "$RELAY_DR_ACTION" --env "$RELAY_ENV" --from "$RELAY_FROM" --to "$RELAY_TO"' +
+                             ' --execute --confirm "$RELAY_CONFIRM" --force-rpo "$RELAY_FORCE_RPO"']
+        assert calls('sh')[0].env.RELAY_CONFIRM == 'prod-us-west-2'
+    }
+
+    @Test
+    void 'refuses to execute with a wrong confirmation'() {
+        assert errorOf { step(action: 'promote', env: 'prod', execute: true, confirm: 'prod') } ==
+            "relayDr: execute needs action promote, failback or drill and confirm: 'prod-us-west-2' (got action 'promote', confirm 'prod')"
+        assert shLines().isEmpty()
+    }
+
+    @Test
+    void 'refuses to execute a plan'() {
+        assert errorOf { step(action: 'plan', env: 'prod', execute: true, confirm: 'prod-us-west-2') }.startsWith(
+            'relayDr: execute needs action promote, failback or drill')
+    }
+
+    @Test
+    void 'rejects an unknown action with the others problems'() {
+        assert errorOf { step(action: 'failover') } ==
+            "relayDr: missing argument(s): env; action must be one of plan, promote, failback, drill, status, not 'failover' " +
+            '(arguments: action, env, from, to, execute, confirm, forceRpo, role, roleAccount, externalId, timeoutMinutes; see vars/relayDr.txt)'
+    }
+}

@@ -1,0 +1,52 @@
+import org.junit.Test
+
+class RelayDriftTest extends StepTestCase {
+    final String stepName = 'relayDrift'
+
+    @Test
+    void 'scans every stack in both regions without a lock and publishes one JUnit file per region'() {
+        step([:])
+
+        String scan = 'mkdir -p reports && relay --output junit drift --all --region "$RELAY_REGION" > "reports/drift-$RELAY_REGION.xml"'
+        assert shLines() == [scan, scan]
+        assert calls('sh')*.env*.RELAY_REGION == ['us-east-1', 'us-west-2']
+        assert calls('lock').isEmpty()
+        assert calls('junit')[0].args[0] == [testResults: 'reports/drift-us-east-1.xml,reports/drift-us-west-2.xml',
+                                             allowEmptyResults: true]
+        assertJobStatusSuccess()
+    }
+
+    @Test
+    void 'one environment is scanned under its lock, with the ignore rules'() {
+        step(env: 'staging', regions: ['us-east-1'], ignore: 'drift-ignore.yaml')
+
+        assert shLines() == ['mkdir -p reports && relay --output junit drift --stack "relay-$RELAY_ENV" --region "$RELAY_REGION"' +
+                             ' --ignore "$RELAY_DRIFT_IGNORE" > "reports/drift-$RELAY_REGION.xml"']
+        assert calls('lock')[0].args[0].resource == 'relay-staging-us-east-1'
+    }
+
+    @Test
+    void 'drift (exit 2) fails the build after the report is published'() {
+        shAnswers['drift'] = 2
+
+        assert errorOf { step([:]) } ==
+            'relayDrift: drift in us-east-1, us-west-2; see the JUnit report (revert it, or ignore it with a reason)'
+        assert calls('junit').size() == 1
+    }
+
+    @Test
+    void 'drift only marks the build unstable when asked'() {
+        shAnswers['drift'] = 2
+
+        step(failOnDrift: false)
+
+        assert helper.build.result == 'UNSTABLE'
+    }
+
+    @Test
+    void 'a failed scan (exit 1) is an error, not drift'() {
+        shAnswers['drift'] = 1
+
+        assert errorOf { step(regions: ['us-west-2']) } == 'relayDrift: the scan failed in us-west-2; the log above says why'
+    }
+}

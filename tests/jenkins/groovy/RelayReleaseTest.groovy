@@ -1,0 +1,53 @@
+import org.junit.Test
+
+class RelayReleaseTest extends StepTestCase {
+    final String stepName = 'relayRelease'
+
+    @Test
+    void 'releases all at once with the defaults'() {
+        step(env: 'staging', bundle: 's3://b/k.zip')
+
+        assert shLines() == ['relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE"']
+        assert calls('sh')[0].env.RELAY_BUNDLE == 's3://b/k.zip'
+        assert calls('input').isEmpty()
+    }
+
+    @Test
+    void 'canary and bake become options, their values stay in the environment'() {
+        step(env: 'prod', bundle: 's3://b/k.zip', canary: 10, bake: 300)
+
+        assert shLines() == ['relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE"' +
+                             ' --canary "$RELAY_CANARY" --bake "$RELAY_BAKE"']
+        assert calls('sh')[0].env.subMap(['RELAY_CANARY', 'RELAY_BAKE']) == [RELAY_CANARY: '10', RELAY_BAKE: '300']
+    }
+
+    @Test
+    void 'the ready gate shows the plan, asks outside the lock, then releases'() {
+        step(env: 'prod', bundle: 's3://b/k.zip', approve: true, approvers: 'release-managers')
+
+        assert shLines() == ['relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE" --plan',
+                             'relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE"']
+        assert calls('input')[0].args[0] == [message: 'Move prod traffic in us-east-1 to s3://b/k.zip?', ok: 'Release',
+                                             submitter: 'release-managers']
+        assert helper.callStack.findAll { it.methodName in ['lock', 'input'] }*.methodName == ['lock', 'input', 'lock']
+        assert calls('timeout')*.args*.getAt(0)*.time == [90, 60, 90]
+    }
+
+    @Test
+    void 'a rejected approval moves no traffic'() {
+        helper.registerAllowedMethod('input') { Object[] args -> throw new PipelineAborted('Rejected by alice') }
+
+        try {
+            step(env: 'prod', bundle: 's3://b/k.zip', approve: true)
+            assert false: 'the release went on without approval'
+        } catch (PipelineAborted expected) {
+            assert shLines() == ['relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE" --plan']
+        }
+    }
+
+    @Test
+    void 'bundle and env are required'() {
+        assert errorOf { step(region: 'us-west-2', canary: 5, bundel: 'x') }.startsWith(
+            'relayRelease: unknown argument(s): bundel; missing argument(s): bundle, env (arguments: env, region, bundle,')
+    }
+}

@@ -1,0 +1,40 @@
+import groovy.transform.Field
+
+@Field
+static final Map DEFAULTS = [
+    env: '',                                // '' scans every stack; an environment scans relay-<env> under its lock
+    regions: ['us-east-1', 'us-west-2'],    // each region gets its own scan and JUnit file
+    ignore: '',                             // ignore-rules file (YAML, a reason per rule); '' ignores nothing
+    failOnDrift: true,                      // drift fails the build; false marks it UNSTABLE
+    role: '',                               // IAM role to assume (withAWS); '' uses the agent's credentials
+    roleAccount: '',                        // the account of that role, when it is not the agent's
+    externalId: '',                         // the external id the role's trust policy requires
+    timeoutMinutes: 30,                     // per region, waiting for the lock included
+]
+
+/** Scans for changes made outside CloudFormation, publishes one JUnit file per region, fails on drift. */
+def call(Map args = [:]) {
+    Map config = relaySupport.arguments('relayDrift', args, DEFAULTS)
+    String scan = 'mkdir -p reports && relay --output junit drift ' + (config.env ? '--stack "relay-$RELAY_ENV"' : '--all')
+    scan += ' --region "$RELAY_REGION"' + (config.ignore ? ' --ignore "$RELAY_DRIFT_IGNORE"' : '')
+    scan += ' > "reports/drift-$RELAY_REGION.xml"'
+    Map<String, Integer> exits = [:]
+    config.regions.each { region ->
+        Map vars = [RELAY_ENV: config.env, RELAY_REGION: region, RELAY_DRIFT_IGNORE: config.ignore]
+        relaySupport.frame(config, [region], vars) {
+            exits[region] = sh(returnStatus: true, script: scan)
+        }
+    }
+    junit(testResults: config.regions.collect { "reports/drift-${it}.xml" }.join(','), allowEmptyResults: true)
+    List failed = exits.findAll { it.value == 1 }.keySet() as List
+    List drifted = exits.findAll { it.value == 2 }.keySet() as List
+    if (failed) {
+        error("relayDrift: the scan failed in ${failed.join(', ')}; the log above says why")
+    }
+    if (drifted && config.failOnDrift) {
+        error("relayDrift: drift in ${drifted.join(', ')}; see the JUnit report (revert it, or ignore it with a reason)")
+    }
+    if (drifted) {
+        unstable("relayDrift: drift in ${drifted.join(', ')}; see the JUnit report")
+    }
+}

@@ -1,0 +1,32 @@
+import groovy.transform.Field
+
+@Field
+static final Map DEFAULTS = [
+    topicArn: '',          // SNS topic (the stack's AlarmTopicArn output) to publish to; '' sends none
+    slackChannel: '',      // Slack channel (slack plugin configured in Jenkins); '' sends none
+    message: '',           // the text; '' says job, build, result and link
+    region: 'us-east-1',   // the topic's region
+    role: '',              // IAM role to assume (withAWS); '' uses the agent's credentials
+    roleAccount: '',       // the account of that role, when it is not the agent's
+    externalId: '',        // the external id the role's trust policy requires
+]
+
+/** Tells people how the build ended: SNS (pipeline-aws-plugin's snsPublish), Slack, or both. */
+def call(Map args = [:]) {
+    Map config = relaySupport.arguments('relayNotify', args, DEFAULTS)
+    String result = currentBuild.currentResult
+    String text = config.message ?: "${env.JOB_NAME} #${env.BUILD_NUMBER}: ${result} (${env.BUILD_URL})"
+    if (config.topicArn) {
+        withAWS(region: config.region) {
+            relaySupport.inAccount(config, config.region) {
+                snsPublish(topicArn: config.topicArn, subject: "${env.JOB_NAME}: ${result}", message: text)
+            }
+        }
+    }
+    if (config.slackChannel) {
+        slackSend(channel: config.slackChannel, color: result == 'SUCCESS' ? 'good' : 'danger', message: text)
+    }
+    if (!config.topicArn && !config.slackChannel) {
+        echo 'relayNotify: no SNS topic or Slack channel configured; nothing sent'
+    }
+}

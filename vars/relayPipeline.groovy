@@ -1,0 +1,87 @@
+import groovy.transform.Field
+
+@Field
+static final Map DEFAULTS = [
+    testTarget: 'test',          // the service's make target that tests it, writing JUnit to reports/junit/
+    stagingEnv: 'staging',       // released on every build
+    productionEnv: 'prod',       // released from productionBranch only, after approval
+    productionBranch: 'main',
+    primary: 'us-east-1',        // where releases go live
+    standby: 'us-west-2',        // kept on the production release for DR
+    canary: 0,                   // percent for the first traffic step in production; 0 shifts all at once
+    approvers: '',               // who may approve production (users or groups, comma-separated); '' anyone
+    role: '',                    // IAM role to assume (withAWS); '' uses the agent's credentials
+    roleAccount: '',             // the account of that role, when it is not the agent's
+    externalId: '',              // the external id the role's trust policy requires
+    topicArn: '',                // SNS topic told how the build ended; '' none
+    slackChannel: '',            // Slack channel told how the build ended; '' none
+    timeoutMinutes: 180,         // the whole build, approvals included
+]
+
+/** The default Relay pipeline of a service repository, as one call: `relayPipeline()` in its Jenkinsfile. */
+def call(Map args = [:]) {
+    Map config = relaySupport.arguments('relayPipeline', args, DEFAULTS)
+    Map account = config.subMap(['role', 'roleAccount', 'externalId'])
+    Map staging = account + [env: config.stagingEnv, region: config.primary]
+    Map production = account + [env: config.productionEnv, region: config.primary]
+    Map standby = account + [env: config.productionEnv, region: config.standby]
+    String bundle = ''
+    pipeline {
+        agent any
+        options {
+            timestamps()
+            disableConcurrentBuilds(abortPrevious: true)
+            timeout(time: config.timeoutMinutes, unit: 'MINUTES')
+            buildDiscarder(logRotator(numToKeepStr: '30'))
+        }
+        stages {
+            stage('Test') {
+                steps {
+                    withEnv(["RELAY_TEST_TARGET=${config.testTarget}"]) {
+                        sh 'make "$RELAY_TEST_TARGET"'
+                    }
+                }
+            }
+            stage('Bundle') { steps { script { bundle = relayBundle(staging) } } }
+            stage('Deploy staging') { steps { relayStack(staging + [action: 'deploy']) } }
+            stage('Release staging') { steps { relayRelease(staging + [bundle: bundle]) } }
+            stage('Smoke staging') { steps { relaySmoke(staging) } }
+            stage('Drift gate') { steps { relayDrift(account + [env: config.stagingEnv, regions: [config.primary]]) } }
+            stage('Preview production') {
+                when { branch config.productionBranch }
+                steps { relayStack(production + [action: 'diff']) }
+            }
+            stage('Production') {
+                when {
+                    beforeInput true
+                    branch config.productionBranch
+                }
+                input {
+                    message 'Deploy the change set above to production? Traffic moves only after its release plan is approved.'
+                    ok 'Deploy'
+                    submitter config.approvers
+                }
+                stages {
+                    stage('Deploy production') { steps { relayStack(production + [action: 'deploy']) } }
+                    stage('Bundle production') { steps { script { bundle = relayBundle(production) } } }
+                    stage('Release production') {
+                        steps { relayRelease(production + [bundle: bundle, canary: config.canary, approve: true, approvers: config.approvers]) }
+                    }
+                    stage('Smoke production') { steps { relaySmoke(production) } }
+                    stage('Deploy standby') { steps { relayStack(standby + [action: 'deploy']) } }
+                    stage('Release standby') {
+                        steps { relayStandby(account + [env: config.productionEnv, from: config.primary, to: config.standby]) }
+                    }
+                }
+            }
+        }
+        post {
+            always {
+                junit(testResults: 'reports/junit/*.xml', allowEmptyResults: true)
+                archiveArtifacts(artifacts: 'reports/**', allowEmptyArchive: true)
+                relayNotify(account + [topicArn: config.topicArn, slackChannel: config.slackChannel,
+                                       region: config.primary])
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import groovy.transform.Field
+
+@Field
+static final Map DEFAULTS = [
+    env: null,             // required: demo | staging | prod
+    region: 'us-east-1',   // the region to release in
+    bundle: null,          // required: the S3 URL relayBundle returned
+    canary: 0,             // percent of traffic for the first step; 0 shifts all at once
+    bake: '',              // seconds to watch the alarms after the shift; '' keeps relay's default
+    approve: false,        // ask for approval (input) after showing the plan, before traffic moves
+    approvers: '',         // who may approve (Jenkins users or groups, comma-separated); '' anyone who can build
+    approvalMinutes: 60,   // how long the approval waits before the release is abandoned
+    role: '',              // IAM role to assume (withAWS); '' uses the agent's credentials
+    roleAccount: '',       // the account of that role, when it is not the agent's
+    externalId: '',        // the external id the role's trust policy requires
+    timeoutMinutes: 90,    // the release itself (deploy, ready gate smoke test, shift, bake), lock wait included
+]
+
+/** Blue/green release of a bundle; with `approve`, a person confirms the plan before traffic moves. */
+def call(Map args = [:]) {
+    Map config = relaySupport.arguments('relayRelease', args, DEFAULTS)
+    Map vars = [RELAY_ENV: config.env, RELAY_REGION: config.region, RELAY_BUNDLE: config.bundle,
+                RELAY_CANARY: config.canary, RELAY_BAKE: config.bake]
+    String release = 'relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE"'
+    release += config.canary ? ' --canary "$RELAY_CANARY"' : ''
+    release += config.bake == '' ? '' : ' --bake "$RELAY_BAKE"'
+    if (config.approve) {
+        relaySupport.frame(config, [config.region], vars) {
+            sh release + ' --plan'
+        }
+        Map question = [message: "Move ${config.env} traffic in ${config.region} to ${config.bundle}?", ok: 'Release']
+        if (config.approvers) {
+            question.submitter = config.approvers
+        }
+        timeout(time: config.approvalMinutes, unit: 'MINUTES') {
+            input(question)
+        }
+    }
+    relaySupport.frame(config, [config.region], vars) {
+        sh release
+    }
+}

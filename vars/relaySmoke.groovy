@@ -1,0 +1,21 @@
+import groovy.transform.Field
+
+@Field
+static final Map DEFAULTS = [
+    env: null,             // required: demo | staging | prod
+    region: 'us-east-1',   // the region to test
+    slot: '',              // 'blue' or 'green' to test one slot; '' tests the live one
+    role: '',              // IAM role to assume (withAWS); '' uses the agent's credentials
+    roleAccount: '',       // the account of that role, when it is not the agent's
+    externalId: '',        // the external id the role's trust policy requires
+    timeoutMinutes: 10,    // the whole step, waiting for the lock included
+]
+
+/** Smoke-tests the API (/readyz, /version, a create-and-read round trip); fails the build when it fails. */
+def call(Map args = [:]) {
+    Map config = relaySupport.arguments('relaySmoke', args, DEFAULTS, [slot: ['', 'blue', 'green']])
+    Map vars = [RELAY_ENV: config.env, RELAY_REGION: config.region, RELAY_SLOT: config.slot]
+    relaySupport.frame(config, [config.region], vars) {
+        sh 'relay smoke --env "$RELAY_ENV" --region "$RELAY_REGION"' + (config.slot ? ' --slot "$RELAY_SLOT"' : '')
+    }
+}
