@@ -107,7 +107,11 @@ def create_instance(
         ):
             arguments.pop(inherited, None)
         arguments["source_db_instance_identifier"] = source
+        # moto looks the subnet group up in the source's region; it belongs to this one.
+        subnet_group = arguments.pop("db_subnet_group_name", None)
         database = backend.create_db_instance_read_replica(arguments)
+        if subnet_group:
+            database.db_subnet_group = backend.describe_db_subnet_groups(subnet_group)[0]
     else:
         database = backend.create_db_instance(arguments)
     database.relay_properties = dict(properties)  # what the next update compares against
