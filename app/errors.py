@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask, Response, g, request
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.schema import FieldError
@@ -79,7 +81,17 @@ def _unexpected(error: Exception) -> Response:
     )
 
 
+def _database_unavailable(error: Exception) -> Response:
+    """A lost or refused database connection is temporary: 503 with Retry-After, not a 500."""
+    log.warning("database unavailable (request id %s): %s", g.get("request_id", "-"), error)
+    response = problem(503, "Service Unavailable", "The database is not reachable right now; retry shortly.")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(PoolTimeout, _database_unavailable)
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
