@@ -6,6 +6,7 @@ DETECTION_IN_PROGRESS until `settings.detection_seconds` have passed, so callers
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 import uuid
@@ -18,9 +19,33 @@ from scripts.emulator.drift.detector import ResourceDrift, stack_drifts
 
 @dataclass
 class Settings:
-    """Knobs a test may turn through /relay-api/drift."""
+    """Knobs a test may turn through /relay-api/drift.
+
+    `throttle_ratio`: share of drift API calls answered "Throttling: Rate exceeded";
+    `resource_throttle_ratio`: share of resources whose check fails with "Rate exceeded", which
+    makes the detection DETECTION_FAILED as AWS reports it. Both are drawn from a seeded generator.
+    """
 
     detection_seconds: float = 0.2
+    throttle_ratio: float = 0.0
+    resource_throttle_ratio: float = 0.0
+    seed: int = 0
+    random: random.Random = field(default_factory=random.Random, repr=False)
+
+    def update(self, values: dict[str, Any]) -> None:
+        unknown = set(values) - {"detection_seconds", "throttle_ratio", "resource_throttle_ratio", "seed"}
+        if unknown:
+            raise ValueError(f"unknown drift settings: {', '.join(sorted(unknown))}")
+        for key, value in values.items():
+            setattr(self, key, int(value) if key == "seed" else float(value))
+        self.random.seed(self.seed)
+
+    def as_dict(self) -> dict[str, Any]:
+        keys = ("detection_seconds", "throttle_ratio", "resource_throttle_ratio", "seed")
+        return {key: getattr(self, key) for key in keys}
+
+    def draw(self, ratio: float) -> bool:
+        return ratio > 0 and self.random.random() < ratio
 
 
 @dataclass
@@ -68,6 +93,10 @@ class Registry:
 
     def start(self, stack: Any) -> Detection:
         drifts, failures = stack_drifts(stack)
+        throttled = [drift for drift in drifts if self.settings.draw(self.settings.resource_throttle_ratio)]
+        if throttled:
+            drifts = [drift for drift in drifts if drift not in throttled]
+            failures += [f"{drift['LogicalResourceId']}: Rate exceeded" for drift in throttled]
         detection = Detection(str(uuid.uuid4()), stack.stack_id, time.monotonic(), drifts, failures)
         with self._lock:
             self._detections[detection.detection_id] = detection

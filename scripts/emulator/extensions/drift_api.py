@@ -2,7 +2,7 @@
 
 DetectStackDrift, DescribeStackDriftDetectionStatus, DescribeStackResourceDrifts (paged with
 NextToken) and DetectStackResourceDrift, backed by `scripts.emulator.drift`. The control endpoint
-/relay-api/drift lets tests read and set the detection duration.
+/relay-api/drift lets tests set the detection duration and inject throttling.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 from werkzeug.wrappers import Request
 
@@ -22,16 +23,28 @@ from scripts.emulator.drift.registry import REGISTRY
 DEFAULT_PAGE_SIZE = 10
 
 
+class Throttling(ServiceException):
+    code = "Throttling"
+    message = "Rate exceeded"
+
+
+def _throttle() -> None:
+    if REGISTRY.settings.draw(REGISTRY.settings.throttle_ratio):
+        raise Throttling()
+
+
 def _stack(response: Any) -> Any:
     return response.cloudformation_backend.get_stack(response._get_param("StackName"))
 
 
 def detect_stack_drift(self: Any) -> ActionResult:
+    _throttle()
     detection = REGISTRY.start(_stack(self))
     return ActionResult({"StackDriftDetectionId": detection.detection_id})
 
 
 def describe_stack_drift_detection_status(self: Any) -> ActionResult:
+    _throttle()
     detection_id = self._get_param("StackDriftDetectionId")
     detection = REGISTRY.get(detection_id)
     if detection is None:
@@ -40,6 +53,7 @@ def describe_stack_drift_detection_status(self: Any) -> ActionResult:
 
 
 def describe_stack_resource_drifts(self: Any) -> ActionResult:
+    _throttle()
     stack = _stack(self)
     detection = REGISTRY.latest_complete(stack.stack_id)
     wanted = set(self._get_param("StackResourceDriftStatusFilters") or [])
@@ -57,6 +71,7 @@ def describe_stack_resource_drifts(self: Any) -> ActionResult:
 
 
 def detect_stack_resource_drift(self: Any) -> ActionResult:
+    _throttle()
     stack = _stack(self)
     logical_id = self._get_param("LogicalResourceId")
     declaration = stack.template_dict.get("Resources", {}).get(logical_id)
@@ -72,12 +87,10 @@ def detect_stack_resource_drift(self: Any) -> ActionResult:
 
 @route("drift")
 def _control(request: Request) -> dict[str, Any]:
-    """GET: the settings; POST {"detection_seconds": s} to change how long a detection runs."""
+    """GET: the settings; POST a JSON object to change some (see registry.Settings)."""
     if request.method == "POST":
-        body = request.get_json(force=True) or {}
-        if "detection_seconds" in body:
-            REGISTRY.settings.detection_seconds = float(body["detection_seconds"])
-    return {"detection_seconds": REGISTRY.settings.detection_seconds}
+        REGISTRY.settings.update(request.get_json(force=True) or {})
+    return REGISTRY.settings.as_dict()
 
 
 def install() -> None:

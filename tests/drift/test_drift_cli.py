@@ -1,0 +1,256 @@
+"""`relay drift` end to end on the emulator: out-of-band changes, nested stacks, throttling, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from drift_helpers import DeployedStack, Relay, deploy, drift_json, resources
+
+from scripts.aws import AwsFactory
+from scripts.drift import gate
+from scripts.errors import RelayError
+
+SG = "{root}/Network:WebSecurityGroup"
+PARAMETER = "{root}/Network:AppSetting"
+OPEN_RULE = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+DECLARED_RULE = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}
+
+
+def change_out_of_band(stack: DeployedStack) -> None:
+    """What a console edit does: open the web rule to the world and flip the feature switch."""
+    ec2 = stack.aws.client("ec2", stack.region)
+    group = stack.resource("WebSecurityGroup", nested="Network")
+    ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=[DECLARED_RULE])
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[OPEN_RULE])
+    stack.aws.client("ssm", stack.region).put_parameter(
+        Name=stack.parameter_name, Value="off", Type="String", Overwrite=True
+    )
+
+
+def revert(stack: DeployedStack) -> None:
+    ec2 = stack.aws.client("ec2", stack.region)
+    group = stack.resource("WebSecurityGroup", nested="Network")
+    ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=[OPEN_RULE])
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[DECLARED_RULE])
+    stack.aws.client("ssm", stack.region).put_parameter(
+        Name=stack.parameter_name, Value="on", Type="String", Overwrite=True
+    )
+
+
+def only_difference(resource: dict[str, Any]) -> dict[str, Any]:
+    [difference] = resource["differences"]
+    return difference
+
+
+def test_out_of_band_changes_in_a_nested_stack_are_drift_under_the_root(
+    stack: DeployedStack, relay: Relay
+) -> None:
+    code, report = drift_json(relay, stack)
+    assert code == 0, report
+    assert report["summary"]["resources_drifted"] == 0
+
+    change_out_of_band(stack)
+    code, report = drift_json(relay, stack)
+
+    assert code == 2
+    [root] = report["roots"]
+    assert (root["name"], root["status"]) == (stack.name, "DRIFTED")
+    found = resources(report)
+    group, parameter = found[SG.format(root=stack.name)], found[PARAMETER.format(root=stack.name)]
+    assert group["status"] == parameter["status"] == "MODIFIED"
+    rule = only_difference(group)
+    assert (rule["path"], rule["expected"], rule["actual"]) == (
+        "/SecurityGroupIngress/0/CidrIp",
+        "10.0.0.0/16",
+        "0.0.0.0/0",
+    )
+    value = only_difference(parameter)
+    assert (value["path"], value["expected"], value["actual"]) == ("/Value", "on", "off")
+    assert found[f"{stack.name}:Topic"]["status"] == "IN_SYNC"
+
+    revert(stack)
+    code, report = drift_json(relay, stack)
+    assert code == 0, report
+
+
+def test_unsupported_resources_are_listed_not_checked(stack: DeployedStack, relay: Relay) -> None:
+    _, report = drift_json(relay, stack)
+    logs = resources(report)[f"{stack.name}/Network:Logs"]
+    assert logs["status"] == "NOT_CHECKED"
+    assert "not supported" in logs["reason"]
+
+
+def test_throttled_api_calls_are_retried_and_the_scan_completes(
+    stack: DeployedStack, relay: Relay, drift_settings: Callable[..., Any]
+) -> None:
+    change_out_of_band(stack)
+    drift_settings(throttle_ratio=0.3, seed=7)
+
+    code, report = drift_json(relay, stack)
+
+    assert code == 2
+    found = resources(report)
+    assert found[SG.format(root=stack.name)]["status"] == "MODIFIED"
+    assert found[PARAMETER.format(root=stack.name)]["status"] == "MODIFIED"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_resources_throttled_inside_a_detection_are_never_reported_in_sync(
+    stack: DeployedStack, relay: Relay, drift_settings: Callable[..., Any], seed: int
+) -> None:
+    change_out_of_band(stack)
+    drift_settings(resource_throttle_ratio=0.5, throttle_ratio=0.2, seed=seed)
+
+    code, report = drift_json(relay, stack)
+
+    assert code in (1, 2)
+    for key in (SG.format(root=stack.name), PARAMETER.format(root=stack.name)):
+        resource = resources(report)[key]
+        assert resource["status"] in ("MODIFIED", "NOT_CHECKED"), resource
+        if resource["status"] == "NOT_CHECKED":
+            assert resource["reason"].startswith("throttled"), resource
+    network = next(s for root in report["roots"] for s in root["stacks"] if s["label"].endswith("/Network"))
+    assert network["status"] in ("DRIFTED", "NOT_CHECKED")
+
+
+def test_a_scan_that_cannot_finish_reports_not_checked(
+    stack: DeployedStack, relay: Relay, drift_settings: Callable[..., Any]
+) -> None:
+    drift_settings(detection_seconds=30)
+
+    code, report = drift_json(relay, stack, "--timeout", "0.5")
+
+    assert code == 1
+    statuses = {s["label"]: (s["status"], s["reason"]) for root in report["roots"] for s in root["stacks"]}
+    assert all(status == "NOT_CHECKED" and "timed out" in reason for status, reason in statuses.values())
+    assert report["summary"]["resources_checked"] == 0
+
+
+def test_ignore_rules_mark_differences_ignored_without_hiding_them(
+    stack: DeployedStack, relay: Relay, tmp_path: Path
+) -> None:
+    change_out_of_band(stack)
+    rules = tmp_path / "ignore.yaml"
+    rules.write_text(
+        f"rules:\n"
+        f"  - stack: {stack.name}\n    resource_type: AWS::SSM::Parameter\n    property_path: /Value\n"
+        f"    reason: feature switch flipped by the on-call runbook\n"
+    )
+    code, report = drift_json(relay, stack, "--ignore", str(rules))
+    assert code == 2  # the security group still counts
+    parameter = resources(report)[PARAMETER.format(root=stack.name)]
+    assert parameter["shown_status"] == "IGNORED" and not parameter["drifted"]
+    assert only_difference(parameter)["ignored"] == "feature switch flipped by the on-call runbook"
+
+    rules.write_text(
+        rules.read_text()
+        + "  - logical_id: WebSecurityGroup\n    reason: temporary opening for a migration\n"
+    )
+    code, report = drift_json(relay, stack, "--ignore", str(rules))
+    assert code == 0
+    assert report["summary"]["resources_ignored"] == 2
+
+
+def test_an_ignore_rule_without_a_reason_is_an_error(
+    stack: DeployedStack, relay: Relay, tmp_path: Path
+) -> None:
+    rules = tmp_path / "ignore.yaml"
+    rules.write_text("rules:\n  - logical_id: AppSetting\n")
+    code, _ = relay("drift", "--stack", stack.name, "--region", stack.region, "--ignore", str(rules))
+    assert code == 1
+
+
+def test_template_drift_in_a_nested_child_is_reported_separately(stack: DeployedStack, relay: Relay) -> None:
+    child = stack.templates / "child.yaml"
+    child.write_text(child.read_text().replace('Value: "on"', 'Value: "enabled"'))
+
+    code, report = drift_json(relay, stack)
+
+    assert code == 2
+    assert report["summary"]["resources_drifted"] == 0
+    stacks = {s["label"]: s for root in report["roots"] for s in root["stacks"]}
+    assert stacks[stack.name]["template"]["status"] == "IN_SYNC"
+    network = stacks[f"{stack.name}/Network"]["template"]
+    assert network["status"] == "DRIFTED"
+    assert network["differences"] == [
+        '/Resources/AppSetting/Properties/Value: deployed "on", repository "enabled"'
+    ]
+
+
+def test_junit_has_one_test_case_per_resource_and_drift_fails(stack: DeployedStack, relay: Relay) -> None:
+    change_out_of_band(stack)
+
+    code, out = relay(
+        "--output",
+        "junit",
+        "drift",
+        "--stack",
+        stack.name,
+        "--region",
+        stack.region,
+        "--templates",
+        str(stack.templates),
+    )
+
+    assert code == 2
+    [suite] = ET.fromstring(out).findall("testsuite")
+    cases = {(case.get("classname"), case.get("name")): case for case in suite.findall("testcase")}
+    network = f"drift.{stack.region}.{stack.name}/Network"
+    assert set(cases) == {
+        (f"drift.{stack.region}.{stack.name}", "Topic"),
+        (f"drift.{stack.region}.{stack.name}", "template"),
+        (network, "WebSecurityGroup"),
+        (network, "AppSetting"),
+        (network, "Logs"),
+        (network, "template"),
+    }
+    failure = cases[(network, "WebSecurityGroup")].find("failure")
+    assert failure is not None and "/SecurityGroupIngress/0/CidrIp" in (failure.text or "")
+    assert cases[(network, "Logs")].find("skipped") is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("6", "2", "1")
+
+
+def test_all_scans_every_root_once_with_its_children(aws: AwsFactory, tmp_path: Path, relay: Relay) -> None:
+    region = "eu-west-3"  # a region no other drift test uses, so --all sees only these stacks
+    first, second = deploy(aws, tmp_path, region), deploy(aws, tmp_path, region)
+    code, out = relay("--output", "json", "drift", "--all", "--region", region, "--concurrency", "4")
+    report = json.loads(out)
+    names = sorted(root["name"] for root in report["roots"])
+    assert {first.name, second.name} <= set(names)
+    assert not any("-Network-" in name for name in names)
+    mine = [root for root in report["roots"] if root["name"] in (first.name, second.name)]
+    assert all(len(root["stacks"]) == 2 for root in mine)
+    assert code in (0, 2)  # other stacks in this region (if any) are not ours to judge
+
+
+def test_the_installed_command_exits_1_for_an_unknown_stack(emulator: Any) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts", "drift", "--stack", "relay-nope", "--region", "us-east-1"],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "relay-nope does not exist" in result.stdout + result.stderr
+
+
+def test_gate_refuses_drift_and_allows_a_clean_or_new_stack(stack: DeployedStack) -> None:
+    gate.check(stack.aws, stack.region, stack.name)
+    gate.check(stack.aws, stack.region, "relay-not-deployed-yet")
+
+    change_out_of_band(stack)
+    with pytest.raises(RelayError) as refused:
+        gate.check(stack.aws, stack.region, stack.name)
+
+    assert refused.value.exit_code == 2
+    assert "WebSecurityGroup" in refused.value.message and "--allow-drift" in refused.value.message
