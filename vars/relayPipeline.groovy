@@ -48,13 +48,14 @@ def call(Map args = [:]) {
             stage('Smoke staging') { steps { relaySmoke(staging) } }
             stage('Drift gate') { steps { relayDrift(account + [env: config.stagingEnv, regions: [config.primary]]) } }
             stage('Preview production') {
-                when { branch config.productionBranch }
+                when { anyOf { branch config.productionBranch; environment name: 'GIT_BRANCH', value: "origin/${config.productionBranch}" } }
                 steps { relayStack(production + [action: 'diff']) }
             }
             stage('Production') {
                 when {
-                    beforeInput true
-                    branch config.productionBranch
+                    beforeInput true  // else every branch would wait for an approval before being skipped
+                    // `branch` alone matches in multibranch jobs only; a plain pipeline job sets GIT_BRANCH.
+                    anyOf { branch config.productionBranch; environment name: 'GIT_BRANCH', value: "origin/${config.productionBranch}" }
                 }
                 input {
                     message 'Deploy the change set above to production? Traffic moves only after its release plan is approved.'
