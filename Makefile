@@ -56,10 +56,12 @@ demo-stop: ## Stop everything `make demo` started.
 
 # --- everyday targets ------------------------------------------------------------------------------
 .PHONY: lint
-lint: setup ## Static checks: ruff and mypy on the Python code.
+lint: setup ## Static checks: ruff and mypy on the Python code, cfn-lint and checkov on the templates.
 	$(VENV)/bin/ruff check app scripts tests bench
 	$(VENV)/bin/ruff format --check app scripts tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/cfn-lint
+	.tools/checkov/bin/checkov --framework cloudformation --skip-download --quiet --compact -d cloudformation
 
 .PHONY: format
 format: setup ## Format the Python code.

@@ -38,6 +38,26 @@ def violations(name: str, value: str, spec: dict[str, Any]) -> list[str]:
     return problems
 
 
+def evaluate(node: Any, values: dict[str, Any]) -> Any:
+    """The few intrinsics template Rules use; a StackOutput reference stands for a non-empty value."""
+    if isinstance(node, dict):
+        ((function, argument),) = node.items()
+        if function == "Ref":
+            value = values[argument]
+            return "<resolved at deploy>" if isinstance(value, dict) else value
+        operands = [evaluate(item, values) for item in argument]
+        if function == "Fn::Equals":
+            return str(operands[0]) == str(operands[1])
+        if function == "Fn::Not":
+            return not operands[0]
+        if function == "Fn::And":
+            return all(operands)
+        if function == "Fn::Or":
+            return any(operands)
+        raise AssertionError(f"rule function {function} is not understood by this test: extend evaluate()")
+    return node
+
+
 def test_every_environment_and_region_has_a_params_file() -> None:
     assert sorted(path.name.removesuffix(".json") for path in PARAMS_FILES) == EXPECTED
 
@@ -67,6 +87,23 @@ def test_params_file_fits_its_template(path: Path, root: dict[str, Any]) -> None
             assert isinstance(value, str), f"{name}: values are strings (CloudFormation's wire form)"
             problems += violations(name, value, declared[name])
     assert problems == []
+
+
+@pytest.mark.parametrize("path", PARAMS_FILES, ids=lambda path: path.name)
+def test_params_file_satisfies_the_template_rules(path: Path, root: dict[str, Any]) -> None:
+    """CloudFormation checks Rules before it creates anything; so does this, without an AWS call."""
+    declared = root["Parameters"]
+    values = {name: spec.get("Default") for name, spec in declared.items()} | read(path)["Parameters"]
+    broken = []
+    for name, rule in root.get("Rules", {}).items():
+        if "RuleCondition" in rule and not evaluate(rule["RuleCondition"], values):
+            continue
+        broken += [
+            f"{name}: {assertion['AssertDescription']}"
+            for assertion in rule["Assertions"]
+            if not evaluate(assertion["Assert"], values)
+        ]
+    assert broken == []
 
 
 @pytest.mark.parametrize("path", PARAMS_FILES, ids=lambda path: path.name)
