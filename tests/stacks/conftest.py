@@ -1,0 +1,58 @@
+"""Fixtures for `relay stack` tests: a clean emulator per test, a private copy of the test templates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.cli import main
+from scripts.emulator.process import EmulatorState
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+Relay = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def clean_emulator(emulator: EmulatorState) -> EmulatorState:
+    """Stack names are fixed by the contract (relay-<env>), so every test starts from an empty account."""
+    request = urllib.request.Request(f"{emulator.endpoint}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, timeout=30).close()
+    return emulator
+
+
+@pytest.fixture
+def cfn_dir(tmp_path: Path, clean_emulator: EmulatorState) -> Path:
+    """A writable copy of tests/stacks/templates, so a test can edit params and templates."""
+    target = tmp_path / "cfn"
+    shutil.copytree(TEMPLATES, target)
+    return target
+
+
+@pytest.fixture
+def relay(cfn_dir: Path, capsys: pytest.CaptureFixture[str]) -> Relay:
+    """Run the `relay` CLI's entry point (in-process: a subprocess pays seconds of imports per call).
+
+    stdin is pytest's, which is not a terminal, as in a pipeline.
+    """
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        capsys.readouterr()
+        code = main([*args, "--cfn-dir", str(cfn_dir)])
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
+
+    return run
+
+
+def edit_json(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document))
