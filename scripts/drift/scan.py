@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scripts.aws import AwsFactory
 from scripts.drift import detection, discovery, ignore
 from scripts.drift.backoff import Throttled
-from scripts.drift.discovery import StackNode
 from scripts.drift.model import RootReport, ScanReport, StackResult
 from scripts.drift.template_drift import TemplateSource, check_tree
 from scripts.errors import RelayError
@@ -29,24 +29,30 @@ class ScanOptions:
     polling: detection.Polling = field(default_factory=detection.Polling)
 
 
-def _roots(cfn: object, region: str, options: ScanOptions, pool: ThreadPoolExecutor) -> list[StackNode]:
+def _root_stacks(cfn: object, region: str, options: ScanOptions) -> list[dict[str, Any]]:
     if options.stacks:
-        stacks = discovery.named_stacks(cfn, list(options.stacks), region)
-    else:
-        stacks = [stack for stack in discovery.all_stacks(cfn) if not stack.get("ParentId")]
-    trees = list(pool.map(lambda stack: discovery.tree(cfn, stack["StackName"], stack["StackId"]), stacks))
-    return trees if options.stacks else discovery.drop_nested(trees)
+        return discovery.named_stacks(cfn, list(options.stacks), region)
+    return [stack for stack in discovery.all_stacks(cfn) if not stack.get("ParentId")]
 
 
 def scan_region(aws: AwsFactory, region: str, options: ScanOptions, progress: Progress) -> list[RootReport]:
-    """Every root stack of the region (or the named ones), each with its nested stacks."""
+    """Every root stack of the region (or the named ones), each with its nested stacks.
+
+    One bounded pool does everything: a root's stacks are checked as soon as its tree is known, so
+    discovery and detection overlap instead of waiting for each other.
+    """
     cfn = aws.client("cloudformation", region)
+    stacks = _root_stacks(cfn, region, options)
+    checks: dict[str, Future[StackResult]] = {}
     with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix=f"drift-{region}") as pool:
-        roots = _roots(cfn, region, options, pool)
-        nodes = [node for root in roots for node in root.walk()]
-        progress(f"{region}: checking {len(nodes)} stacks under {len(roots)} root stacks")
-        checked = pool.map(lambda node: detection.check(cfn, node, region, options.polling), nodes)
-        results: dict[str, StackResult] = {result.stack_id: result for result in checked}
+        trees = [pool.submit(discovery.tree, cfn, stack["StackName"], stack["StackId"]) for stack in stacks]
+        for done in as_completed(trees):
+            for node in done.result().walk():
+                checks[node.stack_id] = pool.submit(detection.check, cfn, node, region, options.polling)
+        found = [tree.result() for tree in trees]
+        roots = found if options.stacks else discovery.drop_nested(found)
+        progress(f"{region}: checked {len(checks)} stacks under {len(roots)} root stacks")
+        results = {stack_id: check.result() for stack_id, check in checks.items()}
         if options.templates is not None:
             templates = options.templates
             for drifts in pool.map(lambda root: check_tree(cfn, root, region, templates), roots):

@@ -23,7 +23,7 @@ from scripts.emulator.drift.registry import REGISTRY
 DEFAULT_PAGE_SIZE = 10
 
 
-class Throttling(ServiceException):
+class Throttling(ServiceException):  # type: ignore[misc]
     code = "Throttling"
     message = "Rate exceeded"
 
