@@ -42,9 +42,9 @@ class DeployedStack:
         return f"/relay/{self.env}/app/feature"
 
 
-def deploy(aws: AwsFactory, workdir: Path, region: str = REGION) -> DeployedStack:
+def deploy(aws: AwsFactory, workdir: Path, region: str = REGION, env: str | None = None) -> DeployedStack:
     """Package by hand (child to S3, TemplateURL rewritten) and CreateStack, as AWS would run it."""
-    env = f"dt{uuid.uuid4().hex[:8]}"
+    env = env or f"dt{uuid.uuid4().hex[:8]}"
     templates = workdir / env
     (templates / "params").mkdir(parents=True)
     for name in ("root.yaml", "child.yaml"):

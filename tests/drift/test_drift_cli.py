@@ -254,3 +254,33 @@ def test_gate_refuses_drift_and_allows_a_clean_or_new_stack(stack: DeployedStack
 
     assert refused.value.exit_code == 2
     assert "WebSecurityGroup" in refused.value.message and "--allow-drift" in refused.value.message
+
+
+def test_stack_deploy_refuses_to_deploy_over_drift_unless_allowed(
+    aws: AwsFactory, tmp_path: Path, relay: Relay
+) -> None:
+    region = "us-west-2"
+    cfn = aws.client("cloudformation", region)
+    if any(s["StackName"] == "relay-staging" for s in cfn.describe_stacks()["Stacks"]):
+        cfn.delete_stack(StackName="relay-staging")
+        cfn.get_waiter("stack_delete_complete").wait(StackName="relay-staging", WaiterConfig={"Delay": 1})
+    stack = deploy(aws, tmp_path, region, env="staging")
+    change_out_of_band(stack)
+    deploy_args = [
+        "stack",
+        "deploy",
+        "--env",
+        "staging",
+        "--region",
+        region,
+        "--cfn-dir",
+        str(stack.templates),
+        "--yes",
+    ]
+
+    code, _ = relay(*deploy_args)
+    assert code == 2
+
+    code, _ = relay(*deploy_args, "--allow-drift")
+    assert code == 0
+    cfn.delete_stack(StackName=stack.name)
