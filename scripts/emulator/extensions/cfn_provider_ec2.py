@@ -1,10 +1,18 @@
-"""AWS::EC2::SecurityGroupEgress through moto's EC2 backend (moto has the ingress type only)."""
+"""EC2 in templates: AWS::EC2::SecurityGroupEgress (moto has the ingress type only), and deletion of the
+network resources moto's CloudFormation cannot delete (route tables, routes, subnet associations, NAT
+gateways, gateway attachments, internet gateways, Elastic IPs) - without it a deleted stack leaks its VPC."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.elastic_ip_addresses import ElasticAddress
+from moto.ec2.models.internet_gateways import InternetGateway
+from moto.ec2.models.nat_gateways import NatGateway
+from moto.ec2.models.route_tables import Route, RouteTable
+from moto.ec2.models.subnets import SubnetRouteTableAssociation
+from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
 
 from scripts.emulator.extensions.cfn_providers import Created, Provider, register
 
@@ -38,5 +46,37 @@ def _revoke(backend: Any, rule: dict[str, Any]) -> None:
         backend.revoke_security_group_egress(**rule)
 
 
+def _disassociate(backend: Any, association: Any) -> None:
+    table = backend.route_tables.get(association.route_table_id)
+    for association_id, subnet_id in list(getattr(table, "associations", {}).items()):
+        if subnet_id == association.subnet_id:
+            backend.disassociate_route_table(association_id)
+
+
+def _detach(backend: Any, attachment: Any) -> None:
+    if attachment.gateway_id.startswith("igw-"):
+        backend.detach_internet_gateway(attachment.gateway_id, attachment.vpc_id)
+
+
+_DELETERS: dict[type[Any], Any] = {
+    RouteTable: lambda backend, table: backend.delete_route_table(table.id),
+    Route: lambda backend, route: backend.delete_route(route.route_table.id, route.destination_cidr_block),
+    SubnetRouteTableAssociation: _disassociate,
+    NatGateway: lambda backend, gateway: backend.delete_nat_gateway(gateway.id),
+    VPCGatewayAttachment: _detach,
+    InternetGateway: lambda backend, gateway: backend.delete_internet_gateway(gateway.id),
+    ElasticAddress: lambda backend, address: backend.release_address(allocation_id=address.allocation_id),
+}
+
+
+def _deleter(delete: Any) -> Any:
+    def method(self: Any, account_id: str, region_name: str) -> None:
+        delete(ec2_backends[account_id][region_name], self)
+
+    return method
+
+
 def install() -> None:
     register(SecurityGroupEgress)
+    for model, delete in _DELETERS.items():
+        model.delete = _deleter(delete)

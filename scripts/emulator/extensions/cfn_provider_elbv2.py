@@ -14,16 +14,16 @@ def convert_and_validate_properties(self: ELBv2Backend, properties: dict[str, An
     weighted = [action for action in properties["DefaultActions"] if "ForwardConfig" in action]
     if not weighted:
         return list(_moto_convert(self, properties))
-    actions = []
-    for action in properties["DefaultActions"]:
-        if "ForwardConfig" in action:
-            groups = [
-                {**group, "Weight": int(group.get("Weight", 1))}
-                for group in action["ForwardConfig"]["TargetGroups"]
-            ]
-            action = {**action, "ForwardConfig": {**action["ForwardConfig"], "TargetGroups": groups}}
-        actions.append(action)
-    return actions
+    return [
+        _weighted(action) if "ForwardConfig" in action else action for action in properties["DefaultActions"]
+    ]
+
+
+def _weighted(action: dict[str, Any]) -> dict[str, Any]:
+    groups = [
+        {**group, "Weight": int(group.get("Weight", 1))} for group in action["ForwardConfig"]["TargetGroups"]
+    ]
+    return {**action, "ForwardConfig": {**action["ForwardConfig"], "TargetGroups": groups}}
 
 
 def install() -> None:
