@@ -327,7 +327,17 @@ def _respond_update_stack_status_check(self: CloudFormationResponse, stack: Stac
         )
 
 
+_moto_validate_different_update = CloudFormationResponse._validate_different_update
+
+
+def _validate_different_update(self: CloudFormationResponse, *args: Any) -> None:
+    """UpdateStack without changes is an error; CreateChangeSet is not: its change set ends FAILED."""
+    if self._get_action() != "CreateChangeSet":
+        _moto_validate_different_update(self, *args)
+
+
 def install() -> None:
+    CloudFormationResponse._validate_different_update = _validate_different_update
     Stack.stack_status_reason = None
     Stack.outputs = property(_outputs)
     CloudFormationBackend.create_stack = create_stack

@@ -1,0 +1,55 @@
+"""Stack semantics on their own: empty change sets, termination protection, events of a failure."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.emulator.conftest import Stacks
+
+TEMPLATE = """
+Parameters:
+  Value: {Type: String}
+Resources:
+  Setting:
+    Type: AWS::SSM::Parameter
+    Properties: {Type: String, Value: !Ref Value}
+"""
+
+
+def test_empty_change_set_ends_failed_with_aws_reason(east: Stacks) -> None:
+    east.create("unchanged", TEMPLATE, Value="a")
+    params = [{"ParameterKey": "Value", "ParameterValue": "a"}]
+    east.cfn.create_change_set(
+        StackName="unchanged",
+        ChangeSetName="noop",
+        TemplateBody=TEMPLATE,
+        Parameters=params,
+        ChangeSetType="UPDATE",
+    )
+    change_set = east.cfn.describe_change_set(StackName="unchanged", ChangeSetName="noop")
+    assert change_set["Status"] == "FAILED"
+    assert change_set["StatusReason"].startswith("The submitted information didn't contain changes.")
+
+
+def test_termination_protection_is_enforced(east: Stacks) -> None:
+    east.create("protected", TEMPLATE, Value="a")
+    east.cfn.update_termination_protection(StackName="protected", EnableTerminationProtection=True)
+    with pytest.raises(ClientError, match="TerminationProtection"):
+        east.cfn.delete_stack(StackName="protected")
+    east.cfn.update_termination_protection(StackName="protected", EnableTerminationProtection=False)
+    east.cfn.delete_stack(StackName="protected")
+    assert not [s for s in east.cfn.describe_stacks()["Stacks"] if s["StackName"] == "protected"]
+
+
+def test_failing_resource_records_events_and_rolls_back(east: Stacks) -> None:
+    body = (
+        TEMPLATE
+        + "  Bad:\n    Type: AWS::SSM::Parameter\n"
+        + "    Properties: {Type: String, Value: !GetAtt Setting.Nope}\n"
+    )
+    stack = east.create("failing", body, Value="a")
+    assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
+    events = east.events("failing")
+    assert ("Bad", "CREATE_FAILED") in events and ("Setting", "DELETE_COMPLETE") in events
+    assert events[-1] == ("failing", "ROLLBACK_COMPLETE")
