@@ -88,13 +88,15 @@ def plan(aws: AwsFactory, request: Request) -> tuple[timeline.Timeline, bool]:
     return result, ok
 
 
-def _intended(operation: str, ctx: DrContext, steps: tuple[Step, ...], status: str) -> timeline.Timeline:
+def _intended(
+    operation: str, ctx: DrContext, steps: tuple[Step, ...], status: str, prefix: str = ""
+) -> timeline.Timeline:
     """The modelled timeline, each step saying what it would do here."""
     result = timeline.planned(
         operation, ctx.env, ctx.source_region, ctx.target_region, steps=steps, status=status
     )
     result.rows = [
-        timeline.Row(**{**row.__dict__, "detail": step.intent(ctx)})
+        timeline.Row(**{**row.__dict__, "detail": prefix + step.intent(ctx)})
         for row, step in zip(result.rows, steps, strict=True)
     ]
     result.facts = {"capacity": ctx.capacity}
@@ -126,7 +128,7 @@ def _run(
     else:
         gate(ctx)
     if not request.execute:
-        result = _intended(operation, ctx, steps, "dry-run")
+        result = _intended(operation, ctx, steps, "dry-run", prefix="would ")
         result.dry_run = True
         result.facts["resuming"] = resuming
         return result

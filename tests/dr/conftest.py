@@ -1,0 +1,80 @@
+"""DR tests get an emulator of their own (their faults must not hit other tests) and a fresh world each.
+
+Each test builds both regions under an environment name of its own, so no test sees another's state
+and the emulator never needs a (slow) reset.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from dr_world import World, serve_standby_app
+
+from scripts.aws import AwsFactory
+from scripts.emulator import process
+
+
+def control(port: int, path: str, body: object | None = None, method: str = "POST") -> object:
+    """Call an emulator control endpoint (fault injection)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        text = response.read()
+    return json.loads(text) if text else None
+
+
+@pytest.fixture(scope="session")
+def dr_emulator(
+    emulator: process.EmulatorState, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[process.EmulatorState]:
+    """A separate emulator (the shared one's credentials): DR tests reset state that others keep."""
+    directory = tmp_path_factory.mktemp("dr-emulator")
+    state, _ = process.start(directory=directory)
+    try:
+        yield state
+    finally:
+        process.stop(directory)
+
+
+@pytest.fixture(scope="session")
+def standby_app() -> Iterator[int]:
+    server = serve_standby_app()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+
+
+_ENV_NUMBERS = itertools.count(1)
+
+
+@pytest.fixture
+def world(
+    request: pytest.FixtureRequest, dr_emulator: process.EmulatorState, standby_app: int
+) -> Iterator[World]:
+    """Both regions, freshly built: primary in us-east-1, standby with its replica in us-west-2.
+
+    The environment is `demo` for a test marked `@pytest.mark.env("demo")`, else a name of its own.
+    """
+    marker = request.node.get_closest_marker("env")
+    env = marker.args[0] if marker else f"dr{next(_ENV_NUMBERS)}"
+    built = World(AwsFactory(endpoint_url=dr_emulator.endpoint), env, standby_app, dr_emulator.port)
+    built.build()
+    try:
+        yield built
+    finally:
+        control(dr_emulator.port, "/relay-api/dr-faults", method="DELETE")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "env(name): the environment name the DR test world is built under")
+
+
+@pytest.fixture
+def report_dir(tmp_path: Path) -> Path:
+    return tmp_path / "reports"

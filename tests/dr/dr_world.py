@@ -1,0 +1,281 @@
+"""A primary and a standby region built directly with boto3, shaped like the root stacks' contract.
+
+Until the real templates deploy in the emulator end to end, this is the DR tests' world: an RDS
+primary in us-east-1 and its cross-region replica in us-west-2, blue/green ASG slots, artifact buckets
+with replication, a hosted zone with failover records and health checks, the app's SSM settings, and
+a minimal `relay-<env>` stack in each region whose outputs carry the contract names.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from scripts.aws import AwsFactory
+
+PRIMARY, STANDBY = "us-east-1", "us-west-2"
+BUNDLE_KEY = "bundles/sha256/0123abcd.zip"
+OUTPUT_NAMES = [
+    "DbInstanceIdentifier",
+    "DbInstanceArn",
+    "DbEndpointAddress",
+    "DbEndpointPort",
+    "BlueAsgName",
+    "GreenAsgName",
+    "ActiveSlot",
+    "ArtifactBucket",
+    "AppConfigParameterPath",
+    "HealthCheckId",
+    "HostedZoneId",
+    "RecordName",
+    "AlbDnsName",
+]
+PRODUCTION_SIZE, WARM_SIZE = 2, 1
+
+
+class StandbyApp(BaseHTTPRequestHandler):
+    """Plays the standby's released API: /health and /version answer as the real app's do."""
+
+    def do_GET(self) -> None:
+        if self.path not in ("/health", "/version"):
+            self.send_error(404)
+            return
+        body = json.dumps({"status": "ok", "release": "0123abcd", "region": STANDBY}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: Any) -> None:
+        return
+
+
+def serve_standby_app() -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandbyApp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _template() -> str:
+    parameters = {name: {"Type": "String", "Default": ""} for name in OUTPUT_NAMES}
+    outputs = {name: {"Value": {"Ref": name}} for name in OUTPUT_NAMES}
+    resources = {
+        "Marker": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "dr-test"}}
+    }
+    return json.dumps({"Parameters": parameters, "Resources": resources, "Outputs": outputs})
+
+
+@dataclass
+class World:
+    aws: AwsFactory
+    env: str
+    app_port: int
+    emulator_port: int
+
+    @property
+    def db_id(self) -> str:
+        return f"relay-{self.env}"
+
+    def asg(self, region: str, slot: str) -> str:
+        return f"relay-{self.env}-{region}-{slot}"
+
+    def bucket(self, region: str) -> str:
+        return f"relay-{self.env}-artifacts-{region}"
+
+    def build(self) -> None:
+        outputs = {region: self._region(region) for region in (PRIMARY, STANDBY)}
+        self._database(outputs)
+        self._buckets(outputs)
+        self._dns(outputs)
+        for region, values in outputs.items():
+            self.aws.client("cloudformation", region).create_stack(
+                StackName=f"relay-{self.env}",
+                TemplateBody=_template(),
+                Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()],
+            )
+
+    def _region(self, region: str) -> dict[str, str]:
+        ec2, autoscaling = self.aws.client("ec2", region), self.aws.client("autoscaling", region)
+        template = ec2.create_launch_template(
+            LaunchTemplateName=f"relay-{self.env}",
+            LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"},
+        )["LaunchTemplate"]["LaunchTemplateId"]
+        live = PRODUCTION_SIZE if region == PRIMARY else WARM_SIZE
+        for slot, size in (("blue", live), ("green", 0)):
+            autoscaling.create_auto_scaling_group(
+                AutoScalingGroupName=self.asg(region, slot),
+                LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
+                MinSize=size,
+                MaxSize=4,
+                DesiredCapacity=size,
+                AvailabilityZones=[f"{region}a"],
+            )
+        path = f"/relay/{self.env}/app/"
+        ssm = self.aws.client("ssm", region)
+        ssm.put_parameter(
+            Name=path + "DATABASE_READ_ONLY", Value=str(region != PRIMARY).lower(), Type="String"
+        )
+        return {
+            "BlueAsgName": self.asg(region, "blue"),
+            "GreenAsgName": self.asg(region, "green"),
+            "ActiveSlot": "blue",
+            "ArtifactBucket": self.bucket(region),
+            "AppConfigParameterPath": path,
+            "AlbDnsName": f"relay-{self.env}-alb.{region}.elb.amazonaws.com",
+        }
+
+    def _database(self, outputs: dict[str, dict[str, str]]) -> None:
+        name = self.db_id
+        primary = self.aws.client("rds", PRIMARY).create_db_instance(
+            DBInstanceIdentifier=name,
+            Engine="postgres",
+            DBInstanceClass="db.t4g.micro",
+            AllocatedStorage=20,
+            MasterUsername="relay",
+            MasterUserPassword="not-a-secret-1",
+        )["DBInstance"]
+        replica = self.aws.client("rds", STANDBY).create_db_instance_read_replica(
+            DBInstanceIdentifier=name,
+            SourceDBInstanceIdentifier=primary["DBInstanceArn"],
+            SourceRegion=PRIMARY,
+        )["DBInstance"]
+        for region, db in ((PRIMARY, primary), (STANDBY, replica)):
+            outputs[region].update(
+                DbInstanceIdentifier=name,
+                DbInstanceArn=db["DBInstanceArn"],
+                DbEndpointAddress=db["Endpoint"]["Address"],
+                DbEndpointPort=str(db["Endpoint"]["Port"]),
+            )
+        wait_until(lambda: self.db(STANDBY)["DBInstanceStatus"] == "available", "the replica to be available")
+
+    def db(self, region: str) -> dict[str, Any]:
+        rds = self.aws.client("rds", region)
+        instance: dict[str, Any] = rds.describe_db_instances(DBInstanceIdentifier=self.db_id)["DBInstances"][
+            0
+        ]
+        return instance
+
+    def _buckets(self, outputs: dict[str, dict[str, str]]) -> None:
+        s3 = self.aws.client("s3", PRIMARY)
+        for region in (PRIMARY, STANDBY):
+            config = (
+                {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+            )
+            s3.create_bucket(Bucket=self.bucket(region), **config)
+            s3.put_bucket_versioning(
+                Bucket=self.bucket(region), VersioningConfiguration={"Status": "Enabled"}
+            )
+        s3.put_bucket_replication(
+            Bucket=self.bucket(PRIMARY),
+            ReplicationConfiguration={
+                "Role": "arn:aws:iam::123456789012:role/relay-replication",
+                "Rules": [
+                    {
+                        "ID": "bundles",
+                        "Priority": 1,
+                        "Status": "Enabled",
+                        "Filter": {"Prefix": "bundles/"},
+                        "DeleteMarkerReplication": {"Status": "Disabled"},
+                        "Destination": {"Bucket": f"arn:aws:s3:::{self.bucket(STANDBY)}"},
+                    }
+                ],
+            },
+        )
+        s3.put_object(Bucket=self.bucket(PRIMARY), Key=BUNDLE_KEY, Body=b"PK-bundle")
+        wait_until(lambda: _exists(s3, self.bucket(STANDBY), BUNDLE_KEY), "the bundle to replicate")
+        for region in (PRIMARY, STANDBY):
+            self.aws.client("ssm", region).put_parameter(
+                Name=f"/relay/{self.env}/release/live-bundle", Value=BUNDLE_KEY, Type="String"
+            )
+
+    def _dns(self, outputs: dict[str, dict[str, str]]) -> None:
+        route53 = self.aws.client("route53")
+        zone = route53.create_hosted_zone(
+            Name=f"{self.env}.relay.example.", CallerReference=f"relay-{self.env}"
+        )
+        zone_id = zone["HostedZone"]["Id"].split("/")[-1]
+        record = f"api.{self.env}.relay.example."
+        checks = {
+            PRIMARY: {
+                "FullyQualifiedDomainName": outputs[PRIMARY]["AlbDnsName"],
+                "Port": 443,
+                "Type": "HTTPS",
+            },
+            STANDBY: {"IPAddress": "127.0.0.1", "Port": self.app_port, "Type": "HTTP"},
+        }
+        changes = []
+        for region, config in checks.items():
+            check_id = route53.create_health_check(
+                CallerReference=f"relay-{self.env}-{region}",
+                HealthCheckConfig={
+                    **config,
+                    "ResourcePath": "/health",
+                    "RequestInterval": 10,
+                    "FailureThreshold": 3,
+                },
+            )["HealthCheck"]["Id"]
+            outputs[region].update(HealthCheckId=check_id, HostedZoneId=zone_id, RecordName=record)
+            changes.append(
+                {
+                    "Action": "CREATE",
+                    "ResourceRecordSet": {
+                        "Name": record,
+                        "Type": "CNAME",
+                        "SetIdentifier": f"relay-{self.env}-{region}",
+                        "Failover": "PRIMARY" if region == PRIMARY else "SECONDARY",
+                        "TTL": 60,
+                        "HealthCheckId": check_id,
+                        "ResourceRecords": [{"Value": outputs[region]["AlbDnsName"]}],
+                    },
+                }
+            )
+        route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": changes})
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything DR may change, to compare before and after."""
+        state: dict[str, Any] = {}
+        for region in (PRIMARY, STANDBY):
+            db = self.db(region)
+            state[f"{region}/db"] = (db["DBInstanceStatus"], db.get("ReadReplicaSourceDBInstanceIdentifier"))
+            names = [self.asg(region, slot) for slot in ("blue", "green")]
+            groups = self.aws.client("autoscaling", region).describe_auto_scaling_groups(
+                AutoScalingGroupNames=names
+            )
+            state[f"{region}/asg"] = [
+                (g["MinSize"], g["DesiredCapacity"]) for g in groups["AutoScalingGroups"]
+            ]
+            ssm = self.aws.client("ssm", region)
+            params = ssm.get_parameters_by_path(Path=f"/relay/{self.env}/", Recursive=True)["Parameters"]
+            state[f"{region}/ssm"] = sorted((p["Name"], p["Value"]) for p in params)
+        state["dns"] = sorted((r.get("SetIdentifier", ""), r.get("Failover", "")) for r in self._records())
+        return state
+
+    def _records(self) -> list[dict[str, Any]]:
+        route53 = self.aws.client("route53")
+        zones = route53.list_hosted_zones_by_name(DNSName=f"{self.env}.relay.example.")["HostedZones"]
+        records: list[dict[str, Any]] = route53.list_resource_record_sets(HostedZoneId=zones[0]["Id"])[
+            "ResourceRecordSets"
+        ]
+        return records
+
+    def failover_role(self, region: str) -> str:
+        return next(
+            r["Failover"] for r in self._records() if r.get("SetIdentifier") == f"relay-{self.env}-{region}"
+        )
+
+
+def _exists(s3: Any, bucket: str, key: str) -> bool:
+    return bool(s3.list_objects_v2(Bucket=bucket, Prefix=key).get("KeyCount"))
+
+
+def wait_until(condition: Any, what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)

@@ -1,0 +1,198 @@
+"""`relay dr` end to end on the emulator: plan, dry-run, promote, resume, refusal, failback, drill, status."""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import control
+from dr_world import PRIMARY, PRODUCTION_SIZE, STANDBY, World
+
+from scripts.cli import main
+from scripts.dr.model import RTO_TARGET_SECONDS
+
+pytestmark = pytest.mark.xdist_group("dr")
+
+
+def confirm(world: World, region: str = STANDBY) -> list[str]:
+    return ["--execute", "--confirm", f"{world.env}-{region}"]
+
+
+def relay(world: World, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
+    """Run `relay --output json dr ...` in-process; return the exit code and the JSON it printed.
+
+    Anything it wrote to stderr stays readable for the test (the JSON is stdout).
+    """
+    capsys.readouterr()
+    code = main(["--endpoint-url", str(world.aws.endpoint_url), "--output", "json", "dr", *args])
+    captured = capsys.readouterr()
+    print(captured.err, end="", file=sys.stderr)
+    return code, json.loads(captured.out) if captured.out.strip() else None
+
+
+def dr(
+    world: World, capsys: pytest.CaptureFixture[str], command: str, report_dir: Path, *extra: str
+) -> tuple[int, Any]:
+    where = ["--env", world.env, "--from", PRIMARY, "--to", STANDBY, "--report-dir", str(report_dir)]
+    return relay(world, capsys, command, *where, *extra)
+
+
+def desired(world: World, region: str, slot: str) -> int:
+    groups = world.aws.client("autoscaling", region).describe_auto_scaling_groups(
+        AutoScalingGroupNames=[world.asg(region, slot)]
+    )["AutoScalingGroups"]
+    return int(groups[0]["DesiredCapacity"])
+
+
+def assert_timeline_complete(timeline: dict[str, Any]) -> None:
+    """Every step has a start and an end; the RTO is the end-to-end time."""
+    steps = timeline["steps"]
+    assert steps and all(s["started_at"] is not None and s["ended_at"] is not None for s in steps)
+    assert all(s["ended_at"] >= s["started_at"] for s in steps)
+    end_to_end = max(s["ended_at"] for s in steps) - min(s["started_at"] for s in steps)
+    assert timeline["rto_seconds"] == pytest.approx(end_to_end)
+
+
+def test_plan_reports_ready_with_modelled_rto_under_target(
+    world: World, capsys: Any, report_dir: Path
+) -> None:
+    code, plan = dr(world, capsys, "plan", report_dir)
+    assert code == 0, plan
+    assert plan["status"] == "ready"
+    assert {c["name"] for c in plan["checks"] if not c["ok"]} == set()
+    assert plan["modelled_rto_seconds"] <= RTO_TARGET_SECONDS < plan["serial_seconds"]
+    assert plan["critical_path"][0] == "fence-writers" and plan["critical_path"][-1] == "verify"
+    assert list(report_dir.glob("plan-*.html"))
+
+
+def test_dry_run_changes_nothing(world: World, capsys: Any, report_dir: Path) -> None:
+    before = world.snapshot()
+    code, result = dr(world, capsys, "promote", report_dir)
+    assert code == 0
+    assert result["dry_run"] and all(step["detail"].startswith("would ") for step in result["steps"])
+    assert world.snapshot() == before
+
+
+def test_execute_fails_over_and_a_rerun_is_a_no_op(world: World, capsys: Any, report_dir: Path) -> None:
+    code, result = dr(world, capsys, "promote", report_dir, *confirm(world))
+    assert code == 0, result
+    assert result["status"] == "done"
+    db = world.db(STANDBY)
+    assert db["DBInstanceStatus"] == "available" and "ReadReplicaSourceDBInstanceIdentifier" not in db
+    assert not world.db(PRIMARY).get("ReadReplicaDBInstanceIdentifiers")
+    assert desired(world, STANDBY, "blue") == PRODUCTION_SIZE
+    assert desired(world, PRIMARY, "blue") == desired(world, PRIMARY, "green") == 0
+    assert (world.failover_role(STANDBY), world.failover_role(PRIMARY)) == ("PRIMARY", "SECONDARY")
+    with urllib.request.urlopen(f"http://127.0.0.1:{world.app_port}/version", timeout=5) as response:
+        assert json.load(response)["region"] == STANDBY
+    assert_timeline_complete(result)
+    assert result["rpo_seconds"] == 0.0
+    html = next(report_dir.glob("promote-*.html")).read_text()
+    assert "<svg" in html and "http" not in html.split("<svg", 1)[1].replace("http://www.w3.org/2000/svg", "")
+
+    after = world.snapshot()
+    code, again = dr(world, capsys, "promote", report_dir, *confirm(world))
+    assert code == 0
+    assert again["run_id"] == result["run_id"] and "already done" in again["facts"]["note"]
+    assert world.snapshot() == after
+
+
+def test_a_fault_midway_then_a_rerun_resumes_and_completes(
+    world: World, capsys: Any, report_dir: Path
+) -> None:
+    faults(world, {"promotion_failures": {world.db_id: 1}})
+    code, _ = dr(world, capsys, "promote", report_dir, *confirm(world))
+    assert code == 1
+    journal = json.loads((report_dir / f"journal-{world.env}-promote.json").read_text())
+    status = {step["name"]: step for step in journal["steps"]}
+    assert status["fence-writers"]["status"] == "done" and status["promote-replica"]["status"] == "failed"
+    assert status["verify"]["status"] == "pending"
+
+    code, result = dr(world, capsys, "promote", report_dir, *confirm(world))
+    assert code == 0, result
+    resumed = {step["name"]: step for step in result["steps"]}
+    assert resumed["fence-writers"]["started_at"] == status["fence-writers"]["started_at"]  # not run again
+    assert all(step["status"] in ("done", "skipped") for step in result["steps"])
+    assert world.failover_role(STANDBY) == "PRIMARY"
+    assert_timeline_complete(result)
+
+
+def test_lag_over_the_budget_is_refused_unless_forced(world: World, capsys: Any, report_dir: Path) -> None:
+    faults(world, {"replica_lag_seconds": {world.db_id: 120}})
+    before = world.snapshot()
+    code, plan = dr(world, capsys, "plan", report_dir)
+    assert code == 1 and plan["status"] == "not-ready"
+    assert [c["name"] for c in plan["checks"] if not c["ok"]] == ["replica lag within budget"]
+    code, _ = dr(world, capsys, "promote", report_dir, *confirm(world))
+    assert code == 1
+    assert "--force-rpo REASON" in capsys.readouterr().err
+    assert world.snapshot() == before
+
+    code, result = dr(world, capsys, "promote", report_dir, *confirm(world), "--force-rpo", "region on fire")
+    assert code == 0
+    assert result["facts"]["forced_rpo_reason"] == "region on fire"
+    assert result["rpo_seconds"] == 120.0
+
+
+def test_an_unreachable_old_region_skips_fencing_and_fails_over(
+    world: World, capsys: Any, report_dir: Path
+) -> None:
+    faults(world, {"unreachable_regions": [PRIMARY]})
+    code, result = dr(
+        world, capsys, "promote", report_dir, *confirm(world), "--force-rpo", "us-east-1 is down"
+    )
+    assert code == 0, result
+    steps = {step["name"]: step for step in result["steps"]}
+    assert steps["fence-writers"]["status"] == "skipped" and "unreachable" in steps["fence-writers"]["detail"]
+    assert world.failover_role(STANDBY) == "PRIMARY"
+    assert result["rpo_seconds"] is not None and result["rpo_seconds"] >= 0
+
+
+def test_failback_recreates_the_replica_in_the_old_region(
+    world: World, capsys: Any, report_dir: Path
+) -> None:
+    assert dr(world, capsys, "promote", report_dir, *confirm(world))[0] == 0
+    code, _ = dr(world, capsys, "failback", report_dir, *confirm(world))
+    assert code == 1  # the confirmation names the region that changes: the old primary
+    code, result = dr(world, capsys, "failback", report_dir, *confirm(world, PRIMARY))
+    assert code == 0, result
+    replica = world.db(PRIMARY)
+    assert replica["ReadReplicaSourceDBInstanceIdentifier"] == world.db(STANDBY)["DBInstanceArn"]
+    assert replica["DBInstanceStatus"] == "available"
+    snapshots = world.aws.client("rds", PRIMARY).describe_db_snapshots(DBInstanceIdentifier=world.db_id)
+    assert [s["DBSnapshotIdentifier"] for s in snapshots["DBSnapshots"]] == [
+        result["facts"]["final_snapshot"]
+    ]
+    assert desired(world, PRIMARY, "blue") == 1
+    assert_timeline_complete(result)
+
+
+@pytest.mark.env("demo")
+def test_drill_runs_the_cycle_and_status_reports_it(world: World, capsys: Any, report_dir: Path) -> None:
+    code, result = dr(world, capsys, "drill", report_dir, *confirm(world))
+    assert code == 0, result
+    assert result["status"] == "done"
+    assert [s["name"].split(":")[0] for s in result["steps"]].count("failback") == 4
+    assert_timeline_complete(result)
+    code, status = dr(world, capsys, "status", report_dir)
+    assert code == 0
+    assert status["live_region"] == STANDBY and status["writer_regions"] == [STANDBY]
+    assert status["regions"][PRIMARY]["db_role"] == "replica"
+    assert status["regions"][STANDBY]["last_drill"]["status"] == "done"
+    assert status["regions"][STANDBY]["journals"]["promote"]["status"] == "done"
+
+
+def test_prod_drills_are_refused(world: World, capsys: Any, report_dir: Path) -> None:
+    """A drill moves the writer: never in production, whatever the endpoint."""
+    code, _ = relay(world, capsys, "drill", "--env", "prod", "--report-dir", str(report_dir))
+    assert code == 1
+    assert "drills run in demo or staging" in capsys.readouterr().err
+
+
+def faults(world: World, body: dict[str, Any]) -> None:
+    """Inject DR faults into the world's emulator."""
+    control(world.emulator_port, "/relay-api/dr-faults", body)
