@@ -79,7 +79,9 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    application = create_app({"database_url": database_url, "import_dir": str(tmp_path / "imports"), "TESTING": True})
+    application = create_app(
+        {"database_url": database_url, "import_dir": str(tmp_path / "imports"), "TESTING": True}
+    )
     yield application
     application.extensions["relay_db"].dispose()
 
@@ -136,9 +138,9 @@ def start_gunicorn(database_url: str, log: Path, **env: str) -> Server:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
         try:
-            if requests.get(server.url + "/healthz", timeout=1).status_code == 200:
+            if requests.get(server.url + "/healthz", timeout=2).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"gunicorn did not answer within 30 s: {log.read_text()[-2000:]}")

@@ -46,7 +46,9 @@ def test_every_operation_honours_its_contract(api_schema: Any) -> None:
     assert len(operations) == 13
     for operation, mode in itertools.product(operations, schemathesis.GenerationMode):
         declared = operation.definition.raw
-        if mode is schemathesis.GenerationMode.NEGATIVE and not (declared["parameters"] or "requestBody" in declared):
+        if mode is schemathesis.GenerationMode.NEGATIVE and not (
+            declared["parameters"] or "requestBody" in declared
+        ):
             continue  # nothing a request could get wrong
 
         @given(case=operation.as_strategy(mode))

@@ -24,7 +24,10 @@ def test_import_creates_and_updates_and_keeps_the_file(client: FlaskClient) -> N
     assert response.status_code == 201, response.json
     body = response.json
     assert (body["rows"], body["created"], body["updated"]) == (2, 1, 1)
-    assert [(r["row"], r["sku"], r["action"]) for r in body["report"]] == [(2, "A", "create"), (3, "B", "update")]
+    assert [(r["row"], r["sku"], r["action"]) for r in body["report"]] == [
+        (2, "A", "create"),
+        (3, "B", "update"),
+    ]
     assert Path(body["stored_at"]).read_text() == GOOD
     banana = client.get(f"/products/{existing['id']}").json
     assert (banana["price_cents"], banana["stock"], banana["version"]) == (35, 0, 2)

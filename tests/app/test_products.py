@@ -124,7 +124,10 @@ def test_delete(client: FlaskClient) -> None:
 
 def test_delete_of_an_ordered_product_is_409(client: FlaskClient) -> None:
     product = make_product(client)
-    assert client.post("/orders", json={"lines": [{"product_id": product["id"], "quantity": 1}]}).status_code == 201
+    assert (
+        client.post("/orders", json={"lines": [{"product_id": product["id"], "quantity": 1}]}).status_code
+        == 201
+    )
     response = client.delete(f"/products/{product['id']}")
     assert response.status_code == 409
     assert client.get(f"/products/{product['id']}").status_code == 200

@@ -1,0 +1,73 @@
+"""Through real gunicorn on PostgreSQL: no oversell under concurrency, and SIGTERM drains before stopping."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+import requests
+
+from tests.app.conftest import Server, start_gunicorn
+
+
+def test_32_concurrent_orders_for_the_last_units_never_oversell(gunicorn_pg: Server) -> None:
+    product = requests.post(
+        gunicorn_pg.url + "/products",
+        json={"sku": "LAST", "name": "Last ones", "price_cents": 100, "stock": 5},
+        timeout=10,
+    ).json()
+    barrier = threading.Barrier(32)
+
+    def buy(_: int) -> int:
+        barrier.wait()
+        body = {"lines": [{"product_id": product["id"], "quantity": 1}]}
+        return requests.post(gunicorn_pg.url + "/orders", json=body, timeout=30).status_code
+
+    with ThreadPoolExecutor(32) as pool:
+        statuses = list(pool.map(buy, range(32)))
+    assert set(statuses) <= {201, 409}
+    assert statuses.count(201) == 5
+    assert requests.get(f"{gunicorn_pg.url}/products/{product['id']}", timeout=10).json()["stock"] == 0
+    orders = requests.get(gunicorn_pg.url + "/orders?limit=100", timeout=10).json()["items"]
+    assert len(orders) == 5
+
+
+def test_sigterm_turns_readyz_503_first_and_finishes_in_flight_requests(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    server = start_gunicorn(postgres_url, tmp_path / "drain.log", RELAY_APP_DRAIN_SECONDS="2")
+    try:
+        product = requests.post(
+            server.url + "/products",
+            json={"sku": "SLOW", "name": "Held", "price_cents": 1, "stock": 3},
+            timeout=10,
+        ).json()
+        # Hold the product's row lock, so the order below is in flight inside gunicorn when SIGTERM lands.
+        with psycopg.connect(postgres_url.replace("+psycopg", "")) as blocker:
+            blocker.execute("SELECT 1 FROM products WHERE id = %s FOR UPDATE", [product["id"]])
+            with ThreadPoolExecutor(1) as pool:
+                in_flight = pool.submit(
+                    requests.post,
+                    server.url + "/orders",
+                    json={"lines": [{"product_id": product["id"], "quantity": 1}]},
+                    timeout=30,
+                )
+                time.sleep(0.5)
+                assert not in_flight.done()
+                server.process.send_signal(signal.SIGTERM)
+                deadline = time.monotonic() + 5
+                readiness = requests.get(server.url + "/readyz", timeout=5).status_code
+                while readiness == 200 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    readiness = requests.get(server.url + "/readyz", timeout=5).status_code
+                assert readiness == 503
+                assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
+                blocker.rollback()
+                assert in_flight.result().status_code == 201
+        assert server.process.wait(timeout=30) == 0
+    finally:
+        server.stop()
