@@ -1,5 +1,6 @@
 import org.codehaus.groovy.control.CompilerConfiguration
 import org.codehaus.groovy.control.customizers.ImportCustomizer
+import org.codehaus.groovy.runtime.InvokerHelper
 
 /**
  * The recording interpreter, modelled on JenkinsPipelineUnit's PipelineTestHelper: loads scripts with
@@ -10,6 +11,7 @@ import org.codehaus.groovy.control.customizers.ImportCustomizer
 class PipelineTestHelper {
     /** Marks "steps may run here" on the context stack (inside `steps`, `post`, `expression`...). */
     private static final Object STEPS = new Object()
+    private static final Map<String, Class> COMPILED = [:]
 
     final Binding binding = new Binding()
     final List<MethodCall> callStack = []
@@ -55,8 +57,18 @@ class PipelineTestHelper {
         varsDirectory.eachFileMatch(~/.*\.groovy/) { File file -> libraryFiles[file.name - '.groovy'] = file }
     }
 
+    /**
+     * A fresh script instance bound to this helper. Each file is compiled once per JVM (compiling is most
+     * of a test's time); a vars/ step's class is named after it, a Jenkinsfile's is WorkflowScript.
+     */
     PipelineScript loadScript(String path) {
-        PipelineScript script = shell.parse(new File(path)) as PipelineScript
+        File file = new File(path).canonicalFile
+        if (!COMPILED.containsKey(file.path)) {
+            String className = file.name.endsWith('.groovy') ? file.name - '.groovy' : 'WorkflowScript'
+            COMPILED[file.path] = shell.parse(file.text, className).getClass()
+        }
+        Class compiled = COMPILED[file.path]
+        PipelineScript script = InvokerHelper.createScript(compiled, binding) as PipelineScript
         script.setHelper(this)  // a plain assignment would land in the binding (Script.setProperty)
         return script
     }

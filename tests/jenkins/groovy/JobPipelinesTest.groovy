@@ -1,0 +1,85 @@
+import org.junit.Test
+
+/** The scripts of the jobs in jobs/: DR, drift, template tests. */
+class JobPipelinesTest extends PipelineTestCase {
+    void runDr(Map parameters) {
+        helper.params.putAll([ENVIRONMENT: 'prod', FROM_REGION: 'us-east-1', TO_REGION: 'us-west-2', EXECUTE: false,
+                              CONFIRM: '', FORCE_RPO: ''] + parameters)
+        helper.runScript("${ROOT}/jobs/pipelines/dr.Jenkinsfile")
+    }
+
+    @Test
+    void 'DR promote shows the readiness plan, then dry-runs by default'() {
+        runDr(ACTION: 'promote')
+
+        assertJobStatusSuccess()
+        assert relayRuns() == ['relay dr plan --env prod --from us-east-1 --to us-west-2',
+                               'relay dr promote --env prod --from us-east-1 --to us-west-2']
+    }
+
+    @Test
+    void 'DR refuses to execute without the confirmation string'() {
+        runDr(ACTION: 'promote', EXECUTE: true, CONFIRM: 'yes')
+
+        assert helper.build.result == 'FAILURE'
+        assert helper.failures*.message == ["relayDr: execute needs action promote, failback or drill and confirm: " +
+                                            "'prod-us-west-2' (got action 'promote', confirm 'yes')"]
+        assert relayRuns() == ['relay dr plan --env prod --from us-east-1 --to us-west-2']
+    }
+
+    @Test
+    void 'DR executes with the confirmation, even when the plan fails'() {
+        helper.registerAllowedMethod('sh') { Object[] args ->
+            if (helper.env.RELAY_DR_ACTION == 'plan') {
+                throw new PipelineFailure('script returned exit code 1')
+            }
+            return null
+        }
+
+        runDr(ACTION: 'promote', EXECUTE: true, CONFIRM: 'prod-us-west-2', FORCE_RPO: 'us-east-1 is down')
+
+        assert helper.build.result == 'UNSTABLE'
+        assert relayRuns()[1] == 'relay dr promote --env prod --from us-east-1 --to us-west-2 --execute --confirm prod-us-west-2' +
+                                 ' --force-rpo us-east-1 is down'
+    }
+
+    @Test
+    void 'DR failback skips the readiness plan'() {
+        runDr(ACTION: 'failback', FROM_REGION: 'us-west-2', TO_REGION: 'us-east-1')
+
+        assert helper.skippedStages == ['Readiness']
+        assert relayRuns() == ['relay dr failback --env prod --from us-west-2 --to us-east-1']
+    }
+
+    @Test
+    void 'the drift job scans both regions and notifies only when it fails'() {
+        helper.params.IGNORE_FILE = ''
+        helper.runScript("${ROOT}/jobs/pipelines/drift.Jenkinsfile")
+
+        assert relayRuns()*.find(/--region \S+/) == ['--region us-east-1', '--region us-west-2']
+        assert calls('relayNotify').isEmpty()
+    }
+
+    @Test
+    void 'template tests run the stack tests on the emulator'() {
+        helper.params.TARGET = 'emulator'
+        helper.runScript("${ROOT}/jobs/pipelines/template-test.Jenkinsfile")
+
+        assert helper.stagesRun == ['Set-up', 'Emulator']
+        assert shLines()[1] == 'make test PYTEST_ARGS="tests/cloudformation tests/stacks --junitxml=reports/junit/templates.xml"'
+        assert calls('withAWS').isEmpty()
+    }
+
+    @Test
+    void 'template tests run taskcat on AWS in the test account'() {
+        helper.params.putAll(TARGET: 'aws', AWS_ROLE: 'relay-taskcat', AWS_ACCOUNT: '111122223333')
+        helper.runScript("${ROOT}/jobs/pipelines/template-test.Jenkinsfile")
+
+        assert helper.stagesRun == ['Set-up', 'AWS']
+        assert calls('withAWS')[0].args[0] == [role: 'relay-taskcat', roleAccount: '111122223333', region: 'us-east-1']
+        assert shLines().drop(1) == [
+            'mkdir -p build/taskcat && relay stack package --env demo --region us-east-1 > build/taskcat/main.yaml',
+            '.tools/taskcat/bin/taskcat test run --output-directory reports/taskcat',
+        ]
+    }
+}
