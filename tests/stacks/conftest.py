@@ -29,7 +29,7 @@ def clean_emulator(emulator: EmulatorState) -> EmulatorState:
 
 
 @pytest.fixture
-def cfn_dir(tmp_path: Path, clean_emulator: EmulatorState) -> Path:
+def cfn_dir(tmp_path: Path) -> Path:
     """A writable copy of tests/stacks/templates, so a test can edit params and templates."""
     target = tmp_path / "cfn"
     shutil.copytree(TEMPLATES, target)
@@ -37,7 +37,7 @@ def cfn_dir(tmp_path: Path, clean_emulator: EmulatorState) -> Path:
 
 
 @pytest.fixture
-def relay(cfn_dir: Path, capsys: pytest.CaptureFixture[str]) -> Relay:
+def relay(emulator: EmulatorState, cfn_dir: Path, capsys: pytest.CaptureFixture[str]) -> Relay:
     """Run the `relay` CLI's entry point (in-process: a subprocess pays seconds of imports per call).
 
     stdin is pytest's, which is not a terminal, as in a pipeline.

@@ -14,6 +14,8 @@ from scripts.stacks.checks import CheckContext
 from scripts.stacks.deploy import deploy
 from scripts.stacks.outputs import read_outputs
 
+pytestmark = pytest.mark.usefixtures("clean_emulator")
+
 
 def db_instances(aws: AwsFactory, region: str = "us-east-1") -> list[dict[str, object]]:
     return aws.client("rds", region).describe_db_instances()["DBInstances"]
