@@ -1,0 +1,1 @@
+"""alembic migrations of the app (a package, so the wheel and the bundle carry env.py)."""
