@@ -68,11 +68,27 @@ def _run(argv: list[str], what: str, env: dict[str, str] | None = None) -> None:
         raise RelayError(f"{what} failed:\n{done.stderr.strip()[-2000:]}")
 
 
+PACKAGED = ("pyproject.toml", "README.md", "app", "scripts")  # what the project wheel is built from
+
+
 def build_app_wheel(out: Path, repo: Path = REPO) -> Path:
-    """The project wheel (app package), built with fixed timestamps."""
+    """The project wheel (app package), built with fixed timestamps from a private copy of the sources.
+
+    A private copy: setuptools builds in the source folder's build/, which concurrent builds would share.
+    """
     env = {**os.environ, "SOURCE_DATE_EPOCH": _commit_epoch(repo)}
+    source = out / "source"
+    for name in PACKAGED:
+        path = repo / name
+        if path.is_dir():
+            shutil.copytree(
+                path, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+            )
+        elif path.exists():
+            source.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, source / name)
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(repo)],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(source)],
         "building the app wheel",
         env,
     )

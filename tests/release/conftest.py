@@ -11,11 +11,11 @@ import pytest
 from scripts.release.bundle import REPO, Bundle, build
 
 WHEEL_CACHE = REPO / "build" / "cache"  # the locked wheelhouse is downloaded once per lock file
-BROKEN_APP = b'''
+BROKEN_APP = b"""
 
 def create_app(config=None):  # the broken build: imports fine, cannot start
     raise RuntimeError("broken build: the app cannot start")
-'''
+"""
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,9 @@ def make_instance(root: Path, name: str, database: str, validate_seconds: int = 
 
 def deploy(instance: LocalInstance, bundle: Path, deployment_id: str) -> Agent:
     agent = Agent(instance)
-    agent.deploy(Deployment(deployment_id, "relay", "relay-test-blue", "dg-1"), lambda dest: shutil.copy(bundle, dest))
+    agent.deploy(
+        Deployment(deployment_id, "relay", "relay-test-blue", "dg-1"), lambda dest: shutil.copy(bundle, dest)
+    )
     return agent
 
 
@@ -45,13 +47,18 @@ def get(instance: LocalInstance, path: str) -> str:
 
 def stop(instance: LocalInstance) -> None:
     hooks = instance.root / APP_PATH / "incoming" / "hooks"
-    subprocess.run([str(hooks / "stop.sh")], env=instance.hook_env(), check=True, timeout=60, capture_output=True)
+    subprocess.run(
+        [str(hooks / "stop.sh")], env=instance.hook_env(), check=True, timeout=60, capture_output=True
+    )
 
 
 @pytest.fixture
 def instances(tmp_path: Path) -> Iterator[tuple[LocalInstance, LocalInstance]]:
     database = f"sqlite:///{tmp_path / 'app.db'}"
-    pair = (make_instance(tmp_path, "blue", database), make_instance(tmp_path, "green", database, validate_seconds=5))
+    pair = (
+        make_instance(tmp_path, "blue", database),
+        make_instance(tmp_path, "green", database, validate_seconds=5),
+    )
     yield pair
     for instance in pair:
         if (instance.root / APP_PATH / "incoming" / "hooks").exists():
@@ -68,16 +75,24 @@ ALL_SUCCEEDED = {
 }
 
 
-def test_first_deploy_then_again_is_idempotent(instances: tuple[LocalInstance, LocalInstance], bundle: Bundle) -> None:
+def test_first_deploy_then_again_is_idempotent(
+    instances: tuple[LocalInstance, LocalInstance], bundle: Bundle
+) -> None:
     blue, _ = instances
     first = deploy(blue, bundle.path, "d-1")
-    assert statuses(first) == {"ApplicationStop": "Skipped", **ALL_SUCCEEDED}  # nothing to stop on a new instance
+    assert statuses(first) == {
+        "ApplicationStop": "Skipped",
+        **ALL_SUCCEEDED,
+    }  # nothing to stop on a new instance
     assert '"test-1"' in get(blue, "/version")
 
     second = deploy(blue, bundle.path, "d-2")
     assert statuses(second) == {"ApplicationStop": "Succeeded", **ALL_SUCCEEDED}
     assert '"test-1"' in get(blue, "/version")
-    assert "already installed" in (blue.agent_root / "deployment-logs/codedeploy-agent-deployments.log").read_text()
+    assert (
+        "already installed"
+        in (blue.agent_root / "deployment-logs/codedeploy-agent-deployments.log").read_text()
+    )
 
     stop(blue)
     with pytest.raises(OSError):

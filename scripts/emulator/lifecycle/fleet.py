@@ -45,6 +45,9 @@ class Fleet:
             "RELAY_APP_IMPORT_DIR": str(self.root / "imports"),
             "RELAY_APP_DRAIN_FILE": str(local.root / APP_PATH / "run" / "draining"),
             "RELAY_SLOT": slot,
+            # Two cores shared by both slots: small gunicorns that drain quickly.
+            "RELAY_APP_WORKERS": os.environ.get("RELAY_FLEET_WORKERS", "2"),
+            "RELAY_APP_DRAIN_SECONDS": "1",
             "AWS_REGION": region,
         }
         return dataclasses.replace(local, app_env=env)

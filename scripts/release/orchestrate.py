@@ -1,0 +1,243 @@
+"""`release()`: blue/green on the two stack-owned slots; any failure shifts traffic back and says why.
+
+Steps: find the live slot (ALB weights) -> suspend scaling processes -> scale the idle slot up -> CodeDeploy
+to the idle slot's group -> ready gate (targets healthy, smoke through the test listener) -> shift
+traffic (all at once or canary) while watching alarms -> bake -> scale the old slot in -> record
+ActiveSlot and capacities in the stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scripts.aws import AwsFactory
+from scripts.errors import RelayError
+from scripts.release import capacity, codedeploy, traffic
+from scripts.release.http import Endpoint
+from scripts.release.layout import Layout, Slot, from_outputs, listener_port, listener_weights, live_slot
+from scripts.release.smoke import smoke
+from scripts.stacks.outputs import read_outputs
+
+Show = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ReleaseOptions:
+    """How a release runs; the defaults are a normal all-at-once release."""
+
+    canary: int | None = None
+    bake_seconds: float = 0.0
+    capacity: int | None = None  # default: the live slot's size (at least 1)
+    scale_timeout: float = 900.0
+    deploy_timeout: float = 3600.0
+    health_timeout: float = 300.0
+    record: bool = True  # write ActiveSlot and capacities back to the stack
+
+
+@dataclass
+class ReleaseResult:
+    """What happened, for the report and for callers (DR)."""
+
+    env: str
+    region: str
+    release_id: str | None
+    from_slot: str
+    to_slot: str
+    deployment_id: str | None = None
+    steps: list[str] = field(default_factory=list)
+
+
+def stack_name(env: str) -> str:
+    return f"relay-{env}"
+
+
+def load_layout(aws: AwsFactory, env: str, region: str) -> Layout:
+    name = stack_name(env)
+    return from_outputs(name, read_outputs(aws.client("cloudformation", region), name))
+
+
+def bundle_release_id(s3: Any, bucket: str, key: str) -> str | None:
+    """The release id `relay bundle --upload` stored with the object (None for a foreign bundle)."""
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key)
+    except s3.exceptions.ClientError as error:
+        raise RelayError(f"bundle s3://{bucket}/{key} is not readable: {error}") from error
+    value: str | None = head.get("Metadata", {}).get("release-id")
+    return value
+
+
+def record(
+    aws: AwsFactory, env: str, region: str, live: Slot, live_size: int, idle: Slot, idle_size: int
+) -> None:
+    """Write the live slot and both sizes to the stack, so CloudFormation describes reality (no drift)."""
+    from scripts.stacks.deploy import deploy  # noqa: PLC0415 - heavy import, only when recording
+
+    # Only the runtime-owned parameters change, on the deployed template: drift elsewhere is for `relay drift`
+    # to report, and must not leave a finished release unrecorded.
+    deploy(
+        aws,
+        env,
+        region,
+        use_previous_template=True,
+        yes=True,
+        allow_drift=True,
+        parameter_overrides={
+            "ActiveSlot": live.name,
+            live.capacity_parameter: str(live_size),
+            idle.capacity_parameter: str(idle_size),
+        },
+    )
+
+
+def release(
+    aws: AwsFactory,
+    env: str,
+    region: str,
+    bundle_url: str,
+    options: ReleaseOptions | None = None,
+    show: Show = print,
+) -> ReleaseResult:
+    """Release the bundle in one region; raise RelayError (after rolling back) on any failure."""
+    options = options or ReleaseOptions()
+    elbv2, scaling = aws.client("elbv2", region), aws.client("autoscaling", region)
+    deploys, cloudwatch = aws.client("codedeploy", region), aws.client("cloudwatch", region)
+    layout = load_layout(aws, env, region)
+    bucket, key = codedeploy.s3_location(bundle_url)
+    release_id = bundle_release_id(aws.client("s3", region), bucket, key)
+    old = live_slot(elbv2, layout)
+    new = layout.other(old.name)
+    size = options.capacity or max(1, capacity.describe(scaling, old.asg)["DesiredCapacity"])
+    result = ReleaseResult(env, region, release_id, old.name, new.name)
+    step = lambda text: (result.steps.append(text), show(text))  # noqa: E731
+    step(
+        f"release {release_id or key} to {env}/{region}: {old.name} is live, deploying to {new.name} ({size})"
+    )
+    capacity.suspend(scaling, [old.asg, new.asg])
+    shifted = False
+    try:
+        capacity.scale(scaling, new.asg, size, options.scale_timeout)
+        step(f"{new.name}: {size} instance(s) InService")
+        traffic.route_all(elbv2, layout.test_listener, to=new, away=old)
+        result.deployment_id = codedeploy.start(
+            deploys,
+            layout.application,
+            new.deployment_group,
+            bucket,
+            key,
+            f"relay release {release_id or key}",
+        )
+        step(f"CodeDeploy {result.deployment_id} -> {new.deployment_group}")
+        info = codedeploy.follow(deploys, result.deployment_id, options.deploy_timeout, show)
+        if info["status"] != "Succeeded":
+            reason = (info.get("errorInformation") or {}).get("message", info["status"])
+            raise RelayError(f"deployment {result.deployment_id} {info['status']}: {reason}")
+        capacity.wait_healthy(elbv2, new.target_group, size, options.health_timeout)
+        test = Endpoint(layout.dns_name, listener_port(elbv2, layout.test_listener))
+        for passed in smoke(test, release_id, options.health_timeout):
+            step(f"ready gate: {passed}")
+        stages = traffic.steps(options.canary)
+        for share in stages:
+            traffic.set_weights(
+                elbv2, layout.listener, {new.target_group: share, old.target_group: 100 - share}
+            )
+            shifted = True
+            step(f"traffic: {share}% on {new.name}")
+            traffic.watch(cloudwatch, layout.alarms, options.bake_seconds / len(stages), show)
+    except Exception as error:
+        _roll_back(elbv2, deploys, layout, old, new, result.deployment_id, shifted, show)
+        if isinstance(error, RelayError):
+            raise RelayError(f"release rolled back: {error.message}") from error
+        raise RelayError(f"release rolled back: {error}") from error
+    finally:
+        capacity.resume(scaling, [old.asg, new.asg])
+    # Past this point the new slot serves everything: a failure must not send traffic back.
+    capacity.scale(scaling, old.asg, 0, options.scale_timeout)
+    step(f"{old.name}: scaled in")
+    if options.record:
+        try:
+            record(aws, env, region, new, size, old, 0)
+        except RelayError as error:
+            raise RelayError(
+                f"released to {new.name}, but recording it in the stack failed ({error.message}); "
+                f"run `relay release status --env {env} --region {region}` and record ActiveSlot={new.name}"
+            ) from error
+        step(f"stack {layout.stack_name}: ActiveSlot={new.name}")
+    return result
+
+
+def _roll_back(
+    elbv2: Any,
+    deploys: Any,
+    layout: Layout,
+    old: Slot,
+    new: Slot,
+    deployment_id: str | None,
+    shifted: bool,
+    show: Show,
+) -> None:
+    """Traffic to the old slot (still warm), the deployment stopped; the new slot is left for inspection."""
+    traffic.route_all(elbv2, layout.listener, to=old, away=new)
+    show(f"rollback: all traffic on {old.name}" + (" again" if shifted else ""))
+    if deployment_id:
+        codedeploy.stop(deploys, deployment_id)
+
+
+def rollback(aws: AwsFactory, env: str, region: str, show: Show = print) -> str:
+    """Send all traffic back to the other slot, if it has healthy instances; return the slot now live."""
+    elbv2, scaling = aws.client("elbv2", region), aws.client("autoscaling", region)
+    layout = load_layout(aws, env, region)
+    current = live_slot(elbv2, layout)
+    target = layout.other(current.name)
+    size = len(capacity.describe(scaling, target.asg)["Instances"])
+    if size == 0:
+        raise RelayError(
+            f"{target.name} has no instances to roll back to; release the previous bundle instead"
+        )
+    capacity.wait_healthy(elbv2, target.target_group, 1, 30)
+    traffic.route_all(elbv2, layout.listener, to=target, away=current)
+    show(f"rollback: all traffic on {target.name}")
+    record(aws, env, region, target, size, current, len(capacity.describe(scaling, current.asg)["Instances"]))
+    return target.name
+
+
+def status(aws: AwsFactory, env: str, region: str) -> dict[str, Any]:
+    """The live slot per the ALB and per the stack, slot sizes, and each slot's last deployment."""
+    elbv2, scaling, deploys = (
+        aws.client("elbv2", region),
+        aws.client("autoscaling", region),
+        aws.client("codedeploy", region),
+    )
+    layout = load_layout(aws, env, region)
+    live = live_slot(elbv2, layout)
+    traffic_weights = listener_weights(elbv2, layout.listener)
+    slots = {}
+    for slot in layout.slots.values():
+        ids = deploys.list_deployments(
+            applicationName=layout.application, deploymentGroupName=slot.deployment_group
+        )
+        last = None
+        if ids.get("deployments"):
+            info = deploys.batch_get_deployments(deploymentIds=ids["deployments"])["deploymentsInfo"]
+            newest = max(info, key=lambda item: item["createTime"])
+            last = {
+                "id": newest["deploymentId"],
+                "status": newest["status"],
+                "description": newest.get("description"),
+            }
+        group = capacity.describe(scaling, slot.asg)
+        slots[slot.name] = {
+            "weight": traffic_weights.get(slot.target_group, 0),
+            "desired": group["DesiredCapacity"],
+            "instances": len(group["Instances"]),
+            "last_deployment": last,
+        }
+    return {
+        "env": env,
+        "region": region,
+        "live_slot": live.name,
+        "stack_active_slot": layout.recorded_slot,
+        "in_sync": live.name == layout.recorded_slot,
+        "slots": slots,
+    }

@@ -1,0 +1,136 @@
+"""`relay release` on the emulator with the real stack: slots switch under load with 0 failed requests,
+and a broken release rolls back under the same load with 0 failed requests."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from scripts.aws import AwsFactory
+from scripts.emulator.process import EmulatorState
+from scripts.errors import RelayError
+from scripts.release import ReleaseOptions, release
+from scripts.release.bundle import Bundle
+from scripts.release.orchestrate import load_layout, status
+from scripts.release.upload import upload
+from scripts.stacks.deploy import deploy
+
+ENV, REGION = "demo", "us-east-1"
+# Recording ActiveSlot updates the nested root stack, which the emulator rolls back today (reported to the
+# stack owners); the traffic path under test does not depend on it.
+UNRECORDED = {"record": False}
+MAX_REQUESTS, MAX_SECONDS = 20000, 300.0  # the load generator's bounds
+
+
+@dataclass
+class Load:
+    """A bounded load generator on 127.0.0.1: GET /version through the production listener."""
+
+    url: str
+    outcomes: Counter[str] = field(default_factory=Counter)
+    releases: Counter[str] = field(default_factory=Counter)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def _worker(self) -> None:
+        deadline = time.monotonic() + MAX_SECONDS
+        while (
+            not self.stop.is_set()
+            and time.monotonic() < deadline
+            and sum(self.outcomes.values()) < MAX_REQUESTS
+        ):
+            try:
+                with urllib.request.urlopen(self.url, timeout=10) as response:
+                    self.releases[json.loads(response.read())["release_id"]] += 1
+                    self.outcomes["ok"] += 1
+            except Exception as error:  # every failure counts, whatever its kind
+                self.outcomes[f"failed: {type(error).__name__}"] += 1
+            time.sleep(0.01)
+
+    @contextlib.contextmanager
+    def run_context(self) -> Iterator[None]:
+        threads = [threading.Thread(target=self._worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        try:
+            yield
+        finally:
+            self.stop.set()
+            for thread in threads:
+                thread.join()
+
+    @property
+    def failed(self) -> int:
+        return sum(count for outcome, count in self.outcomes.items() if outcome != "ok")
+
+
+def traffic(emulator: EmulatorState) -> dict[str, object]:
+    with urllib.request.urlopen(
+        f"http://127.0.0.1:{emulator.port}/relay-api/traffic", timeout=10
+    ) as response:
+        answer: dict[str, object] = json.load(response)
+        return answer
+
+
+@pytest.fixture
+def stack(aws: AwsFactory, emulator: EmulatorState, monkeypatch: pytest.MonkeyPatch) -> str:
+    deploy(aws, ENV, REGION, yes=True)
+    # Two emulator gaps, reported to the CloudFormation-fidelity owners: moto denies every http request under
+    # the DenyInsecureTransport statement (it ignores aws:SecureTransport), and the template's encryption
+    # rule is stored in a shape moto's PutObject crashes on. Until fixed there, drop both in the emulator.
+    bucket = load_layout(aws, ENV, REGION).bucket
+    aws.client("s3", REGION).delete_bucket_policy(Bucket=bucket)
+    aws.client("s3", REGION).delete_bucket_encryption(Bucket=bucket)
+    mapping = traffic(emulator)
+    monkeypatch.setenv("RELAY_CONNECT_TO", str(mapping["connect_to"]))
+    production = load_layout(aws, ENV, REGION).listener
+    local = next(item["local"] for item in mapping["listeners"] if item["listener_arn"] == production)  # type: ignore[attr-defined]
+    return f"http://{local}/version"
+
+
+def test_release_switches_slots_and_a_broken_release_rolls_back_under_load(
+    aws: AwsFactory, stack: str, bundle: Bundle, next_bundle: Bundle, broken_bundle: Path
+) -> None:
+    bucket = load_layout(aws, ENV, REGION).bucket
+    s3 = aws.client("s3", REGION)
+    first = release(aws, ENV, REGION, upload(s3, bucket, bundle), ReleaseOptions(**UNRECORDED))
+    assert (first.from_slot, first.to_slot) == ("blue", "green")
+
+    load = Load(stack)
+    with load.run_context():
+        second = release(
+            aws,
+            ENV,
+            REGION,
+            upload(s3, bucket, next_bundle),
+            ReleaseOptions(canary=50, bake_seconds=2, **UNRECORDED),
+        )
+        time.sleep(1)
+    print(
+        f"\nswitch {second.from_slot}->{second.to_slot}: {dict(load.outcomes)} by release {dict(load.releases)}"
+    )
+    assert load.failed == 0 and load.outcomes["ok"] > 0
+    assert {"test-1", "test-2"} <= set(load.releases)
+    assert status(aws, ENV, REGION)["live_slot"] == "blue"
+
+    broken_key = "bundles/broken.zip"
+    s3.put_object(
+        Bucket=bucket, Key=broken_key, Body=broken_bundle.read_bytes(), Metadata={"release-id": "test-broken"}
+    )
+    load = Load(stack)
+    with load.run_context(), pytest.raises(RelayError, match="rolled back: deployment .* Failed"):
+        release(aws, ENV, REGION, f"s3://{bucket}/{broken_key}", ReleaseOptions(**UNRECORDED))
+    print(f"broken release rolled back: {dict(load.outcomes)} by release {dict(load.releases)}")
+    assert load.failed == 0 and set(load.releases) == {"test-2"}
+    report = status(aws, ENV, REGION)
+    assert report["live_slot"] == "blue"
+    assert os.environ["RELAY_CONNECT_TO"]
