@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from scripts.dr.steps import DrContext
 from scripts.dr.topology import describe_db, failover_records, is_writable, replica_lag
-
-
-def live_bundle_parameter(env: str) -> str:
-    """Where the release flow records the live bundle's S3 key (in both regions)."""
-    return f"/relay/{env}/release/live-bundle"
+from scripts.errors import RelayError
+from scripts.release.codedeploy import s3_location
+from scripts.release.standby import last_released
 
 
 @dataclass(frozen=True)
@@ -27,20 +25,17 @@ class Check:
         return asdict(self)
 
 
-def live_bundle_key(ctx: DrContext) -> str | None:
-    """The live bundle's key: the standby's record first (it survives the old region), else the old's."""
-    regions = [ctx.target_region] + ([ctx.source_region] if ctx.source is not None else [])
+def live_bundle_key(ctx: DrContext) -> tuple[str | None, str]:
+    """The live release's bundle key and where it was read: the old region's live slot when it answers,
+    else the standby's own last release (kept on the same bundle by `relay release promote-standby`)."""
+    regions = ([ctx.source_region] if ctx.source is not None else []) + [ctx.target_region]
+    reasons = []
     for region in regions:
         try:
-            return str(
-                ctx.client("ssm", region).get_parameter(Name=live_bundle_parameter(ctx.env))["Parameter"][
-                    "Value"
-                ]
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ParameterNotFound":
-                raise
-    return None
+            return s3_location(last_released(ctx.aws, ctx.env, region))[1], region
+        except (RelayError, ClientError, BotoCoreError) as error:
+            reasons.append(f"{region}: {error.message if isinstance(error, RelayError) else error}")
+    return None, "; ".join(reasons)
 
 
 def _replica(ctx: DrContext, budget: float) -> list[Check]:
@@ -76,21 +71,20 @@ def _stack(ctx: DrContext) -> Check:
 
 
 def _bundle(ctx: DrContext) -> Check:
-    key = live_bundle_key(ctx)
-    bucket = ctx.target.output("ArtifactBucket")
+    key, where = live_bundle_key(ctx)
+    name = "live bundle in standby bucket"
     if key is None:
-        return Check(
-            "live bundle in standby bucket",
-            False,
-            f"no {live_bundle_parameter(ctx.env)} recorded by the release",
-        )
+        return Check(name, False, f"no live release found ({where})")
+    bucket = ctx.target.output("ArtifactBucket")
     try:
         ctx.client("s3").head_object(Bucket=bucket, Key=key)
     except ClientError:
         return Check(
-            "live bundle in standby bucket", False, f"s3://{bucket}/{key} is missing: replication behind?"
+            name,
+            False,
+            f"s3://{bucket}/{key} (live in {where}) is missing: run `relay release promote-standby`",
         )
-    return Check("live bundle in standby bucket", True, f"s3://{bucket}/{key}")
+    return Check(name, True, f"s3://{bucket}/{key}, live in {where}")
 
 
 def _slot(ctx: DrContext) -> Check:
@@ -111,7 +105,9 @@ def _slot(ctx: DrContext) -> Check:
 
 def _dns(ctx: DrContext) -> list[Check]:
     if not ctx.target.outputs.get("HostedZoneId"):
-        return [Check("Route 53 failover records", False, "the standby stack has no hosted zone")]
+        alb = ctx.target.outputs.get("AlbDnsName", "its load balancer")
+        reason = f"no hosted zone: clients must be sent to {alb} by hand"
+        return [Check("Route 53 failover records", False, reason, blocking=False)]
     route53 = ctx.client("route53")
     records = failover_records(route53, ctx.target, ctx.regions)
     missing = [region for region in ctx.regions if region not in records.by_region]

@@ -38,8 +38,8 @@ def table(timeline: Timeline) -> Table:
     """The terminal timeline: one line per step with its offset, duration and a bar to scale."""
     span = max(((row.offset or 0) + (row.seconds or 0) for row in timeline.rows), default=0) or 1
     grid = Table(title=_title(timeline), title_justify="left")
-    for column in ("step", "status", "start", "took", "typical", "timeline", "detail"):
-        grid.add_column(column, overflow="fold" if column == "detail" else "ellipsis")
+    for column in ("step", "status", "start", "took", "typical", "timeline"):
+        grid.add_column(column, no_wrap=True)
     for row in timeline.rows:
         left = int(30 * (row.offset or 0) / span)
         width = max(1, int(30 * (row.seconds or 0) / span)) if row.seconds is not None else 0
@@ -52,7 +52,6 @@ def table(timeline: Timeline) -> Table:
             _seconds(row.seconds),
             _seconds(row.expected_seconds),
             bar,
-            row.detail,
         )
     return grid
 
@@ -79,6 +78,9 @@ def print_timeline(timeline: Timeline, console: Console) -> None:
             checks.add_row(check["name"], "yes" if check["ok"] else "[red]NO[/]", check["reason"])
         console.print(checks)
     console.print(table(timeline))
+    for row in timeline.rows:
+        if row.detail:
+            console.print(f"  {row.name}: {row.detail}", highlight=False, markup=False)
 
 
 def svg(timeline: Timeline) -> str:

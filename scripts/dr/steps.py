@@ -247,6 +247,8 @@ def _dns_intent(ctx: DrContext) -> str:
 
 def move_dns(ctx: DrContext) -> str:
     """Swap the failover roles of the two records in one atomic change batch, then wait until INSYNC."""
+    if not ctx.target.outputs.get("HostedZoneId"):
+        raise StepSkipped(f"no hosted zone: send clients to {ctx.target.outputs.get('AlbDnsName')} by hand")
     route53 = ctx.client("route53")
     records = failover_records(route53, ctx.target, ctx.regions)
     if ctx.target_region not in records.by_region:

@@ -55,7 +55,10 @@ _ENV_NUMBERS = itertools.count(1)
 
 @pytest.fixture
 def world(
-    request: pytest.FixtureRequest, dr_emulator: process.EmulatorState, standby_app: int
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    dr_emulator: process.EmulatorState,
+    standby_app: int,
 ) -> Iterator[World]:
     """Both regions, freshly built: primary in us-east-1, standby with its replica in us-west-2.
 
@@ -65,6 +68,7 @@ def world(
     env = marker.args[0] if marker else f"dr{next(_ENV_NUMBERS)}"
     built = World(AwsFactory(endpoint_url=dr_emulator.endpoint), env, standby_app, dr_emulator.port)
     built.build()
+    monkeypatch.setattr("scripts.dr.readiness.last_released", built.last_released)
     try:
         yield built
     finally:

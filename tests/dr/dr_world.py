@@ -188,10 +188,16 @@ class World:
         )
         s3.put_object(Bucket=self.bucket(PRIMARY), Key=BUNDLE_KEY, Body=b"PK-bundle")
         wait_until(lambda: _exists(s3, self.bucket(STANDBY), BUNDLE_KEY), "the bundle to replicate")
-        for region in (PRIMARY, STANDBY):
-            self.aws.client("ssm", region).put_parameter(
-                Name=f"/relay/{self.env}/release/live-bundle", Value=BUNDLE_KEY, Type="String"
-            )
+
+    def last_released(self, _aws: AwsFactory, env: str, region: str) -> str:
+        """Stands in for `scripts.release.standby.last_released`: this world has no CodeDeploy release.
+
+        The real one reads the newest successful deployment of the live slot, which needs the full
+        stacks and a released bundle; until those deploy in the emulator end to end, both regions
+        here run the bundle the world uploaded (the standby's copy arrived by S3 replication).
+        """
+        assert env == self.env
+        return f"s3://{self.bucket(region)}/{BUNDLE_KEY}"
 
     def _dns(self, outputs: dict[str, dict[str, str]]) -> None:
         route53 = self.aws.client("route53")
