@@ -85,6 +85,11 @@ def sub(spec: Any, resources_map: Any) -> str:
 
 def cidr(spec: list[Any], resources_map: Any) -> list[str]:
     block, count, bits = (_clean(part, resources_map) for part in spec)
+    return cidr_blocks(block, count, bits)
+
+
+def cidr_blocks(block: Any, count: Any, bits: Any) -> list[str]:
+    """Fn::Cidr on resolved arguments: `count` subnets with `bits` host bits each."""
     network = ipaddress.ip_network(str(block), strict=False)
     prefix = network.max_prefixlen - int(bits)
     if prefix < network.prefixlen:
@@ -97,9 +102,12 @@ def cidr(spec: list[Any], resources_map: Any) -> list[str]:
 
 
 def get_azs(spec: Any, resources_map: Any) -> list[str]:
-    region = _clean(spec, resources_map) or resources_map._region_name
-    zones = ec2_backends[resources_map._account_id][region].describe_availability_zones()
-    return sorted(zone.name for zone in zones)
+    return zones_of(resources_map._account_id, _clean(spec, resources_map) or resources_map._region_name)
+
+
+def zones_of(account_id: str, region: str) -> list[str]:
+    """Fn::GetAZs of a region: its zone names, sorted."""
+    return sorted(zone.name for zone in ec2_backends[account_id][region].describe_availability_zones())
 
 
 def resolve_dynamic_references(text: str, account_id: str, region: str) -> str:

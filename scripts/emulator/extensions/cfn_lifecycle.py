@@ -247,6 +247,11 @@ def execute_change_set(
     self: CloudFormationBackend, change_set_name: str, stack_name: str | None = None
 ) -> None:
     change_set = self.describe_change_set(change_set_name)
+    if getattr(change_set, "parent_change_set_id", None):
+        raise ValidationError(
+            message=f"ChangeSet [{change_set.change_set_id}] is a nested change set: execute its root "
+            f"change set {change_set.root_change_set_id}"
+        )
     if change_set.execution_status != "AVAILABLE":
         raise InvalidChangeSetStatus(change_set.change_set_id, str(change_set.execution_status))
     stack = self.stacks[change_set.stack_id]
@@ -269,14 +274,23 @@ def execute_change_set(
             change_set.tags or None,
         )
     succeeded = stack.status in ("CREATE_COMPLETE", "UPDATE_COMPLETE")
-    change_set.execution_status = "EXECUTE_COMPLETE" if succeeded else "EXECUTE_FAILED"
-    for other in self.change_sets.values():
-        if (
-            other.stack_id == stack.stack_id
-            and other is not change_set
-            and other.execution_status == "AVAILABLE"
-        ):
-            other.execution_status = "OBSOLETE"
+    executed = [change_set, *nested_change_sets(self, change_set.change_set_id)]
+    for each in executed:
+        each.execution_status = "EXECUTE_COMPLETE" if succeeded else "EXECUTE_FAILED"
+    # AWS removes every change set of the stack once one runs; the executed one stays describable by id.
+    stale = {each.stack_id for each in executed}
+    for change_set_id, other in list(self.change_sets.items()):
+        if other.stack_id in stale and other not in executed:
+            del self.change_sets[change_set_id]
+
+
+def nested_change_sets(backend: CloudFormationBackend, change_set_id: str) -> list[Any]:
+    """The change sets created under this one, at any depth."""
+    return [
+        change_set
+        for change_set in backend.change_sets.values()
+        if getattr(change_set, "root_change_set_id", None) == change_set_id
+    ]
 
 
 class InvalidChangeSetStatus(CloudFormationError):  # type: ignore[misc]
