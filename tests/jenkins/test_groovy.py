@@ -1,4 +1,4 @@
-"""The vars/ steps and every Jenkinsfile, run under real Groovy 2.4 (Jenkins core's) in the recording harness."""
+"""The vars/ steps and every Jenkinsfile under real Groovy 2.4 (Jenkins core's), in the recording harness."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_the_runner_fails_when_a_test_fails() -> None:
     assert "expects a sh line the step does not run" in result.stderr
 
 
-def test_the_runner_fails_when_no_test_ran(tmp_path: object) -> None:
+def test_the_runner_fails_when_no_test_ran() -> None:
     result = run_groovy_tests(HARNESS / "com")  # a folder without *Test.groovy files
     assert result.returncode == 1, result.stdout + result.stderr
     assert "groovy tests: 0 run" in result.stdout
