@@ -14,6 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from scripts.aws import AwsFactory
@@ -146,7 +147,9 @@ def deploy(
     )
     change_set = made.change_set
     for name, value in made.kept.items():
-        render.err.print(f"keeping {name}={value} from the live stack (owned by relay release / relay dr)")
+        render.err.print(
+            f"keeping {name}={escape(value)} from the live stack (owned by relay release / relay dr)"
+        )
     if change_set.empty:
         render.err.print(f"no changes: {target} is up to date")
         status = "NO_CHANGES"
@@ -171,7 +174,7 @@ def _refuse_data_loss(cfn: Any, change_set: ChangeSet, allow_replacement: bool) 
         for change, reason in dangerous
     )
     if allow_replacement:
-        render.err.print(f"[bold red]--allow-replacement given: proceeding although {described}[/]")
+        render.err.print(f"[bold red]--allow-replacement given: proceeding although {escape(described)}[/]")
         return
     delete_change_set(cfn, change_set)
     raise RelayError(

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from scripts.stacks.changeset import ChangeSet, ResourceChange
@@ -13,8 +14,9 @@ from scripts.stacks.events import StackEvent
 
 # Jenkins logs are not terminals: give tables room instead of rich's 80-column default.
 _WIDTH = shutil.get_terminal_size((160, 24)).columns
-out = Console(width=_WIDTH, highlight=False)
-err = Console(stderr=True, width=_WIDTH, highlight=False)
+# No emoji codes and no highlighting: an ARN like `secret:rds!db-...` must print as it is.
+out = Console(width=_WIDTH, highlight=False, emoji=False)
+err = Console(stderr=True, width=_WIDTH, highlight=False, emoji=False)
 
 ACTION_STYLE = {"Add": "green", "Modify": "yellow", "Remove": "red", "Import": "cyan", "Dynamic": "magenta"}
 
@@ -36,11 +38,12 @@ def change_set_table(change_set: ChangeSet) -> Table:
         table.caption = "no resource changes: only parameters, tags or outputs change"
     for change in change_set.changes:
         style = ACTION_STYLE.get(change.action, "")
+        action = escape(change.action)
         table.add_row(
-            change.stack,
-            f"[{style}]{change.action}[/]" if style else change.action,
-            change.logical_id,
-            change.resource_type,
+            escape(change.stack),
+            f"[{style}]{action}[/]" if style else action,
+            escape(change.logical_id),
+            escape(change.resource_type),
             _replacement(change),
         )
     return table
@@ -49,15 +52,15 @@ def change_set_table(change_set: ChangeSet) -> Table:
 def _replacement(change: ResourceChange) -> str:
     if change.action != "Modify":
         return ""
-    return "[bold red]Replace[/]" if change.replacement == "True" else change.replacement or "False"
+    return "[bold red]Replace[/]" if change.replacement == "True" else escape(change.replacement or "False")
 
 
 def event_line(event: StackEvent) -> str:
     style = status_style(event.status)
-    reason = f"  {event.reason}" if event.reason else ""
+    reason = f"  {escape(event.reason)}" if event.reason else ""
     return (
-        f"{event.timestamp:%H:%M:%S} {event.stack} {event.logical_id} {event.resource_type} "
-        f"[{style}]{event.status}[/]{reason}"
+        f"{event.timestamp:%H:%M:%S} {escape(event.stack)} {escape(event.logical_id)} "
+        f"{escape(event.resource_type)} [{style}]{escape(event.status)}[/]{reason}"
     )
 
 
@@ -66,7 +69,7 @@ def outputs_table(stack_name: str, outputs: dict[str, str]) -> Table:
     table.add_column("Output")
     table.add_column("Value", overflow="fold")
     for key, value in sorted(outputs.items()):
-        table.add_row(key, value)
+        table.add_row(escape(key), escape(value))
     return table
 
 
@@ -76,5 +79,5 @@ def resources_table(stack_name: str, rows: Iterable[tuple[str, str, str, str]]) 
     for column in ("Stack", "Logical ID", "Type", "Physical ID"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(escape(cell) for cell in row))
     return table

@@ -20,11 +20,16 @@ TEMPLATES = Path(__file__).parent / "templates"
 Relay = Callable[..., subprocess.CompletedProcess[str]]
 
 
+def reset(emulator: EmulatorState) -> None:
+    """Empty every region of the emulator."""
+    request = urllib.request.Request(f"{emulator.endpoint}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, timeout=30).close()
+
+
 @pytest.fixture
 def clean_emulator(emulator: EmulatorState) -> EmulatorState:
     """Stack names are fixed by the contract (relay-<env>), so every test starts from an empty account."""
-    request = urllib.request.Request(f"{emulator.endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=30).close()
+    reset(emulator)
     return emulator
 
 
@@ -36,12 +41,9 @@ def cfn_dir(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def relay(emulator: EmulatorState, cfn_dir: Path, capsys: pytest.CaptureFixture[str]) -> Relay:
-    """Run the `relay` CLI's entry point (in-process: a subprocess pays seconds of imports per call).
-
-    stdin is pytest's, which is not a terminal, as in a pipeline.
-    """
+def cli_on(cfn_dir: Path, capsys: pytest.CaptureFixture[str]) -> Relay:
+    """Run the `relay` CLI's entry point on a template tree (in-process: a subprocess pays seconds of
+    imports per call); stdin is pytest's, which is not a terminal, as in a pipeline."""
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         capsys.readouterr()
@@ -50,6 +52,12 @@ def relay(emulator: EmulatorState, cfn_dir: Path, capsys: pytest.CaptureFixture[
         return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def relay(emulator: EmulatorState, cfn_dir: Path, capsys: pytest.CaptureFixture[str]) -> Relay:
+    """The CLI on the test's copy of tests/stacks/templates."""
+    return cli_on(cfn_dir, capsys)
 
 
 def edit_json(path: Path, change: Callable[[dict[str, Any]], None]) -> None:

@@ -1,0 +1,123 @@
+"""The real templates: primary and standby deployed with the CLI, checked through the service APIs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import reset
+
+from scripts.aws import AwsFactory
+from scripts.emulator.process import EmulatorState
+
+CFN_DIR = Path(__file__).resolve().parents[2] / "cloudformation"
+RECORD = "api.relay-test.example.com"
+Deployed = dict[str, dict[str, str]]
+
+
+def relay_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real `relay` command in a subprocess (once per module: the deployment is shared)."""
+    return subprocess.run(
+        [sys.executable, "-m", "scripts", *args, "--cfn-dir", str(CFN_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="module")
+def deployed(emulator: EmulatorState) -> Iterator[Deployed]:
+    """Primary then standby (the standby reads the primary's outputs), with a hosted zone for DNS."""
+    reset(emulator)
+    aws = AwsFactory(endpoint_url=emulator.endpoint)
+    zone = aws.client("route53").create_hosted_zone(
+        Name="relay-test.example.com", CallerReference=uuid.uuid4().hex
+    )
+    dns = ["-p", f"HostedZoneId={zone['HostedZone']['Id'].split('/')[-1]}", "-p", f"RecordName={RECORD}"]
+    outputs = {}
+    for region in ("us-east-1", "us-west-2"):
+        result = relay_cli("stack", "deploy", "--env", "demo", "--region", region, "--yes", *dns)
+        assert result.returncode == 0, result.stderr[-3000:]
+        listed = relay_cli("stack", "outputs", "--env", "demo", "--region", region, "--output", "json")
+        outputs[region] = json.loads(listed.stdout)
+    yield outputs
+    reset(emulator)
+
+
+def test_network_load_balancer_and_launch_template(deployed: Deployed, aws: AwsFactory) -> None:
+    for region, outputs in deployed.items():
+        ec2 = aws.client("ec2", region)
+        assert ec2.describe_vpcs(VpcIds=[outputs["VpcId"]])["Vpcs"]
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [outputs["VpcId"]]}])["Subnets"]
+        assert len(subnets) >= 4
+        assert len({subnet["AvailabilityZone"] for subnet in subnets}) >= 2
+
+        elbv2 = aws.client("elbv2", region)
+        assert elbv2.describe_load_balancers(LoadBalancerArns=[outputs["AlbArn"]])["LoadBalancers"]
+        groups = [outputs["BlueTargetGroupArn"], outputs["GreenTargetGroupArn"]]
+        assert len(elbv2.describe_target_groups(TargetGroupArns=groups)["TargetGroups"]) == 2
+
+        [version] = ec2.describe_launch_template_versions(LaunchTemplateId=outputs["LaunchTemplateId"])[
+            "LaunchTemplateVersions"
+        ]
+        assert version["LaunchTemplateData"]["MetadataOptions"]["HttpTokens"] == "required"
+
+        autoscaling = aws.client("autoscaling", region)
+        slots = autoscaling.describe_auto_scaling_groups(
+            AutoScalingGroupNames=[outputs["BlueAsgName"], outputs["GreenAsgName"]]
+        )["AutoScalingGroups"]
+        assert len(slots) == 2
+        assert {slot["LaunchTemplate"]["LaunchTemplateId"] for slot in slots} == {outputs["LaunchTemplateId"]}
+
+
+def test_database_and_its_cross_region_replica(deployed: Deployed, aws: AwsFactory) -> None:
+    primary, standby = deployed["us-east-1"], deployed["us-west-2"]
+    [source] = aws.client("rds", "us-east-1").describe_db_instances(
+        DBInstanceIdentifier=primary["DbInstanceIdentifier"]
+    )["DBInstances"]
+    [replica] = aws.client("rds", "us-west-2").describe_db_instances(
+        DBInstanceIdentifier=standby["DbInstanceIdentifier"]
+    )["DBInstances"]
+
+    assert source["Engine"] == "postgres"
+    assert replica["ReadReplicaSourceDBInstanceIdentifier"] == primary["DbInstanceArn"]
+
+
+def test_buckets_are_versioned_and_the_primary_replicates_to_the_standby(
+    deployed: Deployed, aws: AwsFactory
+) -> None:
+    s3 = aws.client("s3")
+    for outputs in deployed.values():
+        assert s3.get_bucket_versioning(Bucket=outputs["ArtifactBucket"])["Status"] == "Enabled"
+    rules = s3.get_bucket_replication(Bucket=deployed["us-east-1"]["ArtifactBucket"])[
+        "ReplicationConfiguration"
+    ]["Rules"]
+    assert [rule["Destination"]["Bucket"] for rule in rules] == [
+        f"arn:aws:s3:::{deployed['us-west-2']['ArtifactBucket']}"
+    ]
+
+
+def test_codedeploy_dns_and_alarms(deployed: Deployed, aws: AwsFactory) -> None:
+    for region, outputs in deployed.items():
+        codedeploy = aws.client("codedeploy", region)
+        for group in (outputs["BlueDeploymentGroup"], outputs["GreenDeploymentGroup"]):
+            info = codedeploy.get_deployment_group(
+                applicationName=outputs["CodeDeployApplication"], deploymentGroupName=group
+            )["deploymentGroupInfo"]
+            assert info["autoRollbackConfiguration"]["enabled"] is True
+
+        names = outputs["AlarmNames"].split(",")
+        alarms = aws.client("cloudwatch", region).describe_alarms(AlarmNames=names)["MetricAlarms"]
+        assert sorted(alarm["AlarmName"] for alarm in alarms) == sorted(names)
+
+    zone = deployed["us-east-1"]["HostedZoneId"]
+    records = aws.client("route53").list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+    failover = {record.get("Failover") for record in records if record["Name"].rstrip(".") == RECORD}
+    assert failover == {"PRIMARY", "SECONDARY"}
