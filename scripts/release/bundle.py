@@ -95,7 +95,20 @@ def build_app_wheel(out: Path, repo: Path = REPO) -> Path:
     wheels = sorted(out.glob("relay-*.whl"))
     if not wheels:
         raise RelayError(f"pip built no relay wheel in {out}")
-    return wheels[0]
+    return _normalised(wheels[0])
+
+
+def _normalised(wheel: Path) -> Path:
+    """Rewrite the wheel with fixed timestamps and modes: setuptools stamps build times into it."""
+    with zipfile.ZipFile(wheel) as source:
+        entries = [
+            (info.filename, source.read(info), bool((info.external_attr >> 16) & 0o111))
+            for info in source.infolist()
+        ]
+    with zipfile.ZipFile(wheel, "w") as target:
+        for name, data, executable in entries:  # RECORD stays last, where pip expects it
+            _add(target, name, data, executable)
+    return wheel
 
 
 def wheelhouse(cache_root: Path, lock: Path = LOCK_FILE) -> Path:
