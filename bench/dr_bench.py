@@ -25,7 +25,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "dr")]
 from dr_world import PRIMARY, STANDBY, World, serve_standby_app  # noqa: E402 - needs the path set-up
 
 from scripts.aws import AwsFactory  # noqa: E402
-from scripts.dr import model, operations, readiness  # noqa: E402
+from scripts.dr import model, operations, readiness, steps  # noqa: E402
 from scripts.emulator import process  # noqa: E402
 
 FAKE_CREDENTIALS = {
@@ -45,7 +45,9 @@ def main() -> None:
         world = World(aws, "demo", app.server_address[1], state.port)
         started = time.perf_counter()
         world.build()
-        readiness.last_released = world.last_released  # the world has no CodeDeploy release (see dr_world)
+        # The world has no load balancer or CodeDeploy release: stand in for the release's functions.
+        readiness.last_released = world.last_released
+        steps.standby_smoke = world.smoke
         build_seconds = time.perf_counter() - started
         request = operations.Request(
             env="demo",

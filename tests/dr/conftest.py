@@ -68,7 +68,9 @@ def world(
     env = marker.args[0] if marker else f"dr{next(_ENV_NUMBERS)}"
     built = World(AwsFactory(endpoint_url=dr_emulator.endpoint), env, standby_app, dr_emulator.port)
     built.build()
+    # The release's functions need a full stack and a CodeDeploy release this world does not have.
     monkeypatch.setattr("scripts.dr.readiness.last_released", built.last_released)
+    monkeypatch.setattr("scripts.dr.steps.standby_smoke", built.smoke)
     try:
         yield built
     finally:

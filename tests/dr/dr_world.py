@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -41,7 +42,7 @@ class StandbyApp(BaseHTTPRequestHandler):
     """Plays the standby's released API: /health and /version answer as the real app's do."""
 
     def do_GET(self) -> None:
-        if self.path not in ("/health", "/version"):
+        if self.path not in ("/health", "/readyz", "/version"):
             self.send_error(404)
             return
         body = json.dumps({"status": "ok", "release": "0123abcd", "region": STANDBY}).encode()
@@ -188,6 +189,16 @@ class World:
         )
         s3.put_object(Bucket=self.bucket(PRIMARY), Key=BUNDLE_KEY, Body=b"PK-bundle")
         wait_until(lambda: _exists(s3, self.bucket(STANDBY), BUNDLE_KEY), "the bundle to replicate")
+
+    def smoke(self, ctx: Any) -> list[str]:
+        """Stands in for the release's smoke through the standby's load balancer (this world has none):
+        the same /readyz and /version requests, straight to the standby app."""
+        assert ctx.target_region == STANDBY
+        passed = []
+        for path in ("/readyz", "/version"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.app_port}{path}", timeout=5) as response:
+                passed.append(f"{path} answers {response.status}")
+        return passed
 
     def last_released(self, _aws: AwsFactory, env: str, region: str) -> str:
         """Stands in for `scripts.release.standby.last_released`: this world has no CodeDeploy release.
