@@ -44,8 +44,9 @@ def apply_bucket_properties(bucket: Any, properties: dict[str, Any], account_id:
         }
         backend.put_public_access_block(name, block)
     if "BucketEncryption" in properties:
-        rules = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-        backend.put_bucket_encryption(name, {"Rule": rules})
+        # S3 takes exactly one rule; moto keeps it as a dict under "Rule", as PutBucketEncryption does.
+        [rule] = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        backend.put_bucket_encryption(name, {"Rule": rule})
     if "ReplicationConfiguration" in properties:
         replication = dict(properties["ReplicationConfiguration"])
         replication["Rule"] = [_replication_rule(rule) for rule in replication.pop("Rules")]
