@@ -7,7 +7,7 @@ static final Map DEFAULTS = [
     from: 'us-east-1',     // the region that is primary now
     to: 'us-west-2',       // the region to make primary (promote, drill) or re-protect from (failback)
     execute: false,        // promote, failback, drill: change things (false: dry-run, prints what it would do)
-    confirm: '',           // with execute: must be '<env>-<to>', typed by the person who asks for it
+    confirm: '',           // with execute: '<env>-<region that changes>' (failback: <from>, else <to>), typed by a person
     forceRpo: '',          // promote: the reason to go on although replica lag exceeds the RPO budget
     role: '',              // IAM role to assume (withAWS); '' uses the agent's credentials
     roleAccount: '',       // the account of that role, when it is not the agent's
@@ -19,11 +19,13 @@ static final Map DEFAULTS = [
 def call(Map args = [:]) {
     Map config = relaySupport.arguments('relayDr', args, DEFAULTS,
                                         [action: ['plan', 'promote', 'failback', 'drill', 'status']])
-    if (config.execute && (config.action in ['plan', 'status'] || config.confirm != "${config.env}-${config.to}")) {
-        error("relayDr: execute needs action promote, failback or drill and confirm: '${config.env}-${config.to}'" +
+    String expected = "${config.env}-${config.action == 'failback' ? config.from : config.to}"
+    if (config.execute && (config.action in ['plan', 'status'] || config.confirm != expected)) {
+        error("relayDr: execute needs action promote, failback or drill and confirm: '${expected}'" +
               " (got action '${config.action}', confirm '${config.confirm}')")
     }
-    String command = 'relay dr "$RELAY_DR_ACTION" --env "$RELAY_ENV" --from "$RELAY_FROM" --to "$RELAY_TO"'
+    // The timeline (JSON and HTML) goes to reports/dr for archiveArtifacts.
+    String command = 'relay dr "$RELAY_DR_ACTION" --env "$RELAY_ENV" --from "$RELAY_FROM" --to "$RELAY_TO" --report-dir reports/dr'
     command += config.execute ? ' --execute --confirm "$RELAY_CONFIRM"' : ''
     command += config.forceRpo ? ' --force-rpo "$RELAY_FORCE_RPO"' : ''
     Map vars = [RELAY_DR_ACTION: config.action, RELAY_ENV: config.env, RELAY_FROM: config.from, RELAY_TO: config.to,

@@ -13,8 +13,8 @@ class JobPipelinesTest extends PipelineTestCase {
         runDr(ACTION: 'promote')
 
         assertJobStatusSuccess()
-        assert relayRuns() == ['relay dr plan --env prod --from us-east-1 --to us-west-2',
-                               'relay dr promote --env prod --from us-east-1 --to us-west-2']
+        assert relayRuns() == ['relay dr plan --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr',
+                               'relay dr promote --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr']
     }
 
     @Test
@@ -24,7 +24,7 @@ class JobPipelinesTest extends PipelineTestCase {
         assert helper.build.result == 'FAILURE'
         assert helper.failures*.message == ["relayDr: execute needs action promote, failback or drill and confirm: " +
                                             "'prod-us-west-2' (got action 'promote', confirm 'yes')"]
-        assert relayRuns() == ['relay dr plan --env prod --from us-east-1 --to us-west-2']
+        assert relayRuns() == ['relay dr plan --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr']
     }
 
     @Test
@@ -39,7 +39,7 @@ class JobPipelinesTest extends PipelineTestCase {
         runDr(ACTION: 'promote', EXECUTE: true, CONFIRM: 'prod-us-west-2', FORCE_RPO: 'us-east-1 is down')
 
         assert helper.build.result == 'UNSTABLE'
-        assert relayRuns()[1] == 'relay dr promote --env prod --from us-east-1 --to us-west-2 --execute --confirm prod-us-west-2' +
+        assert relayRuns()[1] == 'relay dr promote --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr --execute --confirm prod-us-west-2' +
                                  ' --force-rpo us-east-1 is down'
     }
 
@@ -48,7 +48,7 @@ class JobPipelinesTest extends PipelineTestCase {
         runDr(ACTION: 'failback', FROM_REGION: 'us-west-2', TO_REGION: 'us-east-1')
 
         assert helper.skippedStages == ['Readiness']
-        assert relayRuns() == ['relay dr failback --env prod --from us-west-2 --to us-east-1']
+        assert relayRuns() == ['relay dr failback --env prod --from us-west-2 --to us-east-1 --report-dir reports/dr']
     }
 
     @Test

@@ -7,7 +7,7 @@ class RelayDrTest extends StepTestCase {
     void 'plans as a dry run, holding both regions at once'() {
         step(action: 'plan', env: 'prod')
 
-        assert shLines() == ['relay dr "$RELAY_DR_ACTION" --env "$RELAY_ENV" --from "$RELAY_FROM" --to "$RELAY_TO"']
+        assert shLines() == ['relay dr "$RELAY_DR_ACTION" --env "$RELAY_ENV" --from "$RELAY_FROM" --to "$RELAY_TO" --report-dir reports/dr']
         assert calls('sh')[0].env.RELAY_DR_ACTION == 'plan'
         assert calls('lock')[0].args[0] == [resource: 'relay-prod-us-west-2', extra: [[resource: 'relay-prod-us-east-1']]]
     }
@@ -17,7 +17,7 @@ class RelayDrTest extends StepTestCase {
         step(action: 'promote', env: 'prod', execute: true, confirm: 'prod-us-west-2', forceRpo: 'primary region lost')
 
         assert shLines() == ['relay dr "$RELAY_DR_ACTION" --env "$RELAY_ENV" --from "$RELAY_FROM" --to "$RELAY_TO"' +
-                             ' --execute --confirm "$RELAY_CONFIRM" --force-rpo "$RELAY_FORCE_RPO"']
+                             ' --report-dir reports/dr --execute --confirm "$RELAY_CONFIRM" --force-rpo "$RELAY_FORCE_RPO"']
         assert calls('sh')[0].env.RELAY_CONFIRM == 'prod-us-west-2'
     }
 
@@ -26,6 +26,15 @@ class RelayDrTest extends StepTestCase {
         assert errorOf { step(action: 'promote', env: 'prod', execute: true, confirm: 'prod') } ==
             "relayDr: execute needs action promote, failback or drill and confirm: 'prod-us-west-2' (got action 'promote', confirm 'prod')"
         assert shLines().isEmpty()
+    }
+
+    @Test
+    void 'failback is confirmed with the region that changes, the old primary'() {
+        assert errorOf { step(action: 'failback', env: 'prod', from: 'us-east-1', to: 'us-west-2', execute: true,
+                              confirm: 'prod-us-west-2') }.contains("confirm: 'prod-us-east-1'")
+        step(action: 'failback', env: 'prod', execute: true, confirm: 'prod-us-east-1')
+
+        assert calls('sh')[0].env.RELAY_CONFIRM == 'prod-us-east-1'
     }
 
     @Test
