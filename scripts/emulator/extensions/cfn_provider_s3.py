@@ -44,9 +44,13 @@ def apply_bucket_properties(bucket: Any, properties: dict[str, Any], account_id:
         }
         backend.put_public_access_block(name, block)
     if "BucketEncryption" in properties:
-        # S3 takes exactly one rule; moto keeps it as a dict under "Rule", as PutBucketEncryption does.
+        # S3 takes exactly one rule; moto keeps it as a dict under "Rule" in the API's names
+        # (CloudFormation's ServerSideEncryptionByDefault is the API's ApplyServerSideEncryptionByDefault).
         [rule] = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-        backend.put_bucket_encryption(name, {"Rule": rule})
+        api_rule = {"ApplyServerSideEncryptionByDefault": rule.get("ServerSideEncryptionByDefault", {})}
+        if "BucketKeyEnabled" in rule:
+            api_rule["BucketKeyEnabled"] = str(rule["BucketKeyEnabled"]).lower()
+        backend.put_bucket_encryption(name, {"Rule": api_rule})
     if "ReplicationConfiguration" in properties:
         replication = dict(properties["ReplicationConfiguration"])
         replication["Rule"] = [_replication_rule(rule) for rule in replication.pop("Rules")]
