@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ class Stacks:
             {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
         )
         self.s3.create_bucket(Bucket=self.bucket, **location)
+        self.created: list[str] = []
 
     def url(self, name: str, host: str = "localhost") -> str:
         self.s3.put_object(Bucket=self.bucket, Key=name, Body=(TEMPLATES / name).read_bytes())
@@ -39,6 +41,7 @@ class Stacks:
 
     def create(self, name: str, body: str, **parameters: str) -> dict[str, Any]:
         self.cfn.create_stack(StackName=name, TemplateBody=body, Parameters=_parameters(parameters))
+        self.created.append(name)
         return self.describe(name)
 
     def update(self, name: str, body: str, **parameters: str) -> dict[str, Any]:
@@ -57,15 +60,27 @@ class Stacks:
         return [(event["LogicalResourceId"], event["ResourceStatus"]) for event in events]
 
 
+    def delete_created(self) -> None:
+        """Delete what the test created, so tests sharing the session's emulator do not see it."""
+        live = {stack["StackName"] for stack in self.cfn.describe_stacks()["Stacks"]}
+        for name in reversed([name for name in self.created if name in live]):
+            self.cfn.update_termination_protection(StackName=name, EnableTerminationProtection=False)
+            self.cfn.delete_stack(StackName=name)
+
+
 def _parameters(values: dict[str, str]) -> list[dict[str, str]]:
     return [{"ParameterKey": key, "ParameterValue": value} for key, value in values.items()]
 
 
 @pytest.fixture(params=["us-east-1", "us-west-2"])
-def stacks(request: pytest.FixtureRequest, aws: AwsFactory, emulator: Any) -> Stacks:
-    return Stacks(aws, emulator.endpoint, request.param)
+def stacks(request: pytest.FixtureRequest, aws: AwsFactory, emulator: Any) -> Iterator[Stacks]:
+    created = Stacks(aws, emulator.endpoint, request.param)
+    yield created
+    created.delete_created()
 
 
 @pytest.fixture
-def east(aws: AwsFactory, emulator: Any) -> Stacks:
-    return Stacks(aws, emulator.endpoint, "us-east-1")
+def east(aws: AwsFactory, emulator: Any) -> Iterator[Stacks]:
+    created = Stacks(aws, emulator.endpoint, "us-east-1")
+    yield created
+    created.delete_created()

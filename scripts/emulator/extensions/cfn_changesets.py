@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
+from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
@@ -41,6 +42,7 @@ from scripts.emulator.extensions.cfn_evaluate import (
     parameter_values,
     references,
 )
+from scripts.emulator.extensions.cfn_events import stack_of
 from scripts.emulator.extensions.cfn_lifecycle import nested_change_sets
 from scripts.emulator.extensions.cfn_update_behaviour import ALWAYS, CONDITIONALLY, requires_recreation
 
@@ -123,27 +125,35 @@ def _backend(stack: Stack) -> CloudFormationBackend:
     return backend
 
 
+Inputs = tuple[dict[str, Any], dict[str, Any]]  # (template, given parameter values)
+
+
+def live_inputs(stack: Stack) -> Inputs:
+    """The template and parameters a stack was last deployed with."""
+    return stack.template_dict or {}, dict(stack.parameters or {})
+
+
 class Planner:
     """The changes that turn a live stack into (template, parameters), resource by resource."""
 
     def __init__(
         self,
         stack: Stack,
-        template: dict[str, Any],
-        given: dict[str, Any],
-        nesting: _Nesting | None,
-        change_set_id: str,
+        before: Inputs,
+        after: Inputs,
+        nesting: _Nesting | None = None,
+        change_set_id: str = "",
     ) -> None:
         self.stack = stack
         self.change_set_id = change_set_id
         self.nesting = nesting
-        self.old_template: dict[str, Any] = stack.template_dict or {}
+        self.old_template, old_given = before
+        template, given = after
         self.new_template = template
         self.changes: dict[str, ResourceChange] = {}
         self.nested_outputs: dict[str, dict[str, Any]] = {}
         account, region = stack.account_id, stack.region_name
         backend = _backend(stack)
-        old_given = {key: value for key, value in (stack.parameters or {}).items()}
         self.old = Scope(
             template=self.old_template,
             parameters=parameter_values(self.old_template, old_given, account, region),
@@ -314,7 +324,7 @@ class Planner:
             child.region_name,
             child.account_id,
         )
-        planner = Planner(child, template, given, nesting, change_set_id)
+        planner = Planner(child, live_inputs(child), (template, given), nesting, change_set_id)
         changes = planner.plan()
         self.nested_outputs[logical_id] = planner.outputs()
         inputs_changed = not child.has_template(text) or planner.changed_parameters
@@ -424,7 +434,11 @@ def create_change_set(self: CloudFormationBackend, *args: Any, **kwargs: Any) ->
     change_set.include_nested_stacks = include_nested
     nesting = _Nesting(self, change_set_id, change_set.stack_name) if include_nested else None
     planner = Planner(
-        change_set.stack, change_set.template_dict, change_set.parameters, nesting, change_set_id
+        change_set.stack,
+        live_inputs(change_set.stack),
+        (change_set.template_dict, change_set.parameters),
+        nesting,
+        change_set_id,
     )
     try:
         change_set.changes = planner.plan()
@@ -475,6 +489,24 @@ def _respond_list_change_sets(self: CloudFormationResponse) -> ActionResult:
 
 
 _moto_respond_create_change_set = CloudFormationResponse.create_change_set
+_moto_build_resource_diff = parsing.ResourceMap.build_resource_diff
+
+
+def build_resource_diff(
+    self: parsing.ResourceMap, template: dict[str, Any], parameters: dict[str, Any] | None = None
+) -> dict[str, list[str]]:
+    """What an update adds, modifies and removes: the change set's answer, so that a resource whose
+    condition flips is created or deleted, and one whose inputs did not change is left alone.
+    (moto calls this without parameters to list a change set's changes, which cfn_changesets replaces.)"""
+    stack = stack_of(self)
+    if parameters is None or stack is None:
+        return dict(_moto_build_resource_diff(self, template, parameters))
+    before = (self._template or {}, dict(self.input_parameters or {}))
+    changes = Planner(stack, before, (template, parameters)).plan()
+    return {
+        action: [change.logical_resource_id for change in changes if change.action == action]
+        for action in ("Add", "Modify", "Remove")
+    }
 
 
 def install() -> None:
@@ -482,6 +514,7 @@ def install() -> None:
     CloudFormationBackend.delete_change_set = delete_change_set
     CloudFormationResponse.create_change_set = _respond_create_change_set
     CloudFormationResponse.list_change_sets = _respond_list_change_sets
+    parsing.ResourceMap.build_resource_diff = build_resource_diff
     ChangeSet.include_nested_stacks = False
     ChangeSet.parent_change_set_id = None
     ChangeSet.root_change_set_id = None

@@ -178,6 +178,7 @@ def delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, An
         attempted.add(logical_id)
         record(stack, logical_id, resource_type, "DELETE_IN_PROGRESS", physical_id)
     _moto_delete(self, parsed_resource, resource_json)
+    self._parsed_resources.pop(logical_id, None)  # gone: an update must not read it back
     attempted.discard(logical_id)
     record(stack, logical_id, resource_type, "DELETE_COMPLETE", physical_id)
 
@@ -203,7 +204,7 @@ def delete_all(self: Any) -> None:
             except Exception as error:  # a dependency still in place: retry in the next pass
                 last_error = error
                 continue
-            self._parsed_resources.pop(logical_id)
+            self._parsed_resources.pop(logical_id, None)
             remaining.remove(logical_id)
         if not remaining:
             return
