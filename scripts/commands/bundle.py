@@ -24,6 +24,7 @@ from scripts.stacks.outputs import read_outputs
 @pass_relay
 def command(
     relay: RelayContext,
+    *,
     do_upload: bool,
     env: str | None,
     region: str | None,

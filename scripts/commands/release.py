@@ -34,6 +34,7 @@ def _show(line: str) -> None:
 @click.pass_context
 def command(
     ctx: click.Context,
+    *,
     env: str | None,
     region: str | None,
     bundle_url: str | None,
@@ -41,7 +42,7 @@ def command(
     bake: float,
     plan_only: bool,
 ) -> None:
-    """Release a bundle blue/green: deploy to the idle slot, smoke it, shift traffic, bake, scale the old in."""
+    """Release a bundle blue/green: deploy to the idle slot, smoke it, shift traffic, bake, scale in."""
     if ctx.invoked_subcommand is not None:
         return
     relay: RelayContext = ctx.ensure_object(RelayContext)
@@ -99,5 +100,5 @@ def promote_standby_command(
     relay: RelayContext, env: str, source: str, target: str, bundle_url: str | None
 ) -> None:
     """Copy (and verify) the bundle into the standby's bucket and release it there at its current size."""
-    result = promote_standby(relay.aws, env, source, target, bundle_url, show=_show)
+    result = promote_standby(relay.aws, env, source, target, bundle_url=bundle_url, show=_show)
     click.echo(json.dumps({"release_id": result.release_id, "live_slot": result.to_slot, "region": target}))

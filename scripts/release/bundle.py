@@ -46,7 +46,10 @@ class Bundle:
 
 def git_sha(repo: Path = REPO) -> str:
     """The commit being bundled, with `-dirty` when the tree has uncommitted changes to bundled paths."""
-    run = lambda *args: subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)  # noqa: E731
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+
     head = run("rev-parse", "HEAD")
     if head.returncode != 0:
         raise RelayError(f"cannot read the git commit in {repo}: {head.stderr.strip()}")

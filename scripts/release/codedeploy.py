@@ -22,7 +22,7 @@ def s3_location(bundle_url: str) -> tuple[str, str]:
     return parsed.netloc, parsed.path.lstrip("/")
 
 
-def start(codedeploy: Any, application: str, group: str, bucket: str, key: str, description: str) -> str:
+def start(codedeploy: Any, application: str, group: str, *, bucket: str, key: str, description: str) -> str:
     """Create the deployment; return its id."""
     answer = codedeploy.create_deployment(
         applicationName=application,

@@ -69,7 +69,7 @@ def bundle_release_id(s3: Any, bucket: str, key: str) -> str | None:
 
 
 def record(
-    aws: AwsFactory, env: str, region: str, live: Slot, live_size: int, idle: Slot, idle_size: int
+    aws: AwsFactory, env: str, region: str, *, live: Slot, live_size: int, idle: Slot, idle_size: int
 ) -> None:
     """Write the live slot and both sizes to the stack, so CloudFormation describes reality (no drift)."""
     from scripts.stacks.deploy import deploy  # noqa: PLC0415 - heavy import, only when recording
@@ -97,6 +97,7 @@ def release(
     region: str,
     bundle_url: str,
     options: ReleaseOptions | None = None,
+    *,
     show: Show = print,
 ) -> ReleaseResult:
     """Release the bundle in one region; raise RelayError (after rolling back) on any failure."""
@@ -110,12 +111,15 @@ def release(
     new = layout.other(old.name)
     size = options.capacity or max(1, capacity.describe(scaling, old.asg)["DesiredCapacity"])
     result = ReleaseResult(env, region, release_id, old.name, new.name)
-    step = lambda text: (result.steps.append(text), show(text))  # noqa: E731
+
+    def step(text: str) -> None:
+        result.steps.append(text)
+        show(text)
+
     step(
         f"release {release_id or key} to {env}/{region}: {old.name} is live, deploying to {new.name} ({size})"
     )
     capacity.suspend(scaling, [old.asg, new.asg])
-    shifted = False
     try:
         capacity.scale(scaling, new.asg, size, options.scale_timeout)
         step(f"{new.name}: {size} instance(s) InService")
@@ -124,29 +128,29 @@ def release(
             deploys,
             layout.application,
             new.deployment_group,
-            bucket,
-            key,
-            f"relay release {release_id or key}",
+            bucket=bucket,
+            key=key,
+            description=f"relay release {release_id or key}",
         )
         step(f"CodeDeploy {result.deployment_id} -> {new.deployment_group}")
         info = codedeploy.follow(deploys, result.deployment_id, options.deploy_timeout, show)
         if info["status"] != "Succeeded":
             reason = (info.get("errorInformation") or {}).get("message", info["status"])
             raise RelayError(f"deployment {result.deployment_id} {info['status']}: {reason}")
-        capacity.wait_healthy(elbv2, new.target_group, size, options.health_timeout)
-        test = Endpoint(layout.dns_name, listener_port(elbv2, layout.test_listener))
-        for passed in smoke(test, release_id, options.health_timeout):
-            step(f"ready gate: {passed}")
-        stages = traffic.steps(options.canary)
-        for share in stages:
-            traffic.set_weights(
-                elbv2, layout.listener, {new.target_group: share, old.target_group: 100 - share}
-            )
-            shifted = True
-            step(f"traffic: {share}% on {new.name}")
-            traffic.watch(cloudwatch, layout.alarms, options.bake_seconds / len(stages), show)
+        _ready_gate(
+            elbv2, layout, new, size=size, release_id=release_id, timeout=options.health_timeout, step=step
+        )
+        _shift(elbv2, cloudwatch, layout, old=old, new=new, options=options, step=step)
     except Exception as error:
-        _roll_back(elbv2, deploys, layout, old, new, result.deployment_id, shifted, show)
+        _roll_back(
+            elbv2,
+            deploys,
+            layout,
+            old=old,
+            new=new,
+            deployment_id=result.deployment_id,
+            show=show,
+        )
         if isinstance(error, RelayError):
             raise RelayError(f"release rolled back: {error.message}") from error
         raise RelayError(f"release rolled back: {error}") from error
@@ -157,7 +161,7 @@ def release(
     step(f"{old.name}: scaled in")
     if options.record:
         try:
-            record(aws, env, region, new, size, old, 0)
+            record(aws, env, region, live=new, live_size=size, idle=old, idle_size=0)
         except RelayError as error:
             raise RelayError(
                 f"released to {new.name}, but recording it in the stack failed ({error.message}); "
@@ -167,19 +171,40 @@ def release(
     return result
 
 
+def _ready_gate(
+    elbv2: Any, layout: Layout, new: Slot, *, size: int, release_id: str | None, timeout: float, step: Show
+) -> None:
+    """The new slot's targets are healthy and it passes the smoke test through the test listener."""
+    capacity.wait_healthy(elbv2, new.target_group, size, timeout)
+    test = Endpoint(layout.dns_name, listener_port(elbv2, layout.test_listener))
+    for passed in smoke(test, release_id, timeout):
+        step(f"ready gate: {passed}")
+
+
+def _shift(
+    elbv2: Any, cloudwatch: Any, layout: Layout, *, old: Slot, new: Slot, options: ReleaseOptions, step: Show
+) -> None:
+    """Move the production listener's weights step by step, baking and watching the alarms after each."""
+    stages = traffic.steps(options.canary)
+    for share in stages:
+        traffic.set_weights(elbv2, layout.listener, {new.target_group: share, old.target_group: 100 - share})
+        step(f"traffic: {share}% on {new.name}")
+        traffic.watch(cloudwatch, layout.alarms, options.bake_seconds / len(stages), step)
+
+
 def _roll_back(
     elbv2: Any,
     deploys: Any,
     layout: Layout,
+    *,
     old: Slot,
     new: Slot,
     deployment_id: str | None,
-    shifted: bool,
     show: Show,
 ) -> None:
     """Traffic to the old slot (still warm), the deployment stopped; the new slot is left for inspection."""
     traffic.route_all(elbv2, layout.listener, to=old, away=new)
-    show(f"rollback: all traffic on {old.name}" + (" again" if shifted else ""))
+    show(f"rollback: all traffic on {old.name}")
     if deployment_id:
         codedeploy.stop(deploys, deployment_id)
 
@@ -198,7 +223,8 @@ def rollback(aws: AwsFactory, env: str, region: str, show: Show = print) -> str:
     capacity.wait_healthy(elbv2, target.target_group, 1, 30)
     traffic.route_all(elbv2, layout.listener, to=target, away=current)
     show(f"rollback: all traffic on {target.name}")
-    record(aws, env, region, target, size, current, len(capacity.describe(scaling, current.asg)["Instances"]))
+    left = len(capacity.describe(scaling, current.asg)["Instances"])
+    record(aws, env, region, live=target, live_size=size, idle=current, idle_size=left)
     return target.name
 
 
@@ -230,6 +256,7 @@ def status(aws: AwsFactory, env: str, region: str) -> dict[str, Any]:
         slots[slot.name] = {
             "weight": traffic_weights.get(slot.target_group, 0),
             "desired": group["DesiredCapacity"],
+            "suspended": [p["ProcessName"] for p in group.get("SuspendedProcesses", [])],
             "instances": len(group["Instances"]),
             "last_deployment": last,
         }

@@ -39,7 +39,7 @@ def _break(wheel: bytes) -> bytes:
 
 @pytest.fixture(scope="session")
 def broken_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The good bundle with its app wheel's create_app replaced by one that raises (and its own release id)."""
+    """The good bundle whose app wheel's create_app raises (and with its own release id)."""
     path = tmp_path_factory.mktemp("bundle-broken") / "broken.zip"
     with zipfile.ZipFile(bundle.path) as source, zipfile.ZipFile(path, "w") as target:
         for info in source.infolist():

@@ -1,7 +1,8 @@
-"""The local lifecycle runner runs the real hooks of a built bundle in a temporary root, as the agent would."""
+"""The lifecycle runner runs the real hooks of a built bundle in a temporary root, as the agent would."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import urllib.request
@@ -31,7 +32,8 @@ def make_instance(root: Path, name: str, database: str, validate_seconds: int = 
 def deploy(instance: LocalInstance, bundle: Path, deployment_id: str) -> Agent:
     agent = Agent(instance)
     agent.deploy(
-        Deployment(deployment_id, "relay", "relay-test-blue", "dg-1"), lambda dest: shutil.copy(bundle, dest)
+        Deployment(deployment_id, "relay", "relay-test-blue", "dg-1"),
+        functools.partial(shutil.copyfile, bundle),
     )
     return agent
 
@@ -42,7 +44,8 @@ def statuses(agent: Agent) -> dict[str, str]:
 
 def get(instance: LocalInstance, path: str) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{instance.port}{path}", timeout=5) as response:
-        return response.read().decode()
+        body: str = response.read().decode()
+        return body
 
 
 def stop(instance: LocalInstance) -> None:

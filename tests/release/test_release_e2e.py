@@ -116,7 +116,8 @@ def test_release_switches_slots_and_a_broken_release_rolls_back_under_load(
         )
         time.sleep(1)
     print(
-        f"\nswitch {second.from_slot}->{second.to_slot}: {dict(load.outcomes)} by release {dict(load.releases)}"
+        f"\nswitch {second.from_slot}->{second.to_slot}: {dict(load.outcomes)}",
+        f"by release {dict(load.releases)}",
     )
     assert load.failed == 0 and load.outcomes["ok"] > 0
     assert {"test-1", "test-2"} <= set(load.releases)
@@ -127,7 +128,7 @@ def test_release_switches_slots_and_a_broken_release_rolls_back_under_load(
         Bucket=bucket, Key=broken_key, Body=broken_bundle.read_bytes(), Metadata={"release-id": "test-broken"}
     )
     load = Load(stack)
-    with load.run_context(), pytest.raises(RelayError, match="rolled back: deployment .* Failed"):
+    with load.run_context(), pytest.raises(RelayError, match=r"rolled back: deployment .* Failed"):
         release(aws, ENV, REGION, f"s3://{bucket}/{broken_key}", ReleaseOptions(**UNRECORDED))
     print(f"broken release rolled back: {dict(load.outcomes)} by release {dict(load.releases)}")
     assert load.failed == 0 and set(load.releases) == {"test-2"}

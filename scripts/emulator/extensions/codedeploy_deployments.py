@@ -20,7 +20,7 @@ from moto.s3.models import s3_backends
 from scripts.emulator.lifecycle.deployments import FINAL, RUNS, Run, TargetState
 
 
-class _CodeDeployError(JsonRESTError):
+class _CodeDeployError(JsonRESTError):  # type: ignore[misc]
     code = 400
 
     def __init__(self, error_type: str, message: str) -> None:
@@ -188,7 +188,7 @@ def install() -> None:
             answer["errorInformation"] = run.error
         return answer
 
-    cd_models.CodeDeployBackend.create_deployment = create_deployment  # type: ignore[method-assign]
+    cd_models.CodeDeployBackend.create_deployment = create_deployment
     cd_responses._deployment_info = deployment_info
     for action in (
         stop_deployment,

@@ -154,7 +154,7 @@ def install() -> None:
         "deregister_targets",
     ):
         _after(name)
-    elbv2_models.FakeTargetGroup.health_for = _health_for(elbv2_models.FakeTargetGroup.health_for)  # type: ignore[method-assign]
+    elbv2_models.FakeTargetGroup.health_for = _health_for(elbv2_models.FakeTargetGroup.health_for)
     threading.Thread(target=_poll, name="traffic-reconcile", daemon=True).start()
     atexit.register(_shutdown)
     previous = signal.getsignal(signal.SIGTERM)

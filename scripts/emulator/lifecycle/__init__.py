@@ -1,1 +1,1 @@
-"""The local lifecycle runner: what the CodeDeploy agent does on an instance, for the emulator's local fleet."""
+"""The local lifecycle runner: what the CodeDeploy agent does on an instance, for the local fleet."""

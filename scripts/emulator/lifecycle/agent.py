@@ -80,7 +80,7 @@ class Agent:
     should_stop: Callable[[], bool] = lambda: False
     events: list[EventResult] = field(default_factory=list)
 
-    def deploy(self, deployment: Deployment, fetch_bundle: Callable[[Path], None]) -> bool:
+    def deploy(self, deployment: Deployment, fetch_bundle: Callable[[Path], object]) -> bool:
         """Run every lifecycle event in order; True when all succeeded."""
         self.events[:] = [EventResult(name) for name in appspec.EVENTS]  # in place: others watch this list
         work = self.instance.agent_root / deployment.group_id / deployment.deployment_id
@@ -101,13 +101,19 @@ class Agent:
                 continue
             self._begin(event)
             try:
-                run = steps.get(event.name) or (
-                    lambda name=event.name: self._hooks(archive, name, deployment)
-                )
-                run()
+                run = steps.get(event.name)
+                if run is None:
+                    self._hooks(archive, event.name, deployment)
+                else:
+                    run()
             except StepFailed as failure:
                 self._finish(
-                    event, "Failed", failure.error_code, failure.message, failure.script, failure.log_tail
+                    event,
+                    "Failed",
+                    error_code=failure.error_code,
+                    message=failure.message,
+                    script=failure.script,
+                    log_tail=failure.log_tail,
                 )
                 self._skip_rest(f"{event.name} failed")
                 return False
@@ -124,7 +130,7 @@ class Agent:
             if not deployment.ignore_application_stop_failures:
                 raise
 
-    def _download(self, work: Path, archive: Path, fetch_bundle: Callable[[Path], None]) -> None:
+    def _download(self, work: Path, archive: Path, fetch_bundle: Callable[[Path], object]) -> None:
         shutil.rmtree(work, ignore_errors=True)
         archive.mkdir(parents=True)
         bundle = work / "bundle.zip"
@@ -264,6 +270,7 @@ class Agent:
         self,
         event: EventResult,
         status: str,
+        *,
         error_code: str | None = None,
         message: str = "",
         script: str | None = None,

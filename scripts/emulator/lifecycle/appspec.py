@@ -1,4 +1,4 @@
-"""Read an EC2 appspec.yml the way the CodeDeploy agent does: files, hooks with timeouts, file_exists_behavior."""
+"""Read an EC2 appspec.yml as the CodeDeploy agent does: files, hooks with timeouts, file_exists_behavior."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ class Run:
     info: Any
     instances: list[tuple[str, str]]  # (instance id, slot)
     region: str
-    fetch_bundle: Callable[[Path], None]
+    fetch_bundle: Callable[[Path], object]
     targets: dict[str, TargetState] = field(default_factory=dict)
     stop_requested: threading.Event = field(default_factory=threading.Event)
     error: dict[str, str] = field(default_factory=dict)

@@ -50,7 +50,9 @@ class Fleet:
             "RELAY_APP_DRAIN_SECONDS": "1",
             "AWS_REGION": region,
         }
-        return dataclasses.replace(local, app_env=env)
+        # The app starts in seconds here; a broken build should fail its ValidateService quickly.
+        validate = int(os.environ.get("RELAY_FLEET_VALIDATE_SECONDS", "30"))
+        return dataclasses.replace(local, app_env=env, validate_seconds=validate)
 
     def instance(self, instance_id: str) -> LocalInstance:
         """The local instance for an EC2 instance id (created, with a free port, on first use)."""

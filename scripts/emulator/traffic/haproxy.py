@@ -64,7 +64,7 @@ class HAProxy:
         return "\n".join(parts)
 
     def apply(self, fronts: list[Frontend]) -> None:
-        """Make HAProxy serve `fronts`: reload only when frontends or servers changed, else set weights live."""
+        """Serve `fronts`: reload only when frontends or servers changed, else set the weights live."""
         for front in fronts:
             self.ports.setdefault(front.listener_arn, _free_port())
         topology = tuple(
