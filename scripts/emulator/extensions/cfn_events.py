@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from moto.cloudformation import parsing
+from moto.cloudformation import parsing, responses
 from moto.cloudformation.models import Event, Stack
+from moto.core.responses import ActionResult
 
 _moto_create: Callable[..., Any] = parsing.parse_and_create_resource
 _moto_update: Callable[..., Any] = parsing.parse_and_update_resource
@@ -60,6 +61,13 @@ def record(  # noqa: PLR0917 - an event has these six fields
     stack.events.append(event)
     statuses: dict[str, str] = stack.__dict__.setdefault("relay_resource_status", {})
     statuses[logical_id] = status
+    stack.__dict__.setdefault("relay_resource_events", {})[logical_id] = event
+
+
+def last_event(stack: Stack, logical_id: str) -> Event | None:
+    """The resource's latest event: its status and when it was last touched."""
+    events: dict[str, Event] = stack.__dict__.get("relay_resource_events", {})
+    return events.get(logical_id)
 
 
 def failed_resources(stack: Stack, operation: str) -> list[str]:
@@ -230,7 +238,39 @@ def _created_resources(self: Stack) -> list[Any]:
     ]
 
 
+_moto_resource_dto = responses.StackResourceDTO.__init__
+
+
+def _resource_dto(self: Any, stack: Stack, resource: Any) -> None:
+    """DescribeStackResource(s): the resource's own status and time, not the stack's."""
+    _moto_resource_dto(self, stack, resource)
+    event = last_event(stack, self.logical_resource_id or "")
+    if event is not None:
+        self.resource_status, self.timestamp = event.resource_status, event.timestamp
+        self.last_updated_timestamp = event.timestamp
+
+
+def _list_stack_resources(self: responses.CloudFormationResponse) -> ActionResult:
+    stack, resources = self.cloudformation_backend.list_stack_resources(self._get_param("StackName"))
+    summaries = []
+    for resource in resources:
+        logical_id = getattr(resource, "logical_resource_id", "")
+        event = last_event(stack, logical_id)
+        summaries.append(
+            {
+                "LogicalResourceId": logical_id,
+                "PhysicalResourceId": getattr(resource, "physical_resource_id", ""),
+                "ResourceType": getattr(resource, "cf_resource_type", ""),
+                "ResourceStatus": event.resource_status if event else "CREATE_COMPLETE",
+                "LastUpdatedTimestamp": event.timestamp if event else stack.creation_time,
+            }
+        )
+    return ActionResult({"StackResourceSummaries": summaries})
+
+
 def install() -> None:
+    responses.StackResourceDTO.__init__ = _resource_dto
+    responses.CloudFormationResponse.list_stack_resources = _list_stack_resources
     parsing.parse_and_create_resource = create_resource
     parsing.parse_and_update_resource = update_resource
     parsing.ResourceMap._delete_resource = delete_resource

@@ -5,6 +5,7 @@
   error instead of a silently kept literal.
 - `Fn::Cidr` is implemented; `Fn::GetAZs ''` answers the stack's own region (moto: us-east-1 always).
 - `!Condition X` inside conditions works (moto drops the short form).
+- An item that resolves to `AWS::NoValue` disappears from its list (`Fn::Join` included; moto: "None").
 - Dynamic references `{{resolve:ssm:...}}`, `{{resolve:ssm-secure:...}}` and
   `{{resolve:secretsmanager:...}}` are resolved from the emulated SSM and Secrets Manager.
 """
@@ -149,7 +150,15 @@ def _secret_value(reference: str, account_id: str, region: str) -> str:
         ) from error
 
 
+def join(spec: list[Any], resources_map: Any) -> str:
+    """Fn::Join; an item that resolves to AWS::NoValue (`!If [c, x, !Ref AWS::NoValue]`) is left out."""
+    delimiter, items = spec
+    values = _clean(items, resources_map)
+    return str(delimiter).join(str(value) for value in values)
+
+
 _HANDLERS: dict[str, Callable[[Any, Any], Any]] = {
+    "Fn::Join": join,
     "Fn::GetAtt": get_att,
     "Fn::Sub": sub,
     "Fn::Cidr": cidr,
@@ -165,6 +174,8 @@ def _clean(resource_json: Any, resources_map: Any) -> Any:
         handler = _HANDLERS.get(key)
         if handler is not None:
             return handler(value, resources_map)
+    if isinstance(resource_json, list):  # AWS drops AWS::NoValue items from every list
+        return [value for item in resource_json if (value := _clean(item, resources_map)) is not None]
     if isinstance(resource_json, str) and "{{resolve:" in resource_json:
         return resolve_dynamic_references(
             resource_json, resources_map._account_id, resources_map._region_name

@@ -18,12 +18,14 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import AlreadyExistsException, CloudFormationError, ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.cloudformation.utils import generate_stack_id
 from moto.core.responses import ActionResult
 
+from scripts.emulator.extensions.cfn_evaluate import references
 from scripts.emulator.extensions.cfn_events import failed_resources
 
 _moto_create_stack_response = CloudFormationResponse.create_stack
@@ -350,7 +352,29 @@ def _validate_different_update(self: CloudFormationResponse, *args: Any) -> None
         _moto_validate_different_update(self, *args)
 
 
+_moto_validate_outputs = parsing.ResourceMap.validate_outputs
+
+
+def _validate_outputs(self: parsing.ResourceMap) -> None:
+    """AWS's template error for an output naming an undefined resource (moto: a TypeError)."""
+    known = set(self._resource_json_map) | set(self._template.get("Parameters") or {})
+    missing = sorted(
+        {
+            name.split(".", 1)[0]
+            for _kind, name in references(self._template.get("Outputs") or {})
+            if not name.startswith("AWS::") and name.split(".", 1)[0] not in known
+        }
+    )
+    if missing:
+        raise ValidationError(
+            message=f"Template format error: Unresolved resource dependencies [{', '.join(missing)}] "
+            "in the Outputs block of the template"
+        )
+    _moto_validate_outputs(self)
+
+
 def install() -> None:
+    parsing.ResourceMap.validate_outputs = _validate_outputs
     CloudFormationResponse._validate_different_update = _validate_different_update
     Stack.stack_status_reason = None
     Stack.outputs = property(_outputs)

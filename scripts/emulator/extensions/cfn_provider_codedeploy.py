@@ -1,9 +1,14 @@
-"""AWS::CodeDeploy::Application and ::DeploymentGroup through moto's CodeDeploy backend."""
+"""AWS::CodeDeploy::Application and ::DeploymentGroup through moto's CodeDeploy backend.
+
+moto keeps a group's Auto Scaling groups as names but answers them where AWS answers
+`[{"name": ..., "hook": ...}]`, so GetDeploymentGroup read back `[{}]`: the answer is reshaped here.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from moto.codedeploy import responses
 from moto.codedeploy.models import codedeploy_backends
 
 from scripts.emulator.extensions.cfn_providers import Created, Provider, camel_keys, register, tags_list
@@ -67,5 +72,17 @@ class DeploymentGroup(Provider):
         return Created(name, {}, lambda: backend.deployment_groups.get(application, {}).pop(name, None))
 
 
+_moto_group_info = responses._deployment_group_info
+
+
+def _group_info(group: Any) -> dict[str, Any]:
+    info: dict[str, Any] = _moto_group_info(group)
+    info["autoScalingGroups"] = [
+        name if isinstance(name, dict) else {"name": name} for name in group.auto_scaling_groups
+    ]
+    return info
+
+
 def install() -> None:
     register(Application, DeploymentGroup)
+    responses._deployment_group_info = _group_info

@@ -4,8 +4,9 @@ moto drops VPCSecurityGroups, defaults every engine to port 3306, ignores Manage
 fails on `DBParameterGroupName: !Ref Group` / a plain DBSubnetGroupName string, and cannot update an
 instance in place. Here: the properties are mapped to CreateDBInstance (the managed master secret is
 created in Secrets Manager by moto's RDS model), a cross-region read replica is created from an ARN,
-`Ref` on a DB parameter or subnet group is its name, and an update modifies the instance unless a
-property that AWS documents as "Replacement" changed.
+`Ref` on a DB parameter or subnet group is its name, a read replica inherits its source's encryption,
+and an update modifies the instance unless a property that AWS documents as "Replacement" changed
+(cfn_update_behaviour); removing SourceDBInstanceIdentifier promotes the replica in place.
 """
 
 from __future__ import annotations
@@ -14,19 +15,7 @@ from typing import Any
 
 from moto.rds.models import DBInstance, DBParameterGroup, DBSubnetGroup, rds_backends
 
-# "Update requires: Replacement" on the AWS::RDS::DBInstance page (the ones templates use).
-REPLACEMENT_PROPERTIES = (
-    "DBInstanceIdentifier",
-    "DBName",
-    "Engine",
-    "MasterUsername",
-    "StorageEncrypted",
-    "KmsKeyId",
-    "AvailabilityZone",
-    "SourceDBInstanceIdentifier",
-    "DBSubnetGroupName",
-    "CharacterSetName",
-)
+from scripts.emulator.extensions.cfn_update_behaviour import replaced_by
 
 
 def _name(value: Any) -> Any:
@@ -112,10 +101,17 @@ def create_instance(
         database = backend.create_db_instance_read_replica(arguments)
         if subnet_group:
             database.db_subnet_group = backend.describe_db_subnet_groups(subnet_group)[0]
+        _inherit_encryption(database, backend.find_db_from_id(source), properties)
     else:
         database = backend.create_db_instance(arguments)
     database.relay_properties = dict(properties)  # what the next update compares against
     return database
+
+
+def _inherit_encryption(replica: DBInstance, source: DBInstance, properties: dict[str, Any]) -> None:
+    """A read replica is encrypted when its source is; a cross-region one with its own KmsKeyId."""
+    replica.storage_encrypted = source.storage_encrypted
+    replica.kms_key_id = properties.get("KmsKeyId") or source.kms_key_id
 
 
 def update_instance(  # noqa: PLR0917 - moto calls it with these names
@@ -130,10 +126,12 @@ def update_instance(  # noqa: PLR0917 - moto calls it with these names
     backend = rds_backends[account_id][region_name]
     properties = cloudformation_json["Properties"]
     previous = getattr(original_resource, "relay_properties", {})
-    if any(previous.get(key) != properties.get(key) for key in REPLACEMENT_PROPERTIES):
+    if replaced_by("AWS::RDS::DBInstance", previous, properties):
         original_resource.delete(account_id, region_name)
         return create_instance(cls, new_resource_name, cloudformation_json, account_id, region_name)
     identifier = original_resource.db_instance_identifier
+    if previous.get("SourceDBInstanceIdentifier") and not properties.get("SourceDBInstanceIdentifier"):
+        backend.promote_read_replica({"db_instance_identifier": identifier})  # AWS promotes in place
     changes = {
         key: value
         for key, value in instance_arguments(identifier, properties).items()
