@@ -59,7 +59,6 @@ class Stacks:
         events = self.cfn.describe_stack_events(StackName=name)["StackEvents"][::-1]
         return [(event["LogicalResourceId"], event["ResourceStatus"]) for event in events]
 
-
     def delete_created(self) -> None:
         """Delete what the test created, so tests sharing the session's emulator do not see it."""
         live = {stack["StackName"] for stack in self.cfn.describe_stacks()["Stacks"]}

@@ -1,4 +1,4 @@
-"""What a real account has from the start: AWS-managed policies and public AMI parameters, after a reset too."""
+"""What a real account has from the start (AWS-managed policies, public AMI parameters), after a reset too."""
 
 from __future__ import annotations
 

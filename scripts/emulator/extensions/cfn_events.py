@@ -153,14 +153,20 @@ def update_resource(
     resource_type = resource_json["Type"]
     stack = stack_of(resources_map)
     original = resources_map._parsed_resources.get(logical_id)
-    record(stack, logical_id, resource_type, "UPDATE_IN_PROGRESS", _physical_id(original))
+    # moto retries a failed update a few times (for ordering): AWS shows one attempt and one failure.
+    failed: set[str] = resources_map.__dict__.setdefault("relay_update_failed", set())
+    if logical_id not in failed:
+        record(stack, logical_id, resource_type, "UPDATE_IN_PROGRESS", _physical_id(original))
     try:
         resource = _moto_update(logical_id, resource_json, resources_map, account_id, region_name)
         if resource is None:
             resource = _replace(original, logical_id, resource_json, resources_map)
     except Exception as error:
-        record(stack, logical_id, resource_type, "UPDATE_FAILED", _physical_id(original), _reason(error))
+        if logical_id not in failed:
+            record(stack, logical_id, resource_type, "UPDATE_FAILED", _physical_id(original), _reason(error))
+        failed.add(logical_id)
         raise ResourceFailed(logical_id, _reason(error)) from error
+    failed.discard(logical_id)
     record(stack, logical_id, resource_type, "UPDATE_COMPLETE", _physical_id(resource))
     return resource
 
@@ -174,6 +180,15 @@ def _replace(original: Any, logical_id: str, resource_json: dict[str, Any], reso
     return _moto_create(
         logical_id, resource_json, resources_map, resources_map._account_id, resources_map._region_name
     )
+
+
+_moto_update_all: Callable[..., Any] = parsing.ResourceMap.update
+
+
+def update_all(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+    """One stack update (or its rollback): each resource's failure is recorded once within it."""
+    self.__dict__["relay_update_failed"] = set()
+    _moto_update_all(self, template, parameters)
 
 
 def delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
@@ -275,5 +290,6 @@ def install() -> None:
     parsing.parse_and_update_resource = update_resource
     parsing.ResourceMap._delete_resource = delete_resource
     parsing.ResourceMap.delete = delete_all
+    parsing.ResourceMap.update = update_all
     Stack._create_resource_map = _create_resource_map
     Stack.stack_resources = property(_created_resources)
