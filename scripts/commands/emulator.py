@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import time
 
 import click
@@ -59,13 +61,38 @@ def url() -> None:
     click.echo(process.require_running().endpoint)
 
 
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+@command.command()
+def env() -> None:
+    """Print shell exports for using the emulator: `eval "$(relay emulator env)"`.
+
+    AWS_ENDPOINT_URL points every AWS call at it; fake credentials are set when none are; and
+    RELAY_CONNECT_TO maps each emulated load balancer's DNS name and port to the local HAProxy port
+    that plays it (like curl's --connect-to), so `relay smoke` reaches the local fleet. Run it again
+    after deploying stacks: new listeners get new local ports.
+    """
+    state = process.require_running()
+    exports = {"AWS_ENDPOINT_URL": state.endpoint}
+    exports.update({key: value for key, value in FAKE_CREDENTIALS.items() if key not in os.environ})
+    if "traffic" in process.routes(state):
+        connect_to = process.control(state, "traffic").get("connect_to")
+        if connect_to:
+            exports["RELAY_CONNECT_TO"] = str(connect_to)
+    for key, value in exports.items():
+        click.echo(f"export {key}={shlex.quote(value)}")
+
+
 @command.command()
 @click.option("--yes", is_flag=True, help="Really delete every emulated resource.")
 def reset(yes: bool) -> None:
     """Delete every resource in every region (dry-run without --yes)."""
     state = process.require_running()
     if not yes:
-        click.echo(f"would reset every resource of the emulator at {state.endpoint}; add --yes to do it", err=True)
+        click.echo(
+            f"would reset every resource of the emulator at {state.endpoint}; add --yes to do it", err=True
+        )
         return
     process.reset(state)
     click.echo("emulator reset", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -58,7 +59,7 @@ def read_state(directory: Path | None = None) -> EmulatorState | None:
 def health(port: int, timeout: float = 2.0) -> dict[str, Any] | None:
     """The emulator's health answer, or None when nothing answers on the port."""
     try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}/relay-api/health", timeout=timeout) as response:  # noqa: S310 - fixed http URL on loopback
+        with urllib.request.urlopen(f"http://{HOST}:{port}/relay-api/health", timeout=timeout) as response:
             answer: dict[str, Any] = json.load(response)
             return answer
     except (urllib.error.URLError, OSError, ValueError):
@@ -102,7 +103,9 @@ def start(port: int | None = None, directory: Path | None = None) -> tuple[Emula
             )
         return running, False
     if port is not None and _port_taken(port):
-        raise RelayError(f"port {port} on {HOST} is taken; choose another --port or leave it out for a free one")
+        raise RelayError(
+            f"port {port} on {HOST} is taken; choose another --port or leave it out for a free one"
+        )
     chosen = port or _free_port()
     directory.mkdir(parents=True, exist_ok=True)
     log_path = directory / "emulator.log"
@@ -145,10 +148,8 @@ def stop(directory: Path | None = None) -> EmulatorState | None:
 
 def _reap(pid: int) -> None:
     """Collect the exit status when we are the parent (tests), so the pid really disappears."""
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def require_running(directory: Path | None = None) -> EmulatorState:
@@ -157,6 +158,20 @@ def require_running(directory: Path | None = None) -> EmulatorState:
     if state is None or health(state.port) is None:
         raise RelayError("the emulator is not running; start it with `relay emulator start`")
     return state
+
+
+def routes(state: EmulatorState) -> list[str]:
+    """The control endpoints this emulator offers (its loaded extensions decide)."""
+    answer = health(state.port) or {}
+    return list(answer.get("control", []))
+
+
+def control(state: EmulatorState, name: str) -> dict[str, Any]:
+    """GET a control endpoint (/relay-api/<name>) of the running emulator."""
+    url = f"http://{HOST}:{state.port}/relay-api/{name}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        answer: dict[str, Any] = json.load(response)
+        return answer
 
 
 def reset(state: EmulatorState) -> None:

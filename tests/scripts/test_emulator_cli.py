@@ -23,7 +23,12 @@ def relay_env(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 def relay(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "scripts", *args], env=env, capture_output=True, text=True, timeout=90, check=False
+        [sys.executable, "-m", "scripts", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
 
 
@@ -42,6 +47,10 @@ def test_start_status_url_stop(relay_env: dict[str, str]) -> None:
     )
     s3.create_bucket(Bucket="relay-cli-test", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
     assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["relay-cli-test"]
+
+    exports = relay(relay_env, "emulator", "env").stdout.splitlines()
+    assert f"export AWS_ENDPOINT_URL={url}" in exports
+    assert any(line.startswith("export RELAY_CONNECT_TO=") for line in exports) is False, "no listeners yet"
 
     status = relay(relay_env, "--output", "json", "emulator", "status")
     assert status.returncode == 0
