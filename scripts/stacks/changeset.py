@@ -54,7 +54,16 @@ class ChangeSet:
 
 def change_set_type(stack: dict[str, Any] | None) -> str:
     """CREATE for a new stack (or one only ever reviewed, never executed), UPDATE otherwise."""
-    return "CREATE" if stack is None or stack["StackStatus"] == "REVIEW_IN_PROGRESS" else "UPDATE"
+    if stack is None or stack["StackStatus"] == "REVIEW_IN_PROGRESS":
+        return "CREATE"
+    if stack["StackStatus"] == "ROLLBACK_COMPLETE":  # AWS can neither update nor re-create it
+        name, region = stack["StackName"], stack["StackId"].split(":")[3]
+        raise RelayError(
+            f"stack {name} in {region} failed its first creation and rolled back (ROLLBACK_COMPLETE); it "
+            f"cannot be updated: delete it with `relay stack delete --env {name.removeprefix('relay-')} "
+            f"--region {region} --yes`, then deploy again"
+        )
+    return "UPDATE"
 
 
 def create_change_set(

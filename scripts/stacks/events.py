@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from scripts.stacks.resources import walk
 from scripts.stacks.templates import NESTED_STACK_TYPE
 from scripts.stacks.waiting import Backoff
 
+EMBEDDED_STACK = re.compile(r"arn:aws[\w-]*:cloudformation:[\w-]+:\d+:stack/[^/\s]+/[\w-]+")
 SUCCEEDED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"})
 
 
@@ -108,12 +110,13 @@ class EventStream:
     def _event(self, stack_id: str, raw: dict[str, Any]) -> StackEvent:
         physical = raw.get("PhysicalResourceId", "")
         is_stack_itself = physical == stack_id
-        if (
-            raw.get("ResourceType") == NESTED_STACK_TYPE
-            and physical.startswith("arn:")
-            and not is_stack_itself
-        ):
-            self.stacks.setdefault(physical, f"{self.stacks[stack_id]}/{raw['LogicalResourceId']}")
+        if raw.get("ResourceType") == NESTED_STACK_TYPE and not is_stack_itself:
+            # A child that fails fast may name itself only in the reason ("Embedded stack <arn> was not ...").
+            child = (
+                physical if physical.startswith("arn:") else _embedded_stack(raw.get("ResourceStatusReason"))
+            )
+            if child:
+                self.stacks.setdefault(child, f"{self.stacks[stack_id]}/{raw['LogicalResourceId']}")
         return StackEvent(
             timestamp=raw["Timestamp"],
             stack=self.stacks[stack_id],
@@ -143,6 +146,11 @@ def follow(
             on_events(stream.poll())
             return str(status)
         backoff.wait()
+
+
+def _embedded_stack(reason: str | None) -> str:
+    match = EMBEDDED_STACK.search(reason or "")
+    return match.group(0) if match else ""
 
 
 def _short_name(stack_id: str) -> str:

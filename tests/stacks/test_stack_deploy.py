@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import Relay
 
 from scripts.aws import AwsFactory
+from scripts.emulator.process import EmulatorState
 from scripts.errors import RelayError
 from scripts.stacks.checks import CheckContext
 from scripts.stacks.deploy import deploy
@@ -170,3 +172,45 @@ def test_a_failing_pre_deploy_check_stops_before_anything_is_created(cfn_dir: Pa
     assert raised.value.exit_code == 2
     assert seen[0].stack is None and seen[0].allow_drift is False
     assert stack_names(aws) == []
+
+
+def test_a_failed_creation_names_its_first_failure_and_blocks_updates(
+    relay: Relay, aws: AwsFactory, cfn_dir: Path
+) -> None:
+    data = cfn_dir / "children" / "data.yaml"  # RDS identifiers have at most 63 characters
+    data.write_text(
+        data.read_text().replace(
+            "      Engine:", f"      DBInstanceIdentifier: relay-{'x' * 64}\n      Engine:"
+        )
+    )
+
+    failed = relay("stack", "deploy", "--env", "demo", "--region", "us-east-1", "--yes")
+
+    assert failed.returncode == 1
+    [error] = [line for line in failed.stderr.splitlines() if line.startswith("relay: error:")]
+    assert error.startswith(
+        "relay: error: relay-demo ended ROLLBACK_COMPLETE; first failure: relay-demo/Data/Db "
+        "(AWS::RDS::DBInstance) CREATE_FAILED: "
+    )
+    again = relay("stack", "deploy", "--env", "demo", "--region", "us-east-1", "--yes")
+    assert again.returncode == 1
+    assert (
+        "failed its first creation and rolled back (ROLLBACK_COMPLETE); it cannot be updated: delete it with "
+        in again.stderr
+    )
+    assert relay("stack", "delete", "--env", "demo", "--region", "us-east-1", "--yes").returncode == 0
+    assert stack_names(aws) == []
+    assert db_instances(aws) == []
+
+
+def test_deploy_rides_out_throttling(cfn_dir: Path, aws: AwsFactory, emulator: EmulatorState) -> None:
+    faults = f"{emulator.endpoint}/relay-api/faults"
+    body = json.dumps({"throttle_ratio": 0.2, "services": ["cloudformation"]}).encode()
+    urllib.request.urlopen(urllib.request.Request(faults, data=body, method="POST"), timeout=10).close()
+    try:
+        result = deploy(aws, "demo", "us-east-1", yes=True, cfn_dir=cfn_dir)
+    finally:
+        urllib.request.urlopen(urllib.request.Request(faults, method="DELETE"), timeout=10).close()
+
+    assert result.status == "CREATE_COMPLETE"
+    assert result.outputs["ActiveSlot"] == "blue"
