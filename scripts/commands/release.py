@@ -1,4 +1,5 @@
-"""`relay release`: blue/green to the idle slot; also `status`, `promote-standby` and `--plan`."""
+"""`relay release`: blue/green to the idle slot; `--hold-at-ready` then `continue`|`abort`; `status`,
+`promote-standby` and `--plan`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from rich.console import Console
 from rich.table import Table
 
 from scripts.context import RelayContext, pass_relay
-from scripts.release.orchestrate import ReleaseOptions, load_layout, release, status
+from scripts.release.orchestrate import (
+    ReleaseOptions,
+    ReleaseResult,
+    abort,
+    continue_held,
+    hold,
+    load_layout,
+    release,
+    status,
+)
 from scripts.release.plan import build_plan
 from scripts.release.standby import promote_standby
 
@@ -31,6 +41,11 @@ def _show(line: str) -> None:
 @click.option(
     "--plan", "plan_only", is_flag=True, help="Print the steps and modelled AWS durations; change nothing."
 )
+@click.option(
+    "--hold-at-ready",
+    is_flag=True,
+    help="Stop after the ready gate (idle slot deployed and smoke-tested); then `continue` or `abort`.",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -41,6 +56,7 @@ def command(
     canary: int | None,
     bake: float,
     plan_only: bool,
+    hold_at_ready: bool,
 ) -> None:
     """Release a bundle blue/green: deploy to the idle slot, smoke it, shift traffic, bake, scale in."""
     if ctx.invoked_subcommand is not None:
@@ -65,9 +81,21 @@ def command(
         return
     if not bundle_url:
         raise click.UsageError("--bundle is required (or --plan)")
-    result = release(
-        relay.aws, env, where, bundle_url, ReleaseOptions(canary=canary, bake_seconds=bake), show=_show
-    )
+    options = ReleaseOptions(canary=canary, bake_seconds=bake)
+    if hold_at_ready:
+        held = hold(relay.aws, env, where, bundle_url, options, show=_show)
+        _show(
+            f"held at ready: run `relay release continue --env {env} --region {where}` to shift traffic, "
+            f"or `relay release abort --env {env} --region {where}`"
+        )
+        click.echo(
+            json.dumps({"release_id": held.release_id, "held_slot": held.to_slot, "state": held.state})
+        )
+        return
+    _echo(release(relay.aws, env, where, bundle_url, options, show=_show))
+
+
+def _echo(result: ReleaseResult) -> None:
     click.echo(
         json.dumps(
             {
@@ -77,6 +105,25 @@ def command(
             }
         )
     )
+
+
+@command.command("continue")
+@click.option("--env", required=True)
+@click.option("--region", help="Region (default: the global --region).")
+@pass_relay
+def continue_command(relay: RelayContext, env: str, region: str | None) -> None:
+    """Shift traffic to the release held at ready (with its --canary/--bake), bake, scale the old slot in."""
+    _echo(continue_held(relay.aws, env, region or relay.region, show=_show))
+
+
+@command.command("abort")
+@click.option("--env", required=True)
+@click.option("--region", help="Region (default: the global --region).")
+@pass_relay
+def abort_command(relay: RelayContext, env: str, region: str | None) -> None:
+    """Drop the release held at ready: traffic never moved; its slot is scaled back in."""
+    held = abort(relay.aws, env, region or relay.region, show=_show)
+    click.echo(json.dumps({"aborted": held.release_id, "live_slot": held.from_slot}))
 
 
 @command.command("status")

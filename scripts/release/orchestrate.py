@@ -1,22 +1,27 @@
 """`release()`: blue/green on the two stack-owned slots; any failure shifts traffic back and says why.
 
-Steps: find the live slot (ALB weights) -> suspend scaling processes -> scale the idle slot up -> CodeDeploy
-to the idle slot's group -> ready gate (targets healthy, smoke through the test listener) -> shift
-traffic (all at once or canary) while watching alarms -> bake -> scale the old slot in -> record
-ActiveSlot and capacities in the stack.
+Two phases, split at the ready gate so a person can approve in between (`--hold-at-ready`, then
+`continue` or `abort`); `release()` runs them back to back.
+`prepare`: claim the pending record (scripts/release/pending.py) -> find the live slot (ALB weights) ->
+suspend scaling processes -> scale the idle slot up -> CodeDeploy to its group -> ready gate (targets
+healthy, smoke through the test listener).
+`finish`: shift traffic (all at once or canary) while watching alarms -> bake -> scale the old slot in
+-> end the claim -> record ActiveSlot and capacities in the stack.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from scripts.aws import AwsFactory
 from scripts.errors import RelayError
-from scripts.release import capacity, codedeploy, traffic
+from scripts.release import capacity, codedeploy, pending, traffic
 from scripts.release.http import Endpoint
 from scripts.release.layout import Layout, Slot, from_outputs, listener_port, listener_weights, live_slot
+from scripts.release.pending import Pending
 from scripts.release.smoke import smoke
 from scripts.stacks.outputs import read_outputs
 
@@ -46,7 +51,6 @@ class ReleaseResult:
     from_slot: str
     to_slot: str
     deployment_id: str | None = None
-    steps: list[str] = field(default_factory=list)
 
 
 def stack_name(env: str) -> str:
@@ -100,31 +104,53 @@ def release(
     *,
     show: Show = print,
 ) -> ReleaseResult:
-    """Release the bundle in one region; raise RelayError (after rolling back) on any failure."""
-    options = options or ReleaseOptions()
+    """Release the bundle in one region, both phases back to back; RelayError (rolled back) on failure."""
+    return finish(
+        aws, prepare(aws, env, region, bundle_url, options or ReleaseOptions(), show=show), show=show
+    )
+
+
+def hold(
+    aws: AwsFactory, env: str, region: str, bundle_url: str, options: ReleaseOptions, *, show: Show = print
+) -> Pending:
+    """`--hold-at-ready`: the first phase only; a re-run for the bundle already held changes nothing."""
+    held = pending.load(aws.client("ssm", region), env)
+    if held and held.state == pending.READY and held.bundle_url == bundle_url:
+        show(f"{held.describe()}: nothing to do")
+        return held
+    return prepare(aws, env, region, bundle_url, options, show=show)
+
+
+def prepare(
+    aws: AwsFactory, env: str, region: str, bundle_url: str, options: ReleaseOptions, *, show: Show = print
+) -> Pending:
+    """Phase one: claim the release, scale the idle slot up, deploy to it, pass the ready gate.
+
+    Production traffic does not move. On failure the deployment is stopped, the claim released and
+    RelayError raised; on success the scaling processes stay suspended until `finish` or `abort`.
+    """
     elbv2, scaling = aws.client("elbv2", region), aws.client("autoscaling", region)
-    deploys, cloudwatch = aws.client("codedeploy", region), aws.client("cloudwatch", region)
+    deploys, ssm = aws.client("codedeploy", region), aws.client("ssm", region)
     layout = load_layout(aws, env, region)
     bucket, key = codedeploy.s3_location(bundle_url)
     release_id = bundle_release_id(aws.client("s3", region), bucket, key)
     old = live_slot(elbv2, layout)
     new = layout.other(old.name)
     size = options.capacity or max(1, capacity.describe(scaling, old.asg)["DesiredCapacity"])
-    result = ReleaseResult(env, region, release_id, old.name, new.name)
-
-    def step(text: str) -> None:
-        result.steps.append(text)
-        show(text)
-
-    step(
+    claimed = Pending(
+        env, region, bundle_url, release_id, old.name, new.name, size, dataclasses.asdict(options)
+    )
+    pending.claim(ssm, claimed)
+    show(
         f"release {release_id or key} to {env}/{region}: {old.name} is live, deploying to {new.name} ({size})"
     )
     capacity.suspend(scaling, [old.asg, new.asg])
+    deployment_id = None
     try:
         capacity.scale(scaling, new.asg, size, options.scale_timeout)
-        step(f"{new.name}: {size} instance(s) InService")
+        show(f"{new.name}: {size} instance(s) InService")
         traffic.route_all(elbv2, layout.test_listener, to=new, away=old)
-        result.deployment_id = codedeploy.start(
+        deployment_id = codedeploy.start(
             deploys,
             layout.application,
             new.deployment_group,
@@ -132,43 +158,110 @@ def release(
             key=key,
             description=f"relay release {release_id or key}",
         )
-        step(f"CodeDeploy {result.deployment_id} -> {new.deployment_group}")
-        info = codedeploy.follow(deploys, result.deployment_id, options.deploy_timeout, show)
+        pending.save(ssm, dataclasses.replace(claimed, deployment_id=deployment_id))  # so abort can stop it
+        show(f"CodeDeploy {deployment_id} -> {new.deployment_group}")
+        info = codedeploy.follow(deploys, deployment_id, options.deploy_timeout, show)
         if info["status"] != "Succeeded":
             reason = (info.get("errorInformation") or {}).get("message", info["status"])
-            raise RelayError(f"deployment {result.deployment_id} {info['status']}: {reason}")
+            raise RelayError(f"deployment {deployment_id} {info['status']}: {reason}")
         _ready_gate(
-            elbv2, layout, new, size=size, release_id=release_id, timeout=options.health_timeout, step=step
+            elbv2, layout, new, size=size, release_id=release_id, timeout=options.health_timeout, step=show
         )
-        _shift(elbv2, cloudwatch, layout, old=old, new=new, options=options, step=step)
     except Exception as error:
-        _roll_back(
-            elbv2,
-            deploys,
-            layout,
-            old=old,
-            new=new,
-            deployment_id=result.deployment_id,
-            show=show,
-        )
-        if isinstance(error, RelayError):
-            raise RelayError(f"release rolled back: {error.message}") from error
-        raise RelayError(f"release rolled back: {error}") from error
+        _roll_back(elbv2, deploys, layout, old=old, new=new, deployment_id=deployment_id, show=show)
+        capacity.resume(scaling, [old.asg, new.asg])
+        pending.clear(ssm, env)
+        raise _rolled_back(error) from error
+    ready = claimed.ready(deployment_id)
+    pending.save(ssm, ready)
+    return ready
+
+
+def finish(aws: AwsFactory, held: Pending, *, show: Show = print) -> ReleaseResult:
+    """Phase two: shift traffic (watching the alarms), bake, scale the old slot in, record, end the claim."""
+    region = held.region
+    options = ReleaseOptions(**held.options)
+    elbv2, scaling = aws.client("elbv2", region), aws.client("autoscaling", region)
+    deploys, cloudwatch, ssm = (
+        aws.client("codedeploy", region),
+        aws.client("cloudwatch", region),
+        aws.client("ssm", region),
+    )
+    layout = load_layout(aws, held.env, region)
+    old, new = layout.slots[held.from_slot], layout.slots[held.to_slot]
+    try:
+        _shift(elbv2, cloudwatch, layout, old=old, new=new, options=options, step=show)
+    except Exception as error:
+        _roll_back(elbv2, deploys, layout, old=old, new=new, deployment_id=held.deployment_id, show=show)
+        pending.clear(ssm, held.env)
+        raise _rolled_back(error) from error
     finally:
         capacity.resume(scaling, [old.asg, new.asg])
     # Past this point the new slot serves everything: a failure must not send traffic back.
     capacity.scale(scaling, old.asg, 0, options.scale_timeout)
-    step(f"{old.name}: scaled in")
+    show(f"{old.name}: scaled in")
+    pending.clear(ssm, held.env)
     if options.record:
         try:
-            record(aws, env, region, live=new, live_size=size, idle=old, idle_size=0)
+            record(aws, held.env, region, live=new, live_size=held.size, idle=old, idle_size=0)
         except RelayError as error:
             raise RelayError(
                 f"released to {new.name}, but recording it in the stack failed ({error.message}); "
-                f"run `relay release status --env {env} --region {region}` and record ActiveSlot={new.name}"
+                f"run `relay release status --env {held.env} --region {region}` "
+                f"and record ActiveSlot={new.name}"
             ) from error
-        step(f"stack {layout.stack_name}: ActiveSlot={new.name}")
-    return result
+        show(f"stack {layout.stack_name}: ActiveSlot={new.name}")
+    return ReleaseResult(held.env, region, held.release_id, old.name, new.name, held.deployment_id)
+
+
+def continue_held(aws: AwsFactory, env: str, region: str, *, show: Show = print) -> ReleaseResult:
+    """`relay release continue`: finish the release held at ready (also one whose finish was interrupted)."""
+    held = _held(aws, env, region, "continue")
+    if held.state != pending.READY:
+        raise RelayError(f"{held.describe()}; if it was interrupted, `relay release abort` and release again")
+    return finish(aws, held, show=show)
+
+
+def abort(aws: AwsFactory, env: str, region: str, *, show: Show = print) -> Pending:
+    """`relay release abort`: stop the pending release before traffic moves and scale its slot back in."""
+    held = _held(aws, env, region, "abort")
+    elbv2, scaling = aws.client("elbv2", region), aws.client("autoscaling", region)
+    layout = load_layout(aws, env, region)
+    old, new = layout.slots[held.from_slot], layout.slots[held.to_slot]
+    if live_slot(elbv2, layout).name != old.name:
+        raise RelayError(
+            f"traffic already moved to {new.name}: finish with `relay release continue --env {env} "
+            f"--region {region}`, then `relay rollback` if needed"
+        )
+    options = ReleaseOptions(**held.options)
+    _roll_back(
+        elbv2,
+        aws.client("codedeploy", region),
+        layout,
+        old=old,
+        new=new,
+        deployment_id=held.deployment_id,
+        show=show,
+    )
+    capacity.scale(scaling, new.asg, 0, options.scale_timeout)
+    capacity.resume(scaling, [old.asg, new.asg])
+    pending.clear(aws.client("ssm", region), env)
+    show(f"aborted: {new.name} scaled in, {old.name} still live")
+    return held
+
+
+def _held(aws: AwsFactory, env: str, region: str, action: str) -> Pending:
+    held = pending.load(aws.client("ssm", region), env)
+    if held is None:
+        raise RelayError(
+            f"no release is pending in {env}/{region}: nothing to {action} "
+            f"(`relay release status --env {env} --region {region}` shows the live slot)"
+        )
+    return held
+
+
+def _rolled_back(error: Exception) -> RelayError:
+    return RelayError(f"release rolled back: {error.message if isinstance(error, RelayError) else error}")
 
 
 def _ready_gate(
@@ -212,6 +305,9 @@ def _roll_back(
 def rollback(aws: AwsFactory, env: str, region: str, show: Show = print) -> str:
     """Send all traffic back to the other slot, if it has healthy instances; return the slot now live."""
     elbv2, scaling = aws.client("elbv2", region), aws.client("autoscaling", region)
+    held = pending.load(aws.client("ssm", region), env)
+    if held is not None:
+        raise RelayError(f"{held.describe()}: its slot is not a rollback target; `relay release abort` it")
     layout = load_layout(aws, env, region)
     current = live_slot(elbv2, layout)
     target = layout.other(current.name)
@@ -266,5 +362,8 @@ def status(aws: AwsFactory, env: str, region: str) -> dict[str, Any]:
         "live_slot": live.name,
         "stack_active_slot": layout.recorded_slot,
         "in_sync": live.name == layout.recorded_slot,
+        "pending": dataclasses.asdict(held)
+        if (held := pending.load(aws.client("ssm", region), env))
+        else None,
         "slots": slots,
     }

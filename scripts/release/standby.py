@@ -43,11 +43,18 @@ def copy_verified(source_s3: Any, target_s3: Any, bundle_url: str, target_bucket
 
 
 def promote_standby(
-    aws: AwsFactory, env: str, source: str, target: str, *, bundle_url: str | None = None, show: Show = print
+    aws: AwsFactory,
+    env: str,
+    source: str,
+    target: str,
+    *,
+    bundle_url: str | None = None,
+    options: ReleaseOptions | None = None,
+    show: Show = print,
 ) -> ReleaseResult:
     """Release the primary's bundle in the standby region at the standby's current size."""
     url = bundle_url or last_released(aws, env, source)
     standby = load_layout(aws, env, target)
     copied = copy_verified(aws.client("s3", source), aws.client("s3", target), url, standby.bucket)
     show(f"bundle verified in {copied}")
-    return release(aws, env, target, copied, ReleaseOptions(), show=show)
+    return release(aws, env, target, copied, options, show=show)
