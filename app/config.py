@@ -1,4 +1,5 @@
-"""Settings from the environment (twelve-factor): `RELAY_APP_*`, plus the conventional DATABASE_URL names."""
+"""Settings from the environment (twelve-factor): `RELAY_APP_*`, the conventional DATABASE_URL names, and
+on EC2 what `RELAY_APP_CONFIG_SSM_PATH` points at (app/aws_config.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from app.aws_config import settings_from_aws
 
 PREFIX = "RELAY_APP_"
 
@@ -28,8 +31,9 @@ def _default_database_url(environ: Mapping[str, str]) -> str:
 class Settings:
     """Everything the app reads from its environment, with the defaults of the embedded setup."""
 
-    database_url: str
-    database_read_url: str | None = None
+    # URLs carry the database password: keep them out of reprs and logs.
+    database_url: str = field(repr=False)
+    database_read_url: str | None = field(default=None, repr=False)
     import_bucket: str | None = None
     import_dir: str = ".relay/imports"
     max_import_bytes: int = 1024 * 1024
@@ -46,8 +50,12 @@ class Settings:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read RELAY_APP_* first, then DATABASE_URL / DATABASE_READ_URL, then the embedded defaults."""
-        env = os.environ if environ is None else environ
+        """RELAY_APP_* first, then DATABASE_URL / DATABASE_READ_URL, then SSM, then the embedded defaults.
+
+        The environment wins over SSM name by name; an explicit database URL skips AWS altogether.
+        """
+        given = os.environ if environ is None else environ
+        env = {**settings_from_aws(given), **given}
 
         def get(name: str, *fallbacks: str) -> str | None:
             for key in (PREFIX + name, *fallbacks):

@@ -1,0 +1,122 @@
+"""Settings kept in AWS: the SSM parameters under `RELAY_APP_CONFIG_SSM_PATH` and the RDS-managed secret.
+
+On EC2 the instance's environment only says where to look (user data writes the path and the region);
+this module turns what is there into the variables `Settings.from_environ` reads, so the app never
+starts on the SQLite default by accident. boto3 takes credentials and the endpoint from its default
+chain (instance profile on EC2, `AWS_ENDPOINT_URL` against the emulator).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_ssm import SSMClient
+
+PATH_VARIABLE = "RELAY_APP_CONFIG_SSM_PATH"
+EXPLICIT_DATABASE_URLS = ("RELAY_APP_DATABASE_URL", "DATABASE_URL")
+DATABASE_PARAMETERS = ("DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_SECRET_ARN")
+# Start-up must fail fast on an unreachable endpoint rather than hang a deploy hook; systemd restarts us.
+CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+log = logging.getLogger(__name__)
+
+
+class AppConfigError(RuntimeError):
+    """The settings in AWS could not be read: the app must not start (no fallback database)."""
+
+
+def read_parameters(ssm: SSMClient, path: str) -> dict[str, str]:
+    """Every parameter under `path` (recursive, decrypted), keyed by its name below the path."""
+    found: dict[str, str] = {}
+    paginator = ssm.get_paginator("get_parameters_by_path")
+    for page in paginator.paginate(Path=path, Recursive=True, WithDecryption=True):
+        for parameter in page["Parameters"]:
+            found[parameter["Name"][len(path) :].replace("/", "_")] = parameter["Value"]
+    return found
+
+
+def read_credentials(secrets: SecretsManagerClient, secret_arn: str) -> tuple[str, str]:
+    """User name and password from an RDS-managed master secret (JSON with `username` and `password`)."""
+    secret_string = secrets.get_secret_value(SecretId=secret_arn).get("SecretString", "")
+    try:
+        secret = json.loads(secret_string)
+    except ValueError:
+        secret = None  # the error below must not carry the secret's text
+    if not isinstance(secret, dict) or not secret.get("username") or not secret.get("password"):
+        raise AppConfigError(f"secret {secret_arn} is not JSON with `username` and `password`")
+    return str(secret["username"]), str(secret["password"])
+
+
+def database_url(parameters: Mapping[str, str], username: str, password: str) -> str:
+    """The psycopg 3 URL; user name and password are URL-quoted (RDS passwords hold `/`, `@`, `:`)."""
+    credentials = f"{quote(username, safe='')}:{quote(password, safe='')}"
+    host, port, name = parameters["DATABASE_HOST"], parameters["DATABASE_PORT"], parameters["DATABASE_NAME"]
+    return f"postgresql+psycopg://{credentials}@{host}:{port}/{name}"
+
+
+def _as_variables(parameters: Mapping[str, str]) -> dict[str, str]:
+    """Parameters other than the database parts as RELAY_APP_* names (RELAY_* names are kept as they are)."""
+    return {
+        (name if name.startswith("RELAY_") else f"RELAY_APP_{name}"): value
+        for name, value in parameters.items()
+        if name not in DATABASE_PARAMETERS
+    }
+
+
+def _read(path: str, region: str | None) -> dict[str, str]:
+    ssm: SSMClient = boto3.client("ssm", region_name=region, config=CLIENT_CONFIG)
+    parameters = read_parameters(ssm, path)
+    if not parameters:
+        region_name = ssm.meta.region_name
+        raise AppConfigError(f"no SSM parameters under {path} in {region_name}: check {PATH_VARIABLE}")
+    missing = [name for name in DATABASE_PARAMETERS if not parameters.get(name)]
+    if missing:
+        raise AppConfigError(f"SSM path {path} lacks {', '.join(missing)}: check the app stack's parameters")
+    secret_arn = parameters["DATABASE_SECRET_ARN"]
+    arn_parts = secret_arn.split(":")
+    if len(arn_parts) < 7 or arn_parts[2] != "secretsmanager":
+        raise AppConfigError(f"DATABASE_SECRET_ARN under {path} is not a Secrets Manager ARN: {secret_arn}")
+    # A standby region reads the primary's secret: ask the secret's own region.
+    secrets: SecretsManagerClient = boto3.client(
+        "secretsmanager", region_name=arn_parts[3], config=CLIENT_CONFIG
+    )
+    username, password = read_credentials(secrets, secret_arn)
+    log.info("settings from SSM path %s (%d parameters) and secret %s", path, len(parameters), secret_arn)
+    url = database_url(parameters, username, password)
+    return {**_as_variables(parameters), "RELAY_APP_DATABASE_URL": url}
+
+
+def settings_from_aws(environ: Mapping[str, str]) -> dict[str, str]:
+    """Variables for Settings from SSM and Secrets Manager; empty without the path or with an explicit URL.
+
+    Raises AppConfigError (logged) when the path or the secret cannot be read.
+    """
+    path = environ.get(PATH_VARIABLE)
+    if not path or any(environ.get(name) for name in EXPLICIT_DATABASE_URLS):
+        return {}
+    # IAM checks GetParametersByPath against `parameter<path>` as sent: with the trailing slash the
+    # instance role's `parameter<path>*` grant matches it; without, it would not.
+    path = path.rstrip("/") + "/"
+    region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None
+    try:
+        return _read(path, region)
+    except (BotoCoreError, ClientError) as error:
+        message = (
+            f"cannot read the app's settings from SSM path {path} or its database secret: {error}; "
+            "check AWS_REGION and that the instance role may ssm:GetParametersByPath on the path "
+            "and secretsmanager:GetSecretValue on the secret"
+        )
+        log.error(message)
+        raise AppConfigError(message) from error
+    except AppConfigError as error:
+        log.error("%s", error)
+        raise
