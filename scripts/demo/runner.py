@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -70,7 +71,8 @@ def run_stages(context: DemoContext, stages: list[Stage]) -> list[StageResult]:
     results: list[StageResult] = []
     context.report_dir.mkdir(parents=True, exist_ok=True)
     for index, (name, stage) in enumerate(stages, start=1):
-        context.log_path = context.report_dir / f"{index:02d}-{name.replace(' ', '-')}.log"
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        context.log_path = context.report_dir / f"{index:02d}-{slug}.log"
         context.log_path.write_text("")
         started = time.monotonic()
         with console.status(f"[bold]{index}/{len(stages)}[/] {name} ..."):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from scripts.aws import AwsFactory
 from scripts.demo import api_tour
@@ -21,9 +21,14 @@ IMPORT_BUCKET = "relay-demo-imports"
 
 
 def emulator_up(context: DemoContext) -> str:
+    context.env["RELAY_APP_IMPORT_BUCKET"] = IMPORT_BUCKET  # the local fleet's API keeps raw imports there
+    context.env["RELAY_FLEET_DIR"] = str(Path(context.env["RELAY_STATE_DIR"]) / "fleet")
     context.relay("emulator", "start")
-    endpoint = context.relay("emulator", "url").stdout.strip()
-    context.env["AWS_ENDPOINT_URL"] = endpoint
+    _refresh_local_mapping(context)
+    endpoint = context.env["AWS_ENDPOINT_URL"]
+    AwsFactory.from_environment(endpoint_url=endpoint).client("s3", PRIMARY).create_bucket(
+        Bucket=IMPORT_BUCKET
+    )
     context.facts["emulator"] = endpoint
     return f"moto + Relay extensions on {endpoint} (us-east-1 and us-west-2)"
 
@@ -34,38 +39,96 @@ def templates_linted(context: DemoContext) -> str:
     return f"cfn-lint: {len(templates)} templates, 0 findings"
 
 
-def api_first_cut(context: DemoContext) -> str:
-    """Migrate the default SQLite database and serve the API under gunicorn, as the hooks would."""
-    state_dir = Path(context.env["RELAY_STATE_DIR"])
-    api_env = {
-        **context.env,
-        "RELAY_APP_IMPORT_BUCKET": IMPORT_BUCKET,
-        "AWS_DEFAULT_REGION": PRIMARY,
-        "AWS_ACCESS_KEY_ID": "demo",
-        "AWS_SECRET_ACCESS_KEY": "demo",
-    }
-    context.env.update({k: v for k, v in api_env.items() if k.startswith("AWS_")})
-    AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"]).client(
-        "s3", PRIMARY
-    ).create_bucket(Bucket=IMPORT_BUCKET)
-    context.run([sys.executable, "-m", "app.migrate"])
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = (state_dir / "demo-api.log").open("ab")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-c", "app/gunicorn.conf.py", "app:create_app()"],
-        cwd=context.root,
-        env={**api_env, "RELAY_APP_BIND": f"127.0.0.1:{port}", "RELAY_APP_WORKERS": "2"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+def stacks_deployed(context: DemoContext, region: str) -> str:
+    """Deploy one region's root stack (nested children included) through a change set."""
+    context.relay("stack", "deploy", "--env", ENV, "--region", region, "--yes")
+    outputs = _outputs(context, region)
+    (context.report_dir / f"stack-outputs.{region}.json").write_text(json.dumps(outputs, indent=2))
+    tree = stack_tree(context, region)
+    (context.report_dir / f"stack-tree.{region}.txt").write_text(tree)
+    children = tree.count("\n") - 1
+    live = outputs["ActiveSlot"]
+    return f"relay-{ENV} in {region}: {children} nested stacks, {len(outputs)} outputs, live slot {live}"
+
+
+def _outputs(context: DemoContext, region: str) -> dict[str, str]:
+    """The root stack's outputs, through `relay stack outputs` like any consumer."""
+    answer = context.relay("--output", "json", "stack", "outputs", "--env", ENV, "--region", region).stdout
+    outputs: dict[str, str] = json.loads(answer)
+    return outputs
+
+
+def stack_tree(context: DemoContext, region: str) -> str:
+    """The root and its nested stacks as an indented list with their status, for the report folder."""
+    cfn = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"]).client(
+        "cloudformation", region
     )
-    (state_dir / "demo-api.json").write_text(json.dumps({"pid": server.pid, "port": port}))
-    base_url = f"http://127.0.0.1:{port}"
-    api_tour.wait_ready(base_url)
+    lines: list[str] = []
+
+    def visit(stack: str, depth: int) -> None:
+        [described] = cfn.describe_stacks(StackName=stack)["Stacks"]
+        lines.append(f"{'  ' * depth}{described['StackName']}  {described['StackStatus']}")
+        for resource in cfn.describe_stack_resources(StackName=stack)["StackResources"]:
+            if resource["ResourceType"] == "AWS::CloudFormation::Stack":
+                visit(resource["PhysicalResourceId"], depth + 1)
+
+    visit(f"relay-{ENV}", 0)
+    return "\n".join(lines) + "\n"
+
+
+def primary_deployed(context: DemoContext) -> str:
+    return stacks_deployed(context, PRIMARY)
+
+
+def standby_deployed(context: DemoContext) -> str:
+    return stacks_deployed(context, STANDBY)
+
+
+def bundle_built(context: DemoContext) -> str:
+    url = (
+        context.relay("bundle", "--upload", "--env", ENV, "--region", PRIMARY).stdout.strip().splitlines()[-1]
+    )
+    context.facts["bundle"] = url
+    return f"revision uploaded to {url}"
+
+
+def _refresh_local_mapping(context: DemoContext) -> None:
+    """Ask the emulator where its load balancers listen locally (a new stack means new listeners)."""
+    for line in context.relay("emulator", "env").stdout.splitlines():
+        key, _, value = line.removeprefix("export ").partition("=")
+        context.env[key] = os.environ[key] = value.strip("'")  # for child commands and this process's boto3
+
+
+def _released(context: DemoContext, *extra: str) -> str:
+    _refresh_local_mapping(context)
+    context.relay("release", "--env", ENV, "--region", PRIMARY, "--bundle", context.facts["bundle"], *extra)
+    status = json.loads(
+        context.relay("--output", "json", "release", "status", "--env", ENV, "--region", PRIMARY).stdout
+    )
+    (context.report_dir / "release-status.json").write_text(json.dumps(status, indent=2))
+    base_url = _production_url(context)
     context.facts["api"] = base_url
-    return f"gunicorn serving the API on {base_url}"
+    _, version = api_tour.call(base_url, "GET", "/version")
+    return f"live slot {version['slot']} serves release {version['release_id']} at {base_url}"
+
+
+def _production_url(context: DemoContext) -> str:
+    """The local address that plays the production listener of the primary's load balancer."""
+    outputs = _outputs(context, PRIMARY)
+    for rule in context.env.get("RELAY_CONNECT_TO", "").split(","):
+        source, _, target = rule.partition("=")
+        if source == f"{outputs['AlbDnsName']}:80":
+            return f"http://{target}"
+    raise RelayError(f"the emulator maps no local port for {outputs['AlbDnsName']}:80")
+
+
+def first_release(context: DemoContext) -> str:
+    return _released(context)
+
+
+def second_release(context: DemoContext) -> str:
+    """Release again, canary first: traffic moves to the other slot in two steps."""
+    return _released(context, "--canary", "50")
 
 
 def api_exercised(context: DemoContext) -> str:
@@ -79,6 +142,89 @@ def api_exercised(context: DemoContext) -> str:
         f"({seen['order']['total_cents']} cents), "
         f"{seen['import']['created']} products imported, raw file at {stored}"
     )
+
+
+def _drift(context: DemoContext, name: str) -> tuple[int, dict[str, Any]]:
+    """Scan both regions; keep the JSON and JUnit reports; return the exit code and the JSON."""
+    regions = ("--region", PRIMARY, "--region", STANDBY)
+    result = context.relay("--output", "json", "drift", "--stack", f"relay-{ENV}", *regions, ok_codes=(0, 2))
+    (context.report_dir / f"drift-{name}.json").write_text(result.stdout)
+    junit = context.relay("--output", "junit", "drift", "--stack", f"relay-{ENV}", *regions, ok_codes=(0, 2))
+    (context.report_dir / f"drift-{name}.xml").write_text(junit.stdout)
+    return result.returncode, json.loads(result.stdout)
+
+
+def _app_setting(context: DemoContext) -> str:
+    outputs = _outputs(context, PRIMARY)
+    return f"{outputs['AppConfigParameterPath']}RELAY_ROLE"
+
+
+def drift_caught(context: DemoContext) -> str:
+    """A clean scan, a console change caught (exit 2), the change reverted, a clean scan again."""
+    code, _ = _drift(context, "clean")
+    if code != 0:
+        raise RelayError(
+            f"the first scan should be clean, exit {code}: see {context.report_dir}/drift-clean.json"
+        )
+    ssm = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"]).client("ssm", PRIMARY)
+    name = _app_setting(context)
+    original = ssm.get_parameter(Name=name)["Parameter"]["Value"]
+    ssm.put_parameter(Name=name, Value="edited-in-the-console", Overwrite=True)
+    code, report = _drift(context, "changed")
+    ssm.put_parameter(Name=name, Value=original, Overwrite=True)
+    if code != 2:
+        raise RelayError(f"the out-of-band change of {name} was not caught (exit {code})")
+    reverted, _ = _drift(context, "reverted")
+    if reverted != 0:
+        raise RelayError(f"the scan after reverting {name} is not clean (exit {reverted})")
+    drifted = report.get("summary", {})
+    return f"clean → {name} edited out of band: caught (exit 2, {drifted}) → reverted: clean"
+
+
+def standby_on_release(context: DemoContext) -> str:
+    context.relay(
+        "release",
+        "promote-standby",
+        "--env",
+        ENV,
+        "--from",
+        PRIMARY,
+        "--to",
+        STANDBY,
+        "--bundle",
+        context.facts["bundle"],
+    )
+    status = json.loads(
+        context.relay("--output", "json", "release", "status", "--env", ENV, "--region", STANDBY).stdout
+    )
+    (context.report_dir / "release-status.standby.json").write_text(json.dumps(status, indent=2))
+    return f"{STANDBY} runs the same bundle ({context.facts['bundle'].rsplit('/', 1)[-1][:12]}…)"
+
+
+def dr_drilled(context: DemoContext) -> str:
+    """The whole DR cycle on the emulator: plan, promote the standby, verify, fail back; timeline kept."""
+    dr_dir = context.report_dir / "dr"
+    context.relay("dr", "plan", "--env", ENV, "--from", PRIMARY, "--to", STANDBY)
+    result = context.relay(
+        "--output",
+        "json",
+        "dr",
+        "drill",
+        "--env",
+        ENV,
+        "--from",
+        PRIMARY,
+        "--to",
+        STANDBY,
+        "--execute",
+        "--confirm",
+        f"{ENV}-{STANDBY}",
+        "--report-dir",
+        str(dr_dir),
+    )
+    (context.report_dir / "dr-drill.json").write_text(result.stdout)
+    report = json.loads(result.stdout)
+    return f"drill done: RTO {report.get('rto_seconds', '?')} s measured; timeline in {dr_dir}"
 
 
 def stop_started_processes(state_dir: Path) -> list[str]:
@@ -108,6 +254,13 @@ def stop_started_processes(state_dir: Path) -> list[str]:
 STAGES: list[Stage] = [
     ("emulator up", emulator_up),
     ("templates linted", templates_linted),
-    ("API served", api_first_cut),
+    ("primary stacks deployed", primary_deployed),
+    ("standby stacks deployed", standby_deployed),
+    ("bundle built", bundle_built),
+    ("blue/green release", first_release),
     ("API exercised", api_exercised),
+    ("second release (canary)", second_release),
+    ("drift scan", drift_caught),
+    ("standby on the release", standby_on_release),
+    ("DR drill", dr_drilled),
 ]

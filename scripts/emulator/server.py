@@ -21,6 +21,8 @@ def serve(port: int) -> None:
     """Install the extensions, then serve until killed."""
     # Real accounts have the AWS-managed IAM policies; templates attach them by ARN.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    # What the emulator starts (the local fleet) calls back into it here.
+    os.environ["RELAY_EMULATOR_ENDPOINT"] = f"http://localhost:{port}"
     extensions.install_all()
     app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
     server = make_server(HOST, port, app, threaded=True)

@@ -49,7 +49,13 @@ class Fleet:
             "RELAY_APP_WORKERS": os.environ.get("RELAY_FLEET_WORKERS", "2"),
             "RELAY_APP_DRAIN_SECONDS": "1",
             "AWS_REGION": region,
+            # An instance in the emulated cloud calls the emulated AWS, as an EC2 instance calls AWS.
+            "AWS_ENDPOINT_URL": os.environ.get("RELAY_EMULATOR_ENDPOINT", ""),
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
         }
+        if os.environ.get("RELAY_APP_IMPORT_BUCKET"):
+            env["RELAY_APP_IMPORT_BUCKET"] = os.environ["RELAY_APP_IMPORT_BUCKET"]
         # The app starts in seconds here; a broken build should fail its ValidateService quickly.
         validate = int(os.environ.get("RELAY_FLEET_VALIDATE_SECONDS", "30"))
         return dataclasses.replace(local, app_env=env, validate_seconds=validate)
