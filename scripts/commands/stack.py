@@ -71,7 +71,7 @@ def package(relay: RelayContext, env: str, region: str | None, cfn_dir: Path | N
     target = _target(relay, env, region, cfn_dir)
     packaged = package_for(relay.aws, target, load_params(target).template)
     click.echo(packaged.body, nl=False)
-    render.err.print(f"packaged root template: {packaged.url}")
+    render.say(f"packaged root template: {packaged.url}")
 
 
 @command.command()
@@ -182,11 +182,11 @@ def diff(
         )
         return
     if change_set.empty:
-        render.err.print(f"no changes: {target} is up to date")
+        render.say(f"no changes: {target} is up to date")
         return
     render.out.print(render.change_set_table(change_set))
     for change, reason in dangerous:
-        render.err.print(
+        render.say(
             f"[bold red]deploy would refuse without --allow-replacement: "
             f"{change.stack}/{change.logical_id} {reason}[/]"
         )

@@ -49,7 +49,7 @@ def delete(
     if not yes:
         answer = confirm(f"Delete {target} and the {len(rows)} resources above?")
         if answer is None:
-            render.err.print(f"dry run: nothing deleted; re-run with --yes to delete {target}")
+            render.say(f"dry run: nothing deleted; re-run with --yes to delete {target}")
             return DRY_RUN
         if not answer:
             raise RelayError(f"not deleted: declined; {target} is unchanged")
@@ -62,10 +62,10 @@ def delete(
     )
     if status != "DELETE_COMPLETE":
         raise RelayError(f"deleting {target} ended {status}; {stream.explain_failure()}")
-    render.err.print(f"[green]{target.stack_name} deleted in {region}[/]")
+    render.say(f"[green]{target.stack_name} deleted in {region}[/]")
     return status
 
 
 def _print_events(events: list[StackEvent]) -> None:
     for event in events:
-        render.err.print(render.event_line(event))
+        render.say(render.event_line(event))

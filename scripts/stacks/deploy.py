@@ -147,11 +147,9 @@ def deploy(
     )
     change_set = made.change_set
     for name, value in made.kept.items():
-        render.err.print(
-            f"keeping {name}={escape(value)} from the live stack (owned by relay release / relay dr)"
-        )
+        render.say(f"keeping {name}={escape(value)} from the live stack (owned by relay release / relay dr)")
     if change_set.empty:
-        render.err.print(f"no changes: {target} is up to date")
+        render.say(f"no changes: {target} is up to date")
         status = "NO_CHANGES"
     else:
         console.print(render.change_set_table(change_set))
@@ -174,7 +172,7 @@ def _refuse_data_loss(cfn: Any, change_set: ChangeSet, allow_replacement: bool) 
         for change, reason in dangerous
     )
     if allow_replacement:
-        render.err.print(f"[bold red]--allow-replacement given: proceeding although {escape(described)}[/]")
+        render.say(f"[bold red]--allow-replacement given: proceeding although {escape(described)}[/]")
         return
     delete_change_set(cfn, change_set)
     raise RelayError(
@@ -224,14 +222,14 @@ def _execute(cfn: Any, change_set: ChangeSet, timeout: float) -> str:
 
         def show(events: list[StackEvent]) -> None:
             for event in events:
-                progress.console.print(render.event_line(event))
+                progress.console.print(render.event_line(event), soft_wrap=True)
                 if event.status in SUCCEEDED and not event.is_stack_itself:
                     done.add((event.stack, event.logical_id))
             progress.update(task, completed=min(len(done), len(change_set.changes)))
 
         status = follow(cfn, stream, _backoff(timeout, what=f"{change_set.stack_name} to settle"), show)
     if status in SUCCEEDED:
-        render.err.print(f"[green]{change_set.stack_name}: {status}[/]")
+        render.say(f"[green]{change_set.stack_name}: {status}[/]")
         return status
     raise RelayError(f"{change_set.stack_name} ended {status}; {stream.explain_failure()}")
 
@@ -240,7 +238,7 @@ def _protect(cfn: Any, stack_name: str) -> None:
     """Turn termination protection on when the params file asks (never off: lifting it is deliberate)."""
     if not require_stack(cfn, stack_name).get("EnableTerminationProtection"):
         cfn.update_termination_protection(StackName=stack_name, EnableTerminationProtection=True)
-        render.err.print(f"termination protection enabled on {stack_name}")
+        render.say(f"termination protection enabled on {stack_name}")
 
 
 def _current_parameters(stack: Mapping[str, Any]) -> dict[str, str]:

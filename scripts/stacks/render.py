@@ -21,6 +21,11 @@ err = Console(stderr=True, width=_WIDTH, highlight=False, emoji=False)
 ACTION_STYLE = {"Add": "green", "Modify": "yellow", "Remove": "red", "Import": "cyan", "Dynamic": "magenta"}
 
 
+def say(message: str) -> None:
+    """A message on stderr, kept on one line (event reasons and URLs stay whole for log search)."""
+    err.print(message, soft_wrap=True)
+
+
 def status_style(status: str) -> str:
     if status.endswith("FAILED") or "ROLLBACK" in status:
         return "red"
