@@ -1,4 +1,5 @@
-"""EC2 in templates: AWS::EC2::SecurityGroupEgress (moto has the ingress type only), and deletion of the
+"""EC2 in templates: AWS::EC2::SecurityGroupEgress (moto has the ingress type only), security groups'
+inline egress rules and rule descriptions (moto drops both), and deletion of the
 network resources moto's CloudFormation cannot delete (route tables, routes, subnet associations, NAT
 gateways, gateway attachments, internet gateways, Elastic IPs) - without it a deleted stack leaks its VPC."""
 
@@ -11,10 +12,41 @@ from moto.ec2.models.elastic_ip_addresses import ElasticAddress
 from moto.ec2.models.internet_gateways import InternetGateway
 from moto.ec2.models.nat_gateways import NatGateway
 from moto.ec2.models.route_tables import Route, RouteTable
+from moto.ec2.models.security_groups import SecurityGroup
+from moto.ec2.models.security_groups import SecurityGroup
 from moto.ec2.models.subnets import SubnetRouteTableAssociation
 from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
 
 from scripts.emulator.extensions.cfn_providers import Created, Provider, register
+from scripts.emulator.extensions.cfn_update_behaviour import replaced_by
+
+_moto_create_group = SecurityGroup.create_from_cloudformation_json.__func__
+_INLINE_RULES = ("SecurityGroupIngress", "SecurityGroupEgress")
+
+_INGRESS_PEERS = ("SourceSecurityGroupId", "SourceSecurityGroupName")
+_EGRESS_PEERS = ("DestinationSecurityGroupId",)
+
+
+def _rule(group_id: str, rule: dict[str, Any], egress: bool, vpc_id: str | None = None) -> dict[str, Any]:
+    """A template rule (an inline entry or a standalone rule resource) as authorize/revoke arguments,
+    its Description kept on the address range or peer group, where EC2 keeps it."""
+    description = {"Description": rule["Description"]} if rule.get("Description") is not None else {}
+    ranges = [{key: rule[key], **description} for key in ("CidrIp", "CidrIpv6") if key in rule]
+    peer_keys = _EGRESS_PEERS if egress else _INGRESS_PEERS
+    peers = [
+        {"GroupId" if key.endswith("Id") else "GroupName": rule[key], **description}
+        for key in peer_keys
+        if key in rule
+    ]
+    return {
+        "group_name_or_id": group_id,
+        "ip_protocol": str(rule["IpProtocol"]),
+        "from_port": rule.get("FromPort"),
+        "to_port": rule.get("ToPort"),
+        "ip_ranges": ranges,
+        "source_groups": peers,
+        "vpc_id": vpc_id,
+    }
 
 
 class SecurityGroupEgress(Provider):
@@ -23,21 +55,99 @@ class SecurityGroupEgress(Provider):
     @classmethod
     def create(cls, name: str, properties: dict[str, Any], account_id: str, region: str) -> Created:
         backend = ec2_backends[account_id][region]
-        rule: dict[str, Any] = {
-            "group_name_or_id": properties["GroupId"],
-            "ip_protocol": str(properties["IpProtocol"]),
-            "from_port": properties.get("FromPort"),
-            "to_port": properties.get("ToPort"),
-            "ip_ranges": [{"CidrIp": properties["CidrIp"], "Description": properties.get("Description")}]
-            if "CidrIp" in properties
-            else [],
-            "source_groups": [{"GroupId": properties["DestinationSecurityGroupId"]}]
-            if "DestinationSecurityGroupId" in properties
-            else [],
-        }
+        rule = _rule(properties["GroupId"], properties, egress=True)
         rules, _group = backend.authorize_security_group_egress(**rule)
         rule_id = rules[0].id if rules else name
         return Created(rule_id, {"Id": rule_id}, lambda: _revoke(backend, rule))
+
+
+_moto_create_group = SecurityGroup.create_from_cloudformation_json.__func__
+
+
+def create_security_group(
+    cls: type[SecurityGroup],
+    /,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    """The group with every declared rule as EC2 keeps it: moto drops rule descriptions and
+    SecurityGroupEgress; declared egress rules replace the default allow-all rule, as in AWS."""
+    properties = cloudformation_json.get("Properties", {})
+    inline = ("SecurityGroupIngress", "SecurityGroupEgress")
+    bare = {**cloudformation_json, "Properties": {k: v for k, v in properties.items() if k not in inline}}
+    group = _moto_create_group(cls, resource_name, bare, account_id, region_name, **kwargs)
+    backend = ec2_backends[account_id][region_name]
+    for rule in properties.get("SecurityGroupIngress") or []:
+        backend.authorize_security_group_ingress(**_rule(group.id, rule, egress=False, vpc_id=group.vpc_id))
+    if properties.get("SecurityGroupEgress"):
+        default = [rule.id for rule in group.egress_rules]
+        backend.revoke_security_group_egress(group.id, "-1", None, None, [], security_rule_ids=default)
+        for rule in properties["SecurityGroupEgress"]:
+            backend.authorize_security_group_egress(**_rule(group.id, rule, egress=True, vpc_id=group.vpc_id))
+    return group
+
+
+def _rule(group_id: str, rule: dict[str, Any], peer_key: str) -> dict[str, Any]:
+    described = {"Description": rule["Description"]} if "Description" in rule else {}
+    return {
+        "group_name_or_id": group_id,
+        "ip_protocol": str(rule["IpProtocol"]),
+        "from_port": rule.get("FromPort"),
+        "to_port": rule.get("ToPort"),
+        "ip_ranges": [{"CidrIp": rule["CidrIp"], **described}] if "CidrIp" in rule else [],
+        "source_groups": [{"GroupId": rule[peer_key], **described}] if peer_key in rule else [],
+    }
+
+
+def apply_inline_rules(backend: Any, group: Any, properties: dict[str, Any]) -> None:
+    """The group's rules become exactly the template's (egress stays allow-all when none is declared)."""
+    group.ingress_rules = []
+    if "SecurityGroupEgress" in properties:
+        group.egress_rules = []
+    for rule in properties.get("SecurityGroupIngress", []):
+        backend.authorize_security_group_ingress(**_rule(group.id, rule, "SourceSecurityGroupId"))
+    for rule in properties.get("SecurityGroupEgress", []):
+        backend.authorize_security_group_egress(**_rule(group.id, rule, "DestinationSecurityGroupId"))
+    group.relay_properties = dict(properties)
+
+
+def create_group(
+    cls: type[SecurityGroup],
+    /,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    properties = cloudformation_json["Properties"]
+    without_rules = {key: value for key, value in properties.items() if key not in _INLINE_RULES}
+    name = properties.get("GroupName") or resource_name
+    group = _moto_create_group(
+        cls, name, {**cloudformation_json, "Properties": without_rules}, account_id, region_name, **kwargs
+    )
+    apply_inline_rules(ec2_backends[account_id][region_name], group, properties)
+    return group
+
+
+def update_group(  # noqa: PLR0917 - moto calls it with these names
+    cls: type[SecurityGroup],
+    /,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+) -> Any:
+    properties = cloudformation_json["Properties"]
+    if replaced_by("AWS::EC2::SecurityGroup", getattr(original_resource, "relay_properties", {}), properties):
+        original_resource.delete(account_id, region_name)
+        return create_group(cls, new_resource_name, cloudformation_json, account_id, region_name)
+    apply_inline_rules(ec2_backends[account_id][region_name], original_resource, properties)
+    return original_resource
 
 
 def _revoke(backend: Any, rule: dict[str, Any]) -> None:
@@ -78,5 +188,8 @@ def _deleter(delete: Any) -> Any:
 
 def install() -> None:
     register(SecurityGroupEgress)
+    SecurityGroup.create_from_cloudformation_json = classmethod(create_group)
+    SecurityGroup.update_from_cloudformation_json = classmethod(update_group)
+    SecurityGroup.create_from_cloudformation_json = classmethod(create_security_group)
     for model, delete in _DELETERS.items():
         model.delete = _deleter(delete)

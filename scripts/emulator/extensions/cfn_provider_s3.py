@@ -1,6 +1,6 @@
 """S3 in templates as AWS applies it: AWS::S3::BucketPolicy, and the AWS::S3::Bucket properties moto
-drops (versioning, lifecycle, public-access block, encryption, replication), applied through moto's S3
-backend so GetBucketVersioning & co. read them back."""
+drops (versioning, lifecycle, public-access block, ownership controls, encryption, replication), applied
+through moto's S3 backend so GetBucketVersioning & co. read them back."""
 
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ def apply_bucket_properties(bucket: Any, properties: dict[str, Any], account_id:
             key: str(value).lower() for key, value in properties["PublicAccessBlockConfiguration"].items()
         }
         backend.put_public_access_block(name, block)
+    if "OwnershipControls" in properties:
+        [rule] = properties["OwnershipControls"]["Rules"]
+        backend.put_bucket_ownership_controls(name, rule["ObjectOwnership"])
     if "BucketEncryption" in properties:
         # S3 takes exactly one rule; moto keeps it as a dict under "Rule" in the API's names
         # (CloudFormation's ServerSideEncryptionByDefault is the API's ApplyServerSideEncryptionByDefault).
@@ -63,6 +66,9 @@ def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     api["Filter"] = {"Prefix": rule.get("Prefix", "")}
     if "ExpirationInDays" in rule:
         api["Expiration"] = {"Days": rule["ExpirationInDays"]}
+    if "ExpiredObjectDeleteMarker" in rule:
+        marker = str(rule["ExpiredObjectDeleteMarker"]).lower()
+        api["Expiration"] = {**api.get("Expiration", {}), "ExpiredObjectDeleteMarker": marker}
     if "NoncurrentVersionExpirationInDays" in rule:
         api["NoncurrentVersionExpiration"] = {"NoncurrentDays": rule["NoncurrentVersionExpirationInDays"]}
     if "NoncurrentVersionExpiration" in rule:

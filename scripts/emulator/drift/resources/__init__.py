@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Properties = dict[str, Any]
@@ -16,12 +16,17 @@ Properties = dict[str, Any]
 
 @dataclass(frozen=True)
 class Resource:
-    """Where a stack resource lives, and what its template declares (intrinsics resolved)."""
+    """Where a stack resource lives, and what its template declares (intrinsics resolved).
+
+    `others`: the type and resolved properties of the stack's other resources, for state that a
+    resource shares with them (a security group's rules declared as separate rule resources).
+    """
 
     account_id: str
     region: str
     physical_id: str
     expected: Properties
+    others: tuple[tuple[str, Properties], ...] = field(default=())
 
 
 Reader = Callable[[Resource], Properties | None]

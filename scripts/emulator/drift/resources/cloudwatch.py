@@ -17,6 +17,8 @@ def alarm(resource: Resource) -> Properties | None:
         "Namespace": found.namespace,
         "MetricName": found.metric_name,
         "Statistic": found.statistic,
+        "ExtendedStatistic": found.extended_statistic,
+        "Unit": found.unit,
         "Period": found.period,
         "EvaluationPeriods": found.evaluation_periods,
         "DatapointsToAlarm": found.datapoints_to_alarm,

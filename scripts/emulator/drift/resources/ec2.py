@@ -6,22 +6,46 @@ from typing import Any
 
 from moto.ec2.models import ec2_backends
 
+from scripts.emulator.drift.compare import differences
 from scripts.emulator.drift.resources import Properties, Reader, Resource, tag_list
 
+# The template keys of a rule's peer group, and of the standalone rule types, by direction.
+_PEER_KEY = {False: "SourceSecurityGroupId", True: "DestinationSecurityGroupId"}
+_STANDALONE = {False: "AWS::EC2::SecurityGroupIngress", True: "AWS::EC2::SecurityGroupEgress"}
+_MATCHED = ("IpProtocol", "FromPort", "ToPort", "CidrIp", "CidrIpv6", *_PEER_KEY.values())
 
-def _rules(rules: list[Any]) -> list[Properties]:
-    """One entry per rule, keyed as a template's SecurityGroupIngress/Egress entries are."""
+
+def _rule(rule: Any, egress: bool) -> Properties:
+    """A rule keyed as a template's SecurityGroupIngress/Egress entry is."""
+    entry: Properties = {"IpProtocol": rule.ip_protocol}
+    if rule.from_port is not None:
+        entry.update(FromPort=rule.from_port, ToPort=rule.to_port)
+    entry.update({key: value for key, value in (rule.ip_range or {}).items() if value is not None})
+    if rule.source_group.get("GroupId"):
+        entry[_PEER_KEY[egress]] = rule.source_group["GroupId"]
+        if rule.source_group.get("Description") is not None:
+            entry["Description"] = rule.source_group["Description"]
+    if rule.prefix_list_id:
+        entry["SourcePrefixListId" if not egress else "DestinationPrefixListId"] = rule.prefix_list_id
+    return entry
+
+
+def _rules(resource: Resource, rules: list[Any], egress: bool) -> list[Properties]:
+    """The group's rules, less those the stack declares as separate rule resources on this group
+    (they belong to those resources, so they are not drift of the group's inline rules)."""
+    standalone = [
+        {key: properties[key] for key in _MATCHED if key in properties}
+        for kind, properties in resource.others
+        if kind == _STANDALONE[egress] and properties.get("GroupId") == resource.physical_id
+    ]
     entries = []
     for rule in rules:
-        entry: Properties = {"IpProtocol": rule.ip_protocol}
-        if rule.from_port is not None:
-            entry.update(FromPort=rule.from_port, ToPort=rule.to_port)
-        entry.update({key: value for key, value in (rule.ip_range or {}).items() if value is not None})
-        if rule.source_group.get("GroupId"):
-            entry["SourceSecurityGroupId"] = rule.source_group["GroupId"]
-        if rule.prefix_list_id:
-            entry["DestinationPrefixListId"] = rule.prefix_list_id
-        entries.append(entry)
+        entry = _rule(rule, egress)
+        owned = next((i for i, declared in enumerate(standalone) if not differences(declared, entry)), None)
+        if owned is None:
+            entries.append(entry)
+        else:
+            standalone.pop(owned)
     return entries
 
 
@@ -35,8 +59,8 @@ def security_group(resource: Resource) -> Properties | None:
         "GroupName": group.name,
         "GroupDescription": group.description,
         "VpcId": group.vpc_id,
-        "SecurityGroupIngress": _rules(group.ingress_rules),
-        "SecurityGroupEgress": _rules(group.egress_rules),
+        "SecurityGroupIngress": _rules(resource, group.ingress_rules, egress=False),
+        "SecurityGroupEgress": _rules(resource, group.egress_rules, egress=True),
         "Tags": tag_list(group.get_tags()),
     }
 
@@ -48,6 +72,8 @@ def launch_template(resource: Resource) -> Properties | None:
     return {
         "LaunchTemplateName": template.name,
         "LaunchTemplateData": template.default_version().data,
+        "VersionDescription": template.default_version().description,
+        "TagSpecifications": [{"ResourceType": "launch-template", "Tags": tag_list(template.get_tags())}],
     }
 
 
