@@ -102,7 +102,9 @@ def plan(
         check(CheckContext(aws=aws, target=target, stack=stack, allow_drift=allow_drift))
 
     packaged = package_for(aws, target, params.template)
-    parameters = [_parameter(name, None if name in kept else value) for name, value in values.items()]
+    # Kept ones go as UsePreviousValue even when the file leaves them out: omitted means the Default.
+    parameters = [_parameter(name, value) for name, value in values.items() if name not in kept]
+    parameters += [_parameter(name, None) for name in kept]
     change_set = create_change_set(
         cfn,
         target.stack_name,

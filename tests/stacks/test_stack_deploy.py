@@ -127,14 +127,17 @@ def test_termination_protection_blocks_delete_and_delete_dry_runs(relay: Relay, 
     assert "relay-demo" not in stack_names(aws)
 
 
+@pytest.mark.parametrize(
+    "env", ["demo", "prod"], ids=["slot set in the params file", "slot left to its Default"]
+)
 def test_release_changes_active_slot_and_a_later_deploy_keeps_it(
-    cfn_dir: Path, aws: AwsFactory, capsys: pytest.CaptureFixture[str]
+    env: str, cfn_dir: Path, aws: AwsFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    deploy(aws, "demo", "us-east-1", yes=True, cfn_dir=cfn_dir)
+    deploy(aws, env, "us-east-1", yes=True, cfn_dir=cfn_dir)
 
     shifted = deploy(
         aws,
-        "demo",
+        env,
         "us-east-1",
         parameter_overrides={"ActiveSlot": "green"},
         use_previous_template=True,
@@ -143,20 +146,13 @@ def test_release_changes_active_slot_and_a_later_deploy_keeps_it(
     assert shifted.outputs["ActiveSlot"] == "green"
     assert shifted.outputs["Role"] == "primary"  # UsePreviousValue for the rest
 
-    redeployed = deploy(aws, "demo", "us-east-1", yes=True, cfn_dir=cfn_dir)  # the file still says blue
+    redeployed = deploy(aws, env, "us-east-1", yes=True, cfn_dir=cfn_dir)  # the file says blue, or nothing
     assert redeployed.outputs["ActiveSlot"] == "green"
     assert "keeping ActiveSlot=green from the live stack" in capsys.readouterr().err
 
-    with pytest.raises(
-        RelayError, match="cannot override Colour: not a parameter of stack relay-demo in us-east-1"
-    ):
+    with pytest.raises(RelayError, match=f"cannot override Colour: not a parameter of stack relay-{env} in"):
         deploy(
-            aws,
-            "demo",
-            "us-east-1",
-            parameter_overrides={"Colour": "red"},
-            use_previous_template=True,
-            yes=True,
+            aws, env, "us-east-1", parameter_overrides={"Colour": "red"}, use_previous_template=True, yes=True
         )
 
 
