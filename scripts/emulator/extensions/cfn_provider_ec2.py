@@ -13,7 +13,6 @@ from moto.ec2.models.internet_gateways import InternetGateway
 from moto.ec2.models.nat_gateways import NatGateway
 from moto.ec2.models.route_tables import Route, RouteTable
 from moto.ec2.models.security_groups import SecurityGroup
-from moto.ec2.models.security_groups import SecurityGroup
 from moto.ec2.models.subnets import SubnetRouteTableAssociation
 from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
 
@@ -61,56 +60,15 @@ class SecurityGroupEgress(Provider):
         return Created(rule_id, {"Id": rule_id}, lambda: _revoke(backend, rule))
 
 
-_moto_create_group = SecurityGroup.create_from_cloudformation_json.__func__
-
-
-def create_security_group(
-    cls: type[SecurityGroup],
-    /,
-    resource_name: str,
-    cloudformation_json: Any,
-    account_id: str,
-    region_name: str,
-    **kwargs: Any,
-) -> Any:
-    """The group with every declared rule as EC2 keeps it: moto drops rule descriptions and
-    SecurityGroupEgress; declared egress rules replace the default allow-all rule, as in AWS."""
-    properties = cloudformation_json.get("Properties", {})
-    inline = ("SecurityGroupIngress", "SecurityGroupEgress")
-    bare = {**cloudformation_json, "Properties": {k: v for k, v in properties.items() if k not in inline}}
-    group = _moto_create_group(cls, resource_name, bare, account_id, region_name, **kwargs)
-    backend = ec2_backends[account_id][region_name]
-    for rule in properties.get("SecurityGroupIngress") or []:
-        backend.authorize_security_group_ingress(**_rule(group.id, rule, egress=False, vpc_id=group.vpc_id))
-    if properties.get("SecurityGroupEgress"):
-        default = [rule.id for rule in group.egress_rules]
-        backend.revoke_security_group_egress(group.id, "-1", None, None, [], security_rule_ids=default)
-        for rule in properties["SecurityGroupEgress"]:
-            backend.authorize_security_group_egress(**_rule(group.id, rule, egress=True, vpc_id=group.vpc_id))
-    return group
-
-
-def _rule(group_id: str, rule: dict[str, Any], peer_key: str) -> dict[str, Any]:
-    described = {"Description": rule["Description"]} if "Description" in rule else {}
-    return {
-        "group_name_or_id": group_id,
-        "ip_protocol": str(rule["IpProtocol"]),
-        "from_port": rule.get("FromPort"),
-        "to_port": rule.get("ToPort"),
-        "ip_ranges": [{"CidrIp": rule["CidrIp"], **described}] if "CidrIp" in rule else [],
-        "source_groups": [{"GroupId": rule[peer_key], **described}] if peer_key in rule else [],
-    }
-
-
 def apply_inline_rules(backend: Any, group: Any, properties: dict[str, Any]) -> None:
     """The group's rules become exactly the template's (egress stays allow-all when none is declared)."""
     group.ingress_rules = []
     if "SecurityGroupEgress" in properties:
         group.egress_rules = []
     for rule in properties.get("SecurityGroupIngress", []):
-        backend.authorize_security_group_ingress(**_rule(group.id, rule, "SourceSecurityGroupId"))
+        backend.authorize_security_group_ingress(**_rule(group.id, rule, egress=False, vpc_id=group.vpc_id))
     for rule in properties.get("SecurityGroupEgress", []):
-        backend.authorize_security_group_egress(**_rule(group.id, rule, "DestinationSecurityGroupId"))
+        backend.authorize_security_group_egress(**_rule(group.id, rule, egress=True, vpc_id=group.vpc_id))
     group.relay_properties = dict(properties)
 
 
@@ -190,6 +148,5 @@ def install() -> None:
     register(SecurityGroupEgress)
     SecurityGroup.create_from_cloudformation_json = classmethod(create_group)
     SecurityGroup.update_from_cloudformation_json = classmethod(update_group)
-    SecurityGroup.create_from_cloudformation_json = classmethod(create_security_group)
     for model, delete in _DELETERS.items():
         model.delete = _deleter(delete)
