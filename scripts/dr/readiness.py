@@ -70,21 +70,31 @@ def _stack(ctx: DrContext) -> Check:
     )
 
 
-def _bundle(ctx: DrContext) -> Check:
+def _bundle(ctx: DrContext) -> list[Check]:
+    """The live bundle is in the standby's bucket, and the standby's live slot runs it."""
     key, where = live_bundle_key(ctx)
-    name = "live bundle in standby bucket"
     if key is None:
-        return Check(name, False, f"no live release found ({where})")
+        return [Check("live bundle in standby bucket", False, f"no live release found ({where})")]
     bucket = ctx.target.output("ArtifactBucket")
+    where_to = f"--env {ctx.env} --from {ctx.source_region} --to {ctx.target_region}"
+    remedy = f"run `relay release promote-standby {where_to}`"
     try:
         ctx.client("s3").head_object(Bucket=bucket, Key=key)
+        present = Check("live bundle in standby bucket", True, f"s3://{bucket}/{key}, live in {where}")
     except ClientError:
-        return Check(
-            name,
-            False,
-            f"s3://{bucket}/{key} (live in {where}) is missing: run `relay release promote-standby`",
-        )
-    return Check(name, True, f"s3://{bucket}/{key}, live in {where}")
+        present = Check("live bundle in standby bucket", False, f"s3://{bucket}/{key} is missing: {remedy}")
+    if where == ctx.target_region:
+        return [
+            present,
+            Check("standby runs the live release", True, f"{key} (the standby's own last release)"),
+        ]
+    try:
+        standby_key = s3_location(last_released(ctx.aws, ctx.env, ctx.target_region))[1]
+    except RelayError as error:
+        return [present, Check("standby runs the live release", False, f"{error.message}: {remedy}")]
+    same = standby_key == key
+    reason = f"{standby_key}" + ("" if same else f", the primary runs {key}: {remedy}")
+    return [present, Check("standby runs the live release", same, reason)]
 
 
 def _slot(ctx: DrContext) -> Check:
@@ -137,7 +147,7 @@ def _source(ctx: DrContext) -> Check:
 
 def evaluate(ctx: DrContext, rpo_budget: float) -> list[Check]:
     """Every readiness check; a blocking one that fails makes the plan not ready."""
-    return [_stack(ctx), *_replica(ctx, rpo_budget), _bundle(ctx), _slot(ctx), *_dns(ctx), _source(ctx)]
+    return [_stack(ctx), *_replica(ctx, rpo_budget), *_bundle(ctx), _slot(ctx), *_dns(ctx), _source(ctx)]
 
 
 def ready(checks: list[Check], force_rpo: str | None = None) -> bool:

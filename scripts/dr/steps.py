@@ -32,7 +32,7 @@ from scripts.release.smoke import smoke
 
 PROMOTION_TIMEOUT_SECONDS = 3600.0  # AWS: "several minutes or longer"; large instances take longer
 SCALE_TIMEOUT_SECONDS = 1200.0
-SMOKE_TIMEOUT_SECONDS = 600.0
+SMOKE_TIMEOUT_SECONDS = 180.0  # the slot is warm: its /readyz answers within a health-check cycle or two
 DNS_TIMEOUT_SECONDS = 300.0
 BACKUP_RETENTION_DAYS = 7  # a promoted replica is the writer now: it needs backups at once
 
