@@ -27,7 +27,7 @@ err = Console(stderr=True)
 
 
 def _show(line: str) -> None:
-    err.print(line, highlight=False)
+    err.print(line, highlight=False, markup=False, soft_wrap=True)  # one line per step, as logged
 
 
 @click.group("release", invoke_without_command=True)

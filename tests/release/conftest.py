@@ -1,15 +1,23 @@
-"""Bundles built once per test session: a good one, a second release of it, and a broken build."""
+"""Bundles built once per test session (a good one, a second release of it, a broken build) and the demo
+stack on the emulator with the local traffic mapping."""
 
 from __future__ import annotations
 
 import io
+import json
+import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from scripts.aws import AwsFactory
+from scripts.emulator.process import EmulatorState
 from scripts.release.bundle import REPO, Bundle, build
+from scripts.release.orchestrate import load_layout
+from scripts.stacks.deploy import deploy
 
+ENV, REGION = "demo", "us-east-1"
 WHEEL_CACHE = REPO / "build" / "cache"  # the locked wheelhouse is downloaded once per lock file
 BROKEN_APP = b"""
 
@@ -50,3 +58,21 @@ def broken_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> P
                 data = data.replace(b'"test-1"', b'"test-broken"')
             target.writestr(info, data)
     return path
+
+
+def traffic(emulator: EmulatorState) -> dict[str, object]:
+    with urllib.request.urlopen(
+        f"http://127.0.0.1:{emulator.port}/relay-api/traffic", timeout=10
+    ) as response:
+        answer: dict[str, object] = json.load(response)
+        return answer
+
+
+@pytest.fixture
+def stack(aws: AwsFactory, emulator: EmulatorState, monkeypatch: pytest.MonkeyPatch) -> str:
+    deploy(aws, ENV, REGION, yes=True)
+    mapping = traffic(emulator)
+    monkeypatch.setenv("RELAY_CONNECT_TO", str(mapping["connect_to"]))
+    production = load_layout(aws, ENV, REGION).listener
+    local = next(item["local"] for item in mapping["listeners"] if item["listener_arn"] == production)  # type: ignore[attr-defined]
+    return f"http://{local}/version"

@@ -17,15 +17,13 @@ from pathlib import Path
 import pytest
 
 from scripts.aws import AwsFactory
-from scripts.emulator.process import EmulatorState
 from scripts.errors import RelayError
 from scripts.release import ReleaseOptions, release
 from scripts.release.bundle import Bundle
 from scripts.release.orchestrate import load_layout, status
 from scripts.release.upload import upload
-from scripts.stacks.deploy import deploy
 
-ENV, REGION = "demo", "us-east-1"
+ENV, REGION = "demo", "us-east-1"  # the stack fixture's (conftest.py)
 # Recording ActiveSlot updates the nested root stack, which the emulator rolls back today (reported to the
 # stack owners); the traffic path under test does not depend on it.
 UNRECORDED = {"record": False}
@@ -71,24 +69,6 @@ class Load:
     @property
     def failed(self) -> int:
         return sum(count for outcome, count in self.outcomes.items() if outcome != "ok")
-
-
-def traffic(emulator: EmulatorState) -> dict[str, object]:
-    with urllib.request.urlopen(
-        f"http://127.0.0.1:{emulator.port}/relay-api/traffic", timeout=10
-    ) as response:
-        answer: dict[str, object] = json.load(response)
-        return answer
-
-
-@pytest.fixture
-def stack(aws: AwsFactory, emulator: EmulatorState, monkeypatch: pytest.MonkeyPatch) -> str:
-    deploy(aws, ENV, REGION, yes=True)
-    mapping = traffic(emulator)
-    monkeypatch.setenv("RELAY_CONNECT_TO", str(mapping["connect_to"]))
-    production = load_layout(aws, ENV, REGION).listener
-    local = next(item["local"] for item in mapping["listeners"] if item["listener_arn"] == production)  # type: ignore[attr-defined]
-    return f"http://{local}/version"
 
 
 def test_release_switches_slots_and_a_broken_release_rolls_back_under_load(
