@@ -52,3 +52,37 @@ def test_read_replica_inherits_encryption(east: Stacks, aws: AwsFactory) -> None
     ]
     assert replica["StorageEncrypted"] is True
     assert replica["KmsKeyId"] in (out["Key"], out["Key"].split("/")[-1])
+
+
+GROUP = """
+Parameters:
+  Port: {Type: String, Default: "443"}
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.9.0.0/16}
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: inline rules
+      VpcId: !Ref Vpc
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: !Ref Port, ToPort: !Ref Port, CidrIp: 0.0.0.0/0, Description: in}
+      SecurityGroupEgress:
+        - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 10.9.0.0/16, Description: out}
+Outputs:
+  Group: {Value: !Ref Group}
+"""
+
+
+def test_security_group_inline_rules_apply_and_update_in_place(east: Stacks, aws: AwsFactory) -> None:
+    created = east.create("group-rules", GROUP)
+    assert created["StackStatus"] == "CREATE_COMPLETE", created.get("StackStatusReason")
+    group_id = east.outputs("group-rules")["Group"]
+    ec2 = aws.client("ec2", "us-east-1")
+    [group] = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    assert group["IpPermissions"][0]["IpRanges"] == [{"CidrIp": "0.0.0.0/0", "Description": "in"}]
+    assert [rule["FromPort"] for rule in group["IpPermissionsEgress"]] == [5432]
+    assert east.update("group-rules", GROUP, Port="8443")["StackStatus"] == "UPDATE_COMPLETE"
+    [group] = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    assert [rule["FromPort"] for rule in group["IpPermissions"]] == [8443]
