@@ -123,7 +123,7 @@ def deploy(
         allow_drift=allow_drift,
         cfn_dir=target.cfn_dir,
         timeout=timeout,
-        console=render.out,
+        console=render.err if relay.output == "json" else render.out,  # stdout holds only the JSON
     )
     if relay.output == "json":
         click.echo(

@@ -50,9 +50,15 @@ def test_deploy_creates_the_nested_tree_and_streams_its_events(relay: Relay, aws
     assert outputs["ArtifactBucket"] in buckets
     assert "relay-demo-cfn-123456789012-us-east-1" in buckets  # the staging bucket of the templates
 
-    again = relay("stack", "deploy", "--env", "demo", "--region", "us-east-1", "--yes")
+    again = relay("--output", "json", "stack", "deploy", "--env", "demo", "--region", "us-east-1", "--yes")
     assert again.returncode == 0, again.stderr
     assert "no changes: relay-demo in us-east-1 is up to date" in again.stderr
+    assert json.loads(again.stdout) == {
+        "stack": "relay-demo",
+        "region": "us-east-1",
+        "status": "NO_CHANGES",
+        "outputs": outputs,
+    }
 
 
 def test_package_uploads_children_under_content_addressed_keys(relay: Relay, aws: AwsFactory) -> None:
