@@ -7,16 +7,21 @@ static final Map DEFAULTS = [
     bundle: null,          // required: the S3 URL relayBundle returned
     canary: 0,             // percent of traffic for the first step; 0 shifts all at once
     bake: '',              // seconds to watch the alarms after the shift; '' keeps relay's default
-    approve: false,        // ask for approval (input) after showing the plan, before traffic moves
+    approve: false,        // hold at ready (idle slot deployed and smoke-tested), ask (input), then shift
     approvers: '',         // who may approve (Jenkins users or groups, comma-separated); '' anyone who can build
-    approvalMinutes: 60,   // how long the approval waits before the release is abandoned
+    approvalMinutes: 60,   // how long the approval waits before the held release is aborted
     role: '',              // IAM role to assume (withAWS); '' uses the agent's credentials
     roleAccount: '',       // the account of that role, when it is not the agent's
     externalId: '',        // the external id the role's trust policy requires
-    timeoutMinutes: 90,    // the release itself (deploy, ready gate smoke test, shift, bake), lock wait included
+    timeoutMinutes: 90,    // each locked part (release, or hold / continue / abort), lock wait included
 ]
 
-/** Blue/green release of a bundle; with `approve`, a person confirms the plan before traffic moves. */
+/**
+ * Blue/green release of a bundle. With `approve`, the idle slot is deployed and smoke-tested first
+ * (`--hold-at-ready`), a person approves, then traffic moves (`continue`); a rejected or timed-out
+ * approval runs `abort`. The wait is outside the lock: relay's pending record refuses any other release
+ * of this env and region until `continue` or `abort` ends it.
+ */
 def call(Map args = [:]) {
     Map config = relaySupport.arguments('relayRelease', args, DEFAULTS)
     Map vars = [RELAY_ENV: config.env, RELAY_REGION: config.region, RELAY_BUNDLE: config.bundle,
@@ -24,19 +29,31 @@ def call(Map args = [:]) {
     String release = 'relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE"'
     release += config.canary ? ' --canary "$RELAY_CANARY"' : ''
     release += config.bake == '' ? '' : ' --bake "$RELAY_BAKE"'
-    if (config.approve) {
+    if (!config.approve) {
         relaySupport.frame(config, [config.region], vars) {
-            sh release + ' --plan'
+            sh release
         }
-        Map question = [message: "Move ${config.env} traffic in ${config.region} to ${config.bundle}?", ok: 'Release']
-        if (config.approvers) {
-            question.submitter = config.approvers
-        }
+        return
+    }
+    relaySupport.frame(config, [config.region], vars) {
+        sh release + ' --plan'
+        sh release + ' --hold-at-ready'
+    }
+    Map question = [message: "Move ${config.env} traffic in ${config.region} to ${config.bundle}?", ok: 'Release']
+    if (config.approvers) {
+        question.submitter = config.approvers
+    }
+    try {
         timeout(time: config.approvalMinutes, unit: 'MINUTES') {
             input(question)
         }
+    } catch (rejected) {
+        relaySupport.frame(config, [config.region], vars) {
+            sh 'relay release abort --env "$RELAY_ENV" --region "$RELAY_REGION"'
+        }
+        throw rejected
     }
     relaySupport.frame(config, [config.region], vars) {
-        sh release
+        sh 'relay release continue --env "$RELAY_ENV" --region "$RELAY_REGION"'
     }
 }

@@ -10,9 +10,13 @@ class RelayNotifyTest extends StepTestCase {
         step(topicArn: 'arn:aws:sns:us-east-1:123456789012:relay-alarms', slackChannel: '#releases', role: 'notifier')
 
         String text = 'relay #1: FAILURE (https://jenkins.example/job/relay/1/)'
-        assert calls('snsPublish')[0].args[0] == [topicArn: 'arn:aws:sns:us-east-1:123456789012:relay-alarms',
-                                                  subject: 'relay: FAILURE', message: text]
-        assert calls('withAWS')*.args*.getAt(0) == [[region: 'us-east-1'], [region: 'us-east-1', role: 'notifier']]
+        assert shLines() == ['relay notify --topic-arn "$RELAY_TOPIC_ARN" --subject "$RELAY_SUBJECT" --message "$RELAY_MESSAGE"']
+        assert calls('sh')[0].env.subMap(['RELAY_TOPIC_ARN', 'RELAY_SUBJECT', 'RELAY_MESSAGE']) ==
+               [RELAY_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:relay-alarms', RELAY_SUBJECT: 'relay: FAILURE',
+                RELAY_MESSAGE: text]
+        assert calls('withAWS')*.args*.getAt(0) == [[region: 'us-east-1', role: 'notifier']]
+        assert calls('lock').isEmpty()
+        assert calls('snsPublish').isEmpty()
         assert calls('slackSend')[0].args[0] == [channel: '#releases', color: 'danger', message: text]
     }
 
@@ -21,5 +25,11 @@ class RelayNotifyTest extends StepTestCase {
         step([:])
 
         assert calls('echo')*.text == ['relayNotify: no SNS topic or Slack channel configured; nothing sent']
+        assert shLines() == []
+    }
+
+    @Test
+    void 'names the step and the key'() {
+        assert errorOf { step(topic: 'arn') }.startsWith('relayNotify: unknown argument(s): topic (')
     }
 }

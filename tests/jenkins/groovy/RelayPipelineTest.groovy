@@ -20,7 +20,7 @@ class RelayPipelineTest extends PipelineTestCase {
         run(role: 'deployer', roleAccount: '123456789012', canary: 10, approvers: 'release-managers')
 
         assert calls('withAWS')*.args*.getAt(0)*.role.unique() == ['deployer']
-        assert relayRuns().contains("relay release --env prod --region us-east-1 --bundle ${BUNDLE} --canary 10".toString())
+        assert relayRuns().contains("relay release --env prod --region us-east-1 --bundle ${BUNDLE} --canary 10 --hold-at-ready".toString())
         assert approvals()*.submitter == ['release-managers', 'release-managers']
     }
 

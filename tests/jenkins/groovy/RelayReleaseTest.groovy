@@ -22,26 +22,35 @@ class RelayReleaseTest extends StepTestCase {
     }
 
     @Test
-    void 'the ready gate shows the plan, asks outside the lock, then releases'() {
-        step(env: 'prod', bundle: 's3://b/k.zip', approve: true, approvers: 'release-managers')
+    void 'the ready gate holds at ready under the lock, asks outside it, then continues'() {
+        step(env: 'prod', bundle: 's3://b/k.zip', canary: 10, approve: true, approvers: 'release-managers')
 
-        assert shLines() == ['relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE" --plan',
-                             'relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE"']
+        assert shLines() == ['relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE"' +
+                             ' --canary "$RELAY_CANARY" --plan',
+                             'relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE"' +
+                             ' --canary "$RELAY_CANARY" --hold-at-ready',
+                             'relay release continue --env "$RELAY_ENV" --region "$RELAY_REGION"']
         assert calls('input')[0].args[0] == [message: 'Move prod traffic in us-east-1 to s3://b/k.zip?', ok: 'Release',
                                              submitter: 'release-managers']
-        assert helper.callStack.findAll { it.methodName in ['lock', 'input'] }*.methodName == ['lock', 'input', 'lock']
+        assert helper.callStack.findAll { it.methodName in ['lock', 'input', 'sh'] }*.methodName ==
+               ['lock', 'sh', 'sh', 'input', 'lock', 'sh']
         assert calls('timeout')*.args*.getAt(0)*.time == [90, 60, 90]
+        assert calls('sh')*.env*.RELAY_REGION == ['us-east-1'] * 3
     }
 
     @Test
-    void 'a rejected approval moves no traffic'() {
+    void 'a rejected approval aborts the held release and moves no traffic'() {
         helper.registerAllowedMethod('input') { Object[] args -> throw new PipelineAborted('Rejected by alice') }
 
         try {
             step(env: 'prod', bundle: 's3://b/k.zip', approve: true)
             assert false: 'the release went on without approval'
         } catch (PipelineAborted expected) {
-            assert shLines() == ['relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE" --plan']
+            assert expected.message == 'Rejected by alice'
+            assert shLines() == ['relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE" --plan',
+                                 'relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE" --hold-at-ready',
+                                 'relay release abort --env "$RELAY_ENV" --region "$RELAY_REGION"']
+            assert calls('lock')*.args*.getAt(0)*.resource == ['relay-prod-us-east-1', 'relay-prod-us-east-1']
         }
     }
 
