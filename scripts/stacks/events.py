@@ -50,6 +50,9 @@ class EventStream:
         self.seen: set[str] = set()
         self.since: datetime | None = None
         self.events: list[StackEvent] = []
+        # Nested stacks whose own last event ended their operation: not polled again until their parent
+        # reports on them (a rollback), which keeps the calls per poll near the number of busy stacks.
+        self.settled: set[str] = set()
 
     def mark(self) -> None:
         """Remember what already happened, so only this operation's events are reported."""
@@ -61,7 +64,7 @@ class EventStream:
     def poll(self) -> list[StackEvent]:
         """Events that appeared since the last call, oldest first."""
         fresh: list[StackEvent] = []
-        for stack_id in list(self.stacks):
+        for stack_id in [stack for stack in self.stacks if stack not in self.settled]:
             new = [raw for raw in self._newest_first(stack_id) if raw["EventId"] not in self.seen]
             for raw in reversed(new):
                 self.seen.add(raw["EventId"])
@@ -117,6 +120,9 @@ class EventStream:
             )
             if child:
                 self.stacks.setdefault(child, f"{self.stacks[stack_id]}/{raw['LogicalResourceId']}")
+                self.settled.discard(child)
+        elif is_stack_itself and stack_id != self.root_id and is_finished(raw.get("ResourceStatus", "")):
+            self.settled.add(stack_id)
         return StackEvent(
             timestamp=raw["Timestamp"],
             stack=self.stacks[stack_id],
