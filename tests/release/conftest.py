@@ -7,7 +7,9 @@ import io
 import json
 import urllib.request
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,19 +62,26 @@ def broken_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> P
     return path
 
 
-def traffic(emulator: EmulatorState) -> dict[str, object]:
-    with urllib.request.urlopen(
-        f"http://127.0.0.1:{emulator.port}/relay-api/traffic", timeout=10
-    ) as response:
-        answer: dict[str, object] = json.load(response)
-        return answer
+@pytest.fixture
+def local_traffic(emulator: EmulatorState, monkeypatch: pytest.MonkeyPatch) -> Callable[[], dict[str, Any]]:
+    """Reads the emulator's local traffic mapping and sets RELAY_CONNECT_TO from it; call after deploying."""
+
+    def read() -> dict[str, Any]:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{emulator.port}/relay-api/traffic", timeout=10
+        ) as response:
+            mapping: dict[str, Any] = json.load(response)
+        monkeypatch.setenv("RELAY_CONNECT_TO", str(mapping["connect_to"]))
+        return mapping
+
+    return read
 
 
 @pytest.fixture
-def stack(aws: AwsFactory, emulator: EmulatorState, monkeypatch: pytest.MonkeyPatch) -> str:
+def stack(aws: AwsFactory, local_traffic: Callable[[], dict[str, Any]]) -> str:
+    """The demo stack in us-east-1; returns the local URL of /version through its production listener."""
     deploy(aws, ENV, REGION, yes=True)
-    mapping = traffic(emulator)
-    monkeypatch.setenv("RELAY_CONNECT_TO", str(mapping["connect_to"]))
+    mapping = local_traffic()
     production = load_layout(aws, ENV, REGION).listener
-    local = next(item["local"] for item in mapping["listeners"] if item["listener_arn"] == production)  # type: ignore[attr-defined]
+    local = next(item["local"] for item in mapping["listeners"] if item["listener_arn"] == production)
     return f"http://{local}/version"

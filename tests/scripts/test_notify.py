@@ -8,40 +8,57 @@ import pytest
 
 from scripts.aws import AwsFactory
 from scripts.cli import main
+from scripts.stacks.deploy import deploy
+from scripts.stacks.outputs import read_outputs
 
-REGION = "us-west-2"  # not the default region: the topic's ARN decides where to publish
 
-
-def subscribed_queue(aws: AwsFactory, name: str) -> tuple[str, str]:
-    """A topic and an SQS queue subscribed to it: (topic ARN, queue URL)."""
-    sns, sqs = aws.client("sns", REGION), aws.client("sqs", REGION)
-    topic = sns.create_topic(Name=name)["TopicArn"]
-    queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+def subscribed_queue(aws: AwsFactory, topic: str, name: str) -> str:
+    """An SQS queue subscribed to the topic, in the topic's region; returns its URL."""
+    region = topic.split(":")[3]
+    sqs = aws.client("sqs", region)
+    queue: str = sqs.create_queue(QueueName=name)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
-    return topic, queue
+    aws.client("sns", region).subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    return queue
 
 
-def test_notify_publishes_to_the_topic(aws: AwsFactory, capsys: pytest.CaptureFixture[str]) -> None:
-    topic, queue = subscribed_queue(aws, "relay-notify-test")
+def received(aws: AwsFactory, region: str, queue: str) -> dict[str, str]:
+    """The SNS envelope of the message waiting in the queue."""
+    messages = aws.client("sqs", region).receive_message(QueueUrl=queue, WaitTimeSeconds=5)["Messages"]
+    envelope: dict[str, str] = json.loads(messages[0]["Body"])
+    return envelope
+
+
+def test_notify_publishes_in_the_topic_region(aws: AwsFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    region = "us-west-2"  # not the default region: the topic's ARN decides where to publish
+    topic = aws.client("sns", region).create_topic(Name="relay-notify-test")["TopicArn"]
+    queue = subscribed_queue(aws, topic, "relay-notify-test")
     subject = "relay #7: FAILURE\nsecond line " + "x" * 200
 
     assert main(["notify", "--topic-arn", topic, "--subject", subject, "--message", "build 7 failed"]) == 0
 
-    message_id = capsys.readouterr().out.strip()
-    received = aws.client("sqs", REGION).receive_message(QueueUrl=queue, WaitTimeSeconds=5)["Messages"]
-    envelope = json.loads(received[0]["Body"])
-    assert envelope["MessageId"] == message_id
+    envelope = received(aws, region, queue)
+    assert envelope["MessageId"] == capsys.readouterr().out.strip()
     assert envelope["Message"] == "build 7 failed"
     assert envelope["Subject"] == ("relay #7: FAILURE second line " + "x" * 200)[:100]
 
 
+def test_notify_defaults_to_the_stack_alarm_topic(aws: AwsFactory) -> None:
+    deploy(aws, "demo", "us-east-1", yes=True)
+    topic = read_outputs(aws.client("cloudformation", "us-east-1"), "relay-demo")["AlarmTopicArn"]
+    queue = subscribed_queue(aws, topic, "relay-notify-stack-test")
+
+    assert main(["notify", "--env", "demo", "--region", "us-east-1", "--message", "released"]) == 0
+
+    assert received(aws, "us-east-1", queue)["Message"] == "released"
+
+
 def test_notify_needs_a_topic_or_a_stack(aws: AwsFactory, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["notify", "--message", "m"]) == 1  # no topic and no stack
+    assert main(["notify", "--message", "m"]) == 1
     assert "give --topic-arn, or --env" in capsys.readouterr().err
     assert main(["notify", "--topic-arn", "arn:aws:sqs:us-east-1:1:q", "--message", "m"]) == 1
     assert "must be an SNS topic ARN" in capsys.readouterr().err
-    assert main(["notify", "--env", "nosuch", "--region", REGION, "--message", "m"]) == 1
+    assert main(["notify", "--env", "nosuch", "--region", "us-west-2", "--message", "m"]) == 1
     assert "relay stack deploy --env nosuch" in capsys.readouterr().err
