@@ -9,6 +9,8 @@ Switching the writer back is a separate, confirmed `relay dr promote`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from scripts.dr.steps import DrContext, Step, StepSkipped, in_service
 from scripts.dr.topology import Site, describe_db, is_writable, replica_lag
 from scripts.dr.waiting import wait_for
@@ -37,6 +39,25 @@ def _is_our_replica(ctx: DrContext, db: dict[str, object] | None) -> bool:
     return bool(db) and db.get("ReadReplicaSourceDBInstanceIdentifier") == _new_primary_arn(ctx)  # type: ignore[union-attr]
 
 
+def placement(db: dict[str, Any]) -> dict[str, Any]:
+    """Where the old writer lived (network, parameters, key, size): the replica takes its place.
+
+    A cross-region replica otherwise lands in the default VPC with the default parameter group.
+    """
+    wanted = {
+        "DBInstanceClass": db.get("DBInstanceClass"),
+        "DBParameterGroupName": next(
+            (g["DBParameterGroupName"] for g in db.get("DBParameterGroups", [])), None
+        ),
+        "DBSubnetGroupName": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
+        "VpcSecurityGroupIds": [g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups", [])] or None,
+        "KmsKeyId": db.get("KmsKeyId") if db.get("StorageEncrypted") else None,
+        "MultiAZ": db.get("MultiAZ"),
+        "StorageType": db.get("StorageType"),
+    }
+    return {key: value for key, value in wanted.items() if value not in (None, "")}
+
+
 def _retire_intent(ctx: DrContext) -> str:
     return (
         f"snapshot and delete the old writer {_old(ctx).db_id} in {ctx.source_region} (final snapshot kept)"
@@ -51,6 +72,7 @@ def retire_old_writer(ctx: DrContext) -> str:
     if db is None or _is_our_replica(ctx, db):
         raise StepSkipped(f"{old.db_id} in {ctx.source_region} is already gone or already the replica")
     if db["DBInstanceStatus"] != "deleting":
+        ctx.journal.facts["old_writer"] = placement(db)
         snapshot = f"{old.db_id}-final-{ctx.journal.run_id}"
         if db.get("DeletionProtection"):
             rds.modify_db_instance(
@@ -78,13 +100,12 @@ def create_replica(ctx: DrContext) -> str:
     db = describe_db(rds, old.db_id)
     verb = "found"
     if db is None:
-        primary = describe_db(ctx.client("rds"), ctx.target.db_id) or {}
         rds.create_db_instance_read_replica(
             DBInstanceIdentifier=old.db_id,
             SourceDBInstanceIdentifier=source_arn,
-            DBInstanceClass=primary.get("DBInstanceClass", "db.t4g.micro"),
             SourceRegion=ctx.target_region,
             DeletionProtection=True,
+            **ctx.journal.facts.get("old_writer", {}),
         )
         verb = "created"
     elif not _is_our_replica(ctx, db):

@@ -17,6 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 DONE, FAILED, RUNNING, SKIPPED, PENDING = "done", "failed", "running", "skipped", "pending"
+SUPERSEDED = "superseded"  # a finished operation that a later promotion turned into history
 
 
 def journal_parameter(env: str, operation: str) -> str:
@@ -82,7 +83,7 @@ class JournalStore:
     def __init__(self, ssm: Any, env: str, operation: str, local_dir: Path) -> None:
         self.ssm = ssm
         self.name = journal_parameter(env, operation)
-        self.local = local_dir / f"journal-{env}-{operation}.json"
+        self.local = local_dir / f"journal-{env}-{operation}-{ssm.meta.region_name}.json"
         self._lock = threading.Lock()
 
     def load(self) -> Journal | None:

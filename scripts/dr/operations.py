@@ -19,7 +19,7 @@ from scripts.aws import AwsFactory
 from scripts.dr import readiness, timeline
 from scripts.dr.executor import Progress, execute
 from scripts.dr.failback import FAILBACK_STEPS
-from scripts.dr.journal import DONE, Journal, JournalStore, drill_parameter
+from scripts.dr.journal import DONE, SUPERSEDED, Journal, JournalStore, drill_parameter
 from scripts.dr.steps import PROMOTE_STEPS, DrContext, Step, in_service
 from scripts.dr.topology import (
     describe_db,
@@ -113,16 +113,21 @@ def _run(
     capacity: Callable[[DrContext], int],
     progress: Progress,
 ) -> timeline.Timeline:
-    """Resume the matching journal or start one; dry-run shows intents; a finished journal is a no-op."""
+    """Resume the matching journal or start one; dry-run shows intents.
+
+    A finished journal makes the run a no-op, until a later promotion supersedes it: then the regions
+    have moved on and the same operation starts afresh.
+    """
     ctx = _context(aws, request, operation, capacity)
     store = JournalStore(ctx.client("ssm"), request.env, operation, request.report_dir)
     stored = store.load()
-    resuming = stored is not None and stored.matches(operation, request.source, request.target)
-    if stored is not None and resuming:
-        if stored.status == DONE:
-            result = timeline.measured(stored, steps)
-            result.facts["note"] = f"already done by run {stored.run_id}: nothing to do"
-            return result
+    if stored is not None and (stored.status == SUPERSEDED or not stored.matches(operation, *ctx.regions)):
+        stored = None
+    if stored is not None and stored.status == DONE:
+        result = timeline.measured(stored, steps)
+        result.facts["note"] = f"already done by run {stored.run_id}: nothing to do"
+        return result
+    if stored is not None:
         ctx.journal = stored
         ctx.capacity = int(stored.facts.get("capacity", ctx.capacity))
     else:
@@ -130,12 +135,26 @@ def _run(
     if not request.execute:
         result = _intended(operation, ctx, steps, "dry-run", prefix="would ")
         result.dry_run = True
-        result.facts["resuming"] = resuming
+        result.facts["resuming"] = stored is not None
         return result
     if request.force_rpo:
         ctx.journal.facts.setdefault("forced_rpo_reason", request.force_rpo)
     execute(steps, ctx, store, progress)
+    if operation == "promote":
+        _supersede(ctx, request.report_dir)
     return timeline.measured(ctx.journal, steps)
+
+
+def _supersede(ctx: DrContext, report_dir: Path) -> None:
+    """A promotion turns the regions around: every other finished journal is history now."""
+    regions = [ctx.target_region] + ([ctx.source_region] if ctx.source is not None else [])
+    for region in regions:
+        for operation in ("promote", "failback"):
+            store = JournalStore(ctx.client("ssm", region), ctx.env, operation, report_dir)
+            journal = store.load()
+            if journal is not None and journal.status == DONE and journal.run_id != ctx.journal.run_id:
+                journal.status = SUPERSEDED
+                store.save(journal)
 
 
 def _quiet(_name: str, _status: str, _detail: str) -> None:

@@ -103,9 +103,9 @@ def _fence_intent(ctx: DrContext) -> str:
 
 def fence_writers(ctx: DrContext) -> str:
     """Stop every app instance in the old region: with no instance, nothing can write to the old DB."""
-    lag = replica_lag(ctx.client("cloudwatch"), ctx.target.db_id)
-    ctx.journal.facts.setdefault("lag_at_fence_seconds", lag)
     if ctx.source is None:
+        lag = replica_lag(ctx.client("cloudwatch"), ctx.target.db_id)
+        ctx.journal.facts["lag_at_fence_seconds"] = lag
         raise StepSkipped(
             f"{ctx.source_reason}; Route 53 health checks take the old region out of DNS; "
             f"replica lag {lag} s is the data at risk"

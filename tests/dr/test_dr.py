@@ -107,7 +107,7 @@ def test_a_fault_midway_then_a_rerun_resumes_and_completes(
     faults(world, {"promotion_failures": {world.db_id: 1}})
     code, _ = dr(world, capsys, "promote", report_dir, *confirm(world))
     assert code == 1
-    journal = json.loads((report_dir / f"journal-{world.env}-promote.json").read_text())
+    journal = json.loads((report_dir / f"journal-{world.env}-promote-{STANDBY}.json").read_text())
     status = {step["name"]: step for step in journal["steps"]}
     assert status["fence-writers"]["status"] == "done" and status["promote-replica"]["status"] == "failed"
     assert status["verify"]["status"] == "pending"
@@ -184,6 +184,14 @@ def test_drill_runs_the_cycle_and_status_reports_it(world: World, capsys: Any, r
     assert status["regions"][PRIMARY]["db_role"] == "replica"
     assert status["regions"][STANDBY]["last_drill"]["status"] == "done"
     assert status["regions"][STANDBY]["journals"]["promote"]["status"] == "done"
+
+    back = ["--env", world.env, "--from", STANDBY, "--to", PRIMARY, "--report-dir", str(report_dir)]
+    code, switched = relay(world, capsys, "promote", *back, *confirm(world, PRIMARY))
+    assert code == 0, switched  # switching back is a promote the other way: the replica made by failback
+    assert world.db(PRIMARY)["DBInstanceStatus"] == "available" and world.failover_role(PRIMARY) == "PRIMARY"
+    code, _ = dr(world, capsys, "promote", report_dir)
+    assert code == 1  # the old A->B journal is done, but the world moved on: not a no-op, and no replica now
+    assert "already done" not in capsys.readouterr().err
 
 
 def test_prod_drills_are_refused(world: World, capsys: Any, report_dir: Path) -> None:
