@@ -82,6 +82,10 @@ class World:
     def db_id(self) -> str:
         return f"relay-{self.env}"
 
+    @property
+    def db_subnet_group(self) -> str:
+        return f"relay-{self.env}-db"
+
     def asg(self, region: str, slot: str) -> str:
         return f"relay-{self.env}-{region}-{slot}"
 
@@ -132,7 +136,21 @@ class World:
 
     def _database(self, outputs: dict[str, dict[str, str]]) -> None:
         name = self.db_id
+        ec2 = self.aws.client("ec2", PRIMARY)
+        vpc = ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
+        subnets = [
+            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.10.{i}.0/24", AvailabilityZone=f"{PRIMARY}{zone}")[
+                "Subnet"
+            ]
+            for i, zone in enumerate("ab")
+        ]
+        self.aws.client("rds", PRIMARY).create_db_subnet_group(
+            DBSubnetGroupName=self.db_subnet_group,
+            DBSubnetGroupDescription="the primary's private subnets",
+            SubnetIds=[subnet["SubnetId"] for subnet in subnets],
+        )
         primary = self.aws.client("rds", PRIMARY).create_db_instance(
+            DBSubnetGroupName=self.db_subnet_group,
             DBInstanceIdentifier=name,
             Engine="postgres",
             DBInstanceClass="db.t4g.micro",

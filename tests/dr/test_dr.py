@@ -163,6 +163,9 @@ def test_failback_recreates_the_replica_in_the_old_region(
     replica = world.db(PRIMARY)
     assert replica["ReadReplicaSourceDBInstanceIdentifier"] == world.db(STANDBY)["DBInstanceArn"]
     assert replica["DBInstanceStatus"] == "available"
+    assert (
+        replica["DBSubnetGroup"]["DBSubnetGroupName"] == world.db_subnet_group
+    )  # where the old writer lived
     snapshots = world.aws.client("rds", PRIMARY).describe_db_snapshots(DBInstanceIdentifier=world.db_id)
     assert [s["DBSnapshotIdentifier"] for s in snapshots["DBSnapshots"]] == [
         result["facts"]["final_snapshot"]

@@ -101,9 +101,13 @@ def _create_replica(original: Any) -> Any:
     def create_db_instance_read_replica(self: Any, db_kwargs: dict[str, Any]) -> Any:
         source = str(db_kwargs["source_db_instance_identifier"])
         cross_region = source.startswith("arn:") and source.split(":")[3] != self.region_name
+        # moto resolves the subnet group before the copy knows its region: set it once it does.
+        subnet_group = db_kwargs.pop("db_subnet_group_name", None)
         replica = original(self, db_kwargs)
         # moto copies the source object: give the replica its own region, backend and lifecycle.
         replica.backend = self
+        if subnet_group:
+            replica.db_subnet_group_name = subnet_group
         if cross_region and not db_kwargs.get("db_parameter_group_name"):
             # AWS: a cross-region replica gets the engine's default parameter group of its own region.
             replica.db_parameter_group_name = None
