@@ -174,7 +174,7 @@ def test_failback_recreates_the_replica_in_the_old_region(
     assert_timeline_complete(result)
 
 
-@pytest.mark.env("demo")
+@pytest.mark.env("staging")
 def test_drill_runs_the_cycle_and_status_reports_it(world: World, capsys: Any, report_dir: Path) -> None:
     code, result = dr(world, capsys, "drill", report_dir, *confirm(world))
     assert code == 0, result
