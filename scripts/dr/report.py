@@ -59,11 +59,14 @@ def table(timeline: Timeline) -> Table:
 def _title(timeline: Timeline) -> str:
     parts = [f"relay dr {timeline.operation} {timeline.env}: {timeline.source} -> {timeline.target}"]
     parts.append(f"status {timeline.status}")
-    parts.append(
-        f"modelled RTO {_seconds(timeline.modelled_rto_seconds)} (serial {_seconds(timeline.serial_seconds)})"
-    )
+    # A drill's timeline covers promote and failback: its span is not an RTO, the promotion's is.
+    kind = "duration" if timeline.operation == "drill" else "RTO"
+    serial = _seconds(timeline.serial_seconds)
+    parts.append(f"modelled {kind} {_seconds(timeline.modelled_rto_seconds)} (serial {serial})")
     if timeline.rto_seconds is not None:
-        parts.append(f"measured RTO {_seconds(timeline.rto_seconds)}")
+        parts.append(f"measured {kind} {_seconds(timeline.rto_seconds)}")
+    if "promote_rto_seconds" in timeline.facts:
+        parts.append(f"promote RTO {_seconds(timeline.facts['promote_rto_seconds'])}")
     if timeline.rpo_seconds is not None:
         parts.append(f"estimated RPO {_seconds(timeline.rpo_seconds)}")
     return " | ".join(parts)
