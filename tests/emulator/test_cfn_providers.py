@@ -43,6 +43,17 @@ def test_bucket_properties_and_policy_apply(east: Stacks, aws: AwsFactory) -> No
     assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"][0]["Effect"] == "Deny"
 
 
+def test_bucket_with_a_generated_name_updates_in_place(east: Stacks, aws: AwsFactory) -> None:
+    east.create("bucket-tags", BUCKET)
+    bucket = east.outputs("bucket-tags")["Bucket"]
+    tagged = BUCKET.replace("Properties:\n", "Properties:\n      Tags: [{Key: team, Value: relay}]\n", 1)
+    stack = east.update("bucket-tags", tagged)
+    assert stack["StackStatus"] == "UPDATE_COMPLETE", stack.get("StackStatusReason")
+    assert east.outputs("bucket-tags")["Bucket"] == bucket
+    tags = aws.client("s3", "us-east-1").get_bucket_tagging(Bucket=bucket)["TagSet"]
+    assert {"Key": "team", "Value": "relay"} in tags
+
+
 def test_read_replica_inherits_encryption(east: Stacks, aws: AwsFactory) -> None:
     stack = east.create("replica", REPLICA)
     assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")

@@ -261,7 +261,10 @@ def references(node: Any, conditions: dict[str, Any] | None = None) -> Iterator[
                 yield "GetAtt", f"{logical_id}.{attribute}"
             elif key == "Fn::Sub":
                 yield from _sub_references(value, conditions)
-            elif key in ("Fn::If", "Condition") and conditions is not None:
+            elif conditions is not None and (
+                key == "Fn::If" or (key == "Condition" and isinstance(value, str))
+            ):
+                # a dict under "Condition" is an IAM policy condition, not a template condition
                 name = value[0] if key == "Fn::If" else value
                 yield from references(conditions.get(name), conditions)
                 if key == "Fn::If":

@@ -116,9 +116,12 @@ def update_bucket(  # noqa: PLR0917 - moto calls it with these names
     account_id: str,
     region_name: str,
 ) -> Any:
+    # moto tags the bucket by properties["BucketName"] (KeyError for a generated name): name it as it is.
+    named = {"BucketName": original_resource.name, **cloudformation_json.get("Properties", {})}
     bucket = _moto_update(
-        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-    )
+        cls, original_resource, new_resource_name, {**cloudformation_json, "Properties": named}, account_id,
+        region_name,
+    )  # fmt: skip
     apply_bucket_properties(bucket, cloudformation_json.get("Properties", {}), account_id, region_name)
     return bucket
 
