@@ -20,9 +20,6 @@ from scripts.release.upload import upload
 
 ENV, REGION = "demo", "us-east-1"  # the stack fixture's (conftest.py)
 WHERE = ["--env", ENV, "--region", REGION]
-# Recording ActiveSlot in the stack fails on the emulator today (see test_release_e2e.py); the options
-# given at hold time, this one included, are what `continue` runs with.
-UNRECORDED = ReleaseOptions(record=False)
 
 
 def version(aws: AwsFactory, listener: str) -> object:
@@ -50,7 +47,7 @@ def test_hold_continue_and_abort(
     live = status(aws, ENV, REGION)["live_slot"]
     weights = listener_weights(elbv2, layout.listener)
 
-    held = hold(aws, ENV, REGION, first, UNRECORDED)
+    held = hold(aws, ENV, REGION, first, ReleaseOptions(bake_seconds=1))
     assert (held.state, held.from_slot, held.to_slot) == ("ready", live, layout.other(live).name)
     assert version(aws, layout.test_listener) == "test-1"
     assert listener_weights(elbv2, layout.listener) == weights  # production untouched
@@ -74,6 +71,7 @@ def test_hold_continue_and_abort(
     code, out, err = relay(capsys, "release", "continue", *WHERE)
     assert code == 0, err
     assert json.loads(out)["live_slot"] == held.to_slot
+    assert status(aws, ENV, REGION)["stack_active_slot"] == held.to_slot  # recorded in the stack
     assert version(aws, layout.listener) == "test-1"
     assert pending_record.load(ssm, ENV) is None
     old_asg = layout.slots[held.from_slot].asg
