@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.console import Console
+
 from scripts.aws import AwsFactory
 from scripts.dr import model
 from scripts.dr.journal import Journal
@@ -29,6 +31,7 @@ from scripts.release.http import Endpoint
 from scripts.release.layout import listener_port
 from scripts.release.orchestrate import load_layout
 from scripts.release.smoke import smoke
+from scripts.stacks.deploy import deploy
 
 PROMOTION_TIMEOUT_SECONDS = 3600.0  # AWS: "several minutes or longer"; large instances take longer
 SCALE_TIMEOUT_SECONDS = 1200.0
@@ -316,6 +319,52 @@ def verify(ctx: DrContext) -> str:
     return f"writer {ctx.target.db_id} in {ctx.target_region}; {serving} instance(s) serve; DNS points here"
 
 
+# --- record-stack-parameters ------------------------------------------------------------------------
+def _sizes(ctx: DrContext) -> dict[str, tuple[Site, dict[str, str]]]:
+    """The slot sizes each reachable stack must record (docs/interfaces.md: DR writes them back)."""
+    wanted = {
+        ctx.target_region: (
+            ctx.target,
+            {f"{ctx.target.active_slot.capitalize()}DesiredCapacity": str(ctx.capacity)},
+        )
+    }
+    if ctx.source is not None:
+        wanted[ctx.source_region] = (
+            ctx.source,
+            {f"{slot.capitalize()}DesiredCapacity": "0" for slot in SLOTS},
+        )
+    return {
+        region: (site, {k: v for k, v in sizes.items() if k in site.parameters and site.parameters[k] != v})
+        for region, (site, sizes) in wanted.items()
+    }
+
+
+def _record_intent(ctx: DrContext) -> str:
+    changes = {region: sizes for region, (_, sizes) in _sizes(ctx).items() if sizes}
+    return f"write the slot sizes back to the stacks: {changes}" if changes else "no slot size to record"
+
+
+def record_stack_parameters(ctx: DrContext) -> str:
+    """Write the new slot sizes into both root stacks, so the stacks describe reality (drift stays clean)."""
+    done = []
+    for region, (_, sizes) in _sizes(ctx).items():
+        if sizes:
+            deploy(
+                ctx.aws,
+                ctx.env,
+                region,
+                parameter_overrides=sizes,
+                use_previous_template=True,
+                yes=True,
+                allow_drift=True,  # the promotion itself is drift until the stacks catch up
+                console=Console(stderr=True, quiet=True),
+            )
+            done.append(f"{region}: {', '.join(f'{k}={v}' for k, v in sizes.items())}")
+    if not done:
+        raise StepSkipped("the stacks already record these sizes, or declare no slot size parameters")
+    return "; ".join(done)
+
+
 PROMOTE_STEPS: tuple[Step, ...] = (
     Step("fence-writers", "Fence writers in the old region", (), _fence_intent, fence_writers),
     Step("promote-replica", "Promote the read replica", ("fence-writers",), _promote_intent, promote_replica),
@@ -342,6 +391,13 @@ PROMOTE_STEPS: tuple[Step, ...] = (
     ),
     Step("move-dns", "Move DNS to the standby", ("smoke-test", "fence-writers"), _dns_intent, move_dns),
     Step("verify", "Verify the new primary", ("move-dns",), _verify_intent, verify),
+    Step(
+        "record-stack-parameters",
+        "Record the slot sizes in the stacks",
+        ("fence-writers", "scale-standby-slot"),
+        _record_intent,
+        record_stack_parameters,
+    ),
 )
 
 

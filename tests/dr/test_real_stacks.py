@@ -71,6 +71,10 @@ def test_drill_on_the_real_stacks_with_the_release_live_in_both(
         and "round trip" in steps["promote:smoke-test"]["detail"]
     )
     assert steps["promote:move-dns"]["status"] == "skipped"  # demo has no hosted zone
+    assert steps["promote:record-stack-parameters"]["status"] == "done"
+    old = aws.client("cloudformation", PRIMARY).describe_stacks(StackName=f"relay-{ENV}")["Stacks"][0]
+    recorded = {p["ParameterKey"]: p["ParameterValue"] for p in old["Parameters"]}
+    assert (recorded["BlueDesiredCapacity"], recorded["GreenDesiredCapacity"]) == ("0", "0")  # fenced
     assert _version_through_production_listener(aws, mapping, STANDBY)["release_id"] == "dr-e2e"
     code, status = relay("status", *where)
     assert status["writer_regions"] == [STANDBY] and status["regions"][PRIMARY]["db_role"] == "replica"
