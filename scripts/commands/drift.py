@@ -34,6 +34,11 @@ DEFAULT_REGIONS = ("us-east-1", "us-west-2")
 )
 @click.option("--output", type=click.Choice(OUTPUT_FORMATS), help="Overrides the global --output.")
 @click.option(
+    "--junit-file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the JUnit XML report to this file, from the same scan (for CI next to --output).",
+)
+@click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
     default=8,
@@ -62,6 +67,7 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
     regions: tuple[str, ...],
     ignore_file: Path | None,
     output: str | None,
+    junit_file: Path | None,
     concurrency: int,
     templates: Path,
     timeout: float,
@@ -84,4 +90,7 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
     chosen = list(regions or relay.regions or DEFAULT_REGIONS)
     report = scan(relay.aws, chosen, options, lambda message: click.echo(message, err=True))
     click.echo(RENDERERS[output or relay.output](report))
+    if junit_file is not None:
+        junit_file.parent.mkdir(parents=True, exist_ok=True)
+        junit_file.write_text(RENDERERS["junit"](report))
     return report.exit_code

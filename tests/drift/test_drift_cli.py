@@ -218,6 +218,19 @@ def test_junit_has_one_test_case_per_resource_and_drift_fails(stack: DeployedSta
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("6", "2", "1")
 
 
+def test_junit_file_is_written_from_the_same_scan_as_the_json(
+    stack: DeployedStack, relay: Relay, tmp_path: Path
+) -> None:
+    change_out_of_band(stack)
+    junit_file = tmp_path / "reports" / "drift.xml"
+
+    code, report = drift_json(relay, stack, "--junit-file", str(junit_file))
+
+    assert code == 2 and report["summary"]["resources_drifted"] == 2
+    [suite] = ET.fromstring(junit_file.read_text()).findall("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("6", "2")
+
+
 def test_all_scans_every_root_once_with_its_children(aws: AwsFactory, tmp_path: Path, relay: Relay) -> None:
     region = "eu-west-3"  # a region no other drift test uses, so --all sees only these stacks
     first, second = deploy(aws, tmp_path, region), deploy(aws, tmp_path, region)
