@@ -83,11 +83,13 @@ def read_site(aws: AwsFactory, env: str, region: str, probe: bool = False) -> Si
 
 
 def probe_site(aws: AwsFactory, env: str, region: str) -> tuple[Site | None, str]:
-    """The region's site when its API answers, else None and why (an outage looks like this)."""
+    """The region's site when its API answers and its stack exists, else None and why."""
     try:
         return read_site(aws, env, region, probe=True), "reachable"
     except (ClientError, BotoCoreError) as error:
         return None, f"{region} unreachable: {error}"
+    except RelayError as error:
+        return None, error.message
 
 
 def describe_db(rds: Any, db_id: str) -> dict[str, Any] | None:
