@@ -112,9 +112,9 @@ def _released(context: DemoContext, *extra: str) -> str:
     return f"live slot {version['slot']} serves release {version['release_id']} at {base_url}"
 
 
-def _production_url(context: DemoContext) -> str:
-    """The local address that plays the production listener of the primary's load balancer."""
-    outputs = _outputs(context, PRIMARY)
+def _production_url(context: DemoContext, region: str = PRIMARY) -> str:
+    """The local address that plays the production listener of a region's load balancer."""
+    outputs = _outputs(context, region)
     for rule in context.env.get("RELAY_CONNECT_TO", "").split(","):
         source, _, target = rule.partition("=")
         if source == f"{outputs['AlbDnsName']}:80":
@@ -225,7 +225,35 @@ def dr_drilled(context: DemoContext) -> str:
     )
     (context.report_dir / "dr-drill.json").write_text(result.stdout)
     report = json.loads(result.stdout)
-    return f"drill done: RTO {report.get('rto_seconds', '?')} s measured; timeline in {dr_dir}"
+    live = _live_region(context, dr_dir)
+    context.facts["api"] = _production_url(context, live)
+    api_tour.wait_ready(context.facts["api"])
+    rto = report.get("rto_seconds")
+    measured = f"{rto:.1f} s" if isinstance(rto, (int, float)) else "?"
+    return f"drill done: RTO {measured} measured; {live} is now live; timeline in {dr_dir}"
+
+
+def _live_region(context: DemoContext, dr_dir: Path) -> str:
+    """After a drill the standby serves: ask `relay dr status` which region holds the writer now."""
+    answer = context.relay(
+        "--output",
+        "json",
+        "dr",
+        "status",
+        "--env",
+        ENV,
+        "--from",
+        PRIMARY,
+        "--to",
+        STANDBY,
+        "--report-dir",
+        str(dr_dir),
+    ).stdout
+    status = json.loads(answer)
+    live = status.get("live_region") or (status.get("writer_regions") or [None])[0]
+    if live not in (PRIMARY, STANDBY):
+        raise RelayError(f"`relay dr status` names no live region after the drill: {answer[:200]}")
+    return str(live)
 
 
 def stop_started_processes(state_dir: Path) -> list[str]:

@@ -1,0 +1,74 @@
+"""`make demo`'s path, end to end, in a private state folder: every stage's outcome, then a clean stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED_STAGES = {
+    "emulator up": "us-east-1 and us-west-2",
+    "templates linted": "0 findings",
+    "primary stacks deployed": "relay-demo in us-east-1: 7 nested stacks",
+    "standby stacks deployed": "relay-demo in us-west-2: 7 nested stacks",
+    "bundle built": "s3://relay-demo-artifacts-",
+    "blue/green release": "live slot green",
+    "API exercised": "products imported",
+    "second release (canary)": "live slot blue",
+    "drift scan": "caught (exit 2",
+    "standby on the release": "us-west-2 runs the same bundle",
+    "DR drill": "us-west-2 is now live",
+}
+
+
+@pytest.fixture
+def demo_env(tmp_path: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "RELAY_"))}
+    return {**env, "RELAY_STATE_DIR": str(tmp_path / "state")}
+
+
+def run_demo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.demo", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def test_the_demo_runs_every_stage_and_leaves_the_api_live(demo_env: dict[str, str], tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    try:
+        result = run_demo(demo_env, "--report-dir", str(reports))
+        summary = json.loads((reports / "summary.json").read_text())
+        outcomes = {stage["name"]: stage for stage in summary["stages"]}
+        assert list(outcomes) == list(EXPECTED_STAGES), result.stderr[-3000:]
+        for name, expected in EXPECTED_STAGES.items():
+            assert outcomes[name]["ok"], f"{name}: {outcomes[name]['outcome']}"
+            assert expected in outcomes[name]["outcome"], f"{name}: {outcomes[name]['outcome']}"
+        assert result.returncode == 0
+
+        api = summary["facts"]["api"]
+        with urllib.request.urlopen(f"{api}/version", timeout=10) as response:
+            assert json.load(response)["slot"] in ("blue", "green")
+        for report in (
+            "stack-tree.us-east-1.txt",
+            "drift-changed.xml",
+            "release-status.json",
+            "dr-drill.json",
+        ):
+            assert (reports / report).stat().st_size > 0, report
+    finally:
+        stopped = run_demo(demo_env, "--stop")
+    assert "emulator" in stopped.stderr
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{summary['facts']['api']}/version", timeout=5)
