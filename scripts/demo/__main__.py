@@ -28,12 +28,12 @@ def main() -> int:
         root=ROOT, report_dir=arguments.report_dir, env={**os.environ, "RELAY_STATE_DIR": str(state_dir)}
     )
     try:
-        results = run_stages(context, STAGES)
+        results, wall_seconds = run_stages(context, STAGES)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]: stopping what the demo started")
         stop_started_processes(state_dir)
         return 130
-    summarize(context, results)
+    summarize(context, results, wall_seconds)
     if not all(result.ok for result in results):
         return 1
     console.print(

@@ -183,6 +183,7 @@ def drift_caught(context: DemoContext) -> str:
 
 
 def standby_on_release(context: DemoContext) -> str:
+    _refresh_local_mapping(context)  # the standby's listeners, for its smoke test
     context.relay(
         "release",
         "promote-standby",
@@ -280,16 +281,33 @@ def stop_started_processes(state_dir: Path) -> list[str]:
     return stopped
 
 
+EMULATOR, LINT, PRIMARY_STACKS, STANDBY_STACKS = (
+    "emulator up",
+    "templates linted",
+    "primary stacks deployed",
+    "standby stacks deployed",
+)
+BUNDLE, FIRST_RELEASE, API, SECOND_RELEASE = (
+    "bundle built",
+    "blue/green release",
+    "API exercised",
+    "second release (canary)",
+)
+STANDBY_RELEASE = "standby on the release"
+
+# What a pipeline would overlap: linting while the emulator starts; the standby region's stacks while the
+# bundle builds and the primary releases; the standby kept on the release (once the primary took it) while
+# the primary goes on. Drift and the DR drill look at both regions, so they wait until both are settled.
 STAGES: list[Stage] = [
-    ("emulator up", emulator_up),
-    ("templates linted", templates_linted),
-    ("primary stacks deployed", primary_deployed),
-    ("standby stacks deployed", standby_deployed),
-    ("bundle built", bundle_built),
-    ("blue/green release", first_release),
-    ("API exercised", api_exercised),
-    ("second release (canary)", second_release),
-    ("drift scan", drift_caught),
-    ("standby on the release", standby_on_release),
-    ("DR drill", dr_drilled),
+    Stage(EMULATOR, emulator_up, after=()),
+    Stage(LINT, templates_linted, after=()),
+    Stage(PRIMARY_STACKS, primary_deployed, after=(EMULATOR, LINT)),
+    Stage(STANDBY_STACKS, standby_deployed, after=(PRIMARY_STACKS,)),
+    Stage(BUNDLE, bundle_built, after=(PRIMARY_STACKS,)),
+    Stage(FIRST_RELEASE, first_release, after=(PRIMARY_STACKS, BUNDLE)),
+    Stage(API, api_exercised, after=(FIRST_RELEASE,)),
+    Stage(SECOND_RELEASE, second_release, after=(API,)),
+    Stage("drift scan", drift_caught, after=(SECOND_RELEASE, STANDBY_STACKS, STANDBY_RELEASE)),
+    Stage(STANDBY_RELEASE, standby_on_release, after=(STANDBY_STACKS, FIRST_RELEASE)),
+    Stage("DR drill", dr_drilled),
 ]
