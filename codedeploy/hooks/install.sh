@@ -13,10 +13,21 @@ if [[ -f $target/.installed ]]; then
 else
   log "installing release $release_id"
   rm -rf "$target"
-  "$RELAY_PYTHON" -m venv "$target/venv"
+  # The system's pip installs into the new virtualenv when it can (pip >= 22.3 has --python): no copy of
+  # pip to install and byte-compile first. Otherwise the virtualenv gets its own pip (ensurepip).
+  if "$RELAY_PYTHON" -m pip --python "$RELAY_PYTHON" --version >/dev/null 2>&1; then
+    "$RELAY_PYTHON" -m venv --without-pip "$target/venv"
+    pip=("$RELAY_PYTHON" -m pip --python "$target/venv/bin/python")
+  else
+    "$RELAY_PYTHON" -m venv "$target/venv"
+    pip=("$target/venv/bin/pip")
+  fi
   # Exactly the wheelhouse (the app and its locked, hash-checked dependencies): no index, no resolution.
-  "$target/venv/bin/pip" install --quiet --no-index --no-deps --disable-pip-version-check "$INCOMING"/wheelhouse/*.whl
-  "$target/venv/bin/pip" check --disable-pip-version-check >/dev/null
+  # No up-front byte-compiling of every dependency (botocore alone is thousands of modules): the modules
+  # the app imports are compiled and cached on first import (the release folder is the app user's).
+  "${pip[@]}" install --quiet --no-compile --no-index --no-deps --disable-pip-version-check \
+    "$INCOMING"/wheelhouse/*.whl
+  "${pip[@]}" check --disable-pip-version-check >/dev/null
   cp "$INCOMING/release.json" "$target/"
   printf 'RELAY_RELEASE_ID=%s\nRELAY_GIT_SHA=%s\n' \
     "$release_id" "$(release_field "$INCOMING/release.json" git_sha)" >"$target/release.env"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+import sys
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,3 +119,24 @@ def test_broken_build_fails_validate_and_the_previous_release_keeps_serving(
     assert validate.error_code == "ScriptFailed"
     assert "not ready" in validate.log_tail and "within 5s" in validate.log_tail
     assert '"test-1"' in get(blue, "/version")
+
+
+def test_install_without_a_system_pip_gives_the_virtualenv_its_own(tmp_path: Path, bundle: Bundle) -> None:
+    """Where the system python has no pip that can target another environment, ensurepip is the way."""
+    python = tmp_path / "bin" / "python3"  # a system python whose pip is missing
+    python.parent.mkdir()
+    python.write_text(
+        f'#!/bin/sh\n[ "$1 $2" = "-m pip" ] && {{ echo "No module named pip" >&2; exit 1; }}\n'
+        f'exec {sys.base_prefix}/bin/python3 "$@"\n'
+    )
+    python.chmod(0o755)
+    root = tmp_path / "relay"
+    with zipfile.ZipFile(bundle.path) as revision:
+        revision.extractall(root / "incoming")
+    env = {"PATH": "/usr/bin:/bin", "RELAY_ROOT": str(root), "RELAY_PYTHON": str(python)}
+    for hook in ("prepare.sh", "install.sh"):
+        subprocess.run(["bash", str(root / "incoming" / "hooks" / hook)], env=env, check=True, timeout=300)
+
+    venv = root / "current" / "venv"
+    assert (venv / "bin" / "pip").exists() and (venv / "bin" / "gunicorn").exists()
+    assert (root / "current" / ".installed").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,9 @@ class LocalInstance:
             "RELAY_APP_PORT": str(self.port),
             "RELAY_ENV_FILE": str(self.env_file),
             "RELAY_VALIDATE_SECONDS": str(self.validate_seconds),
+            # The instance's system python: the interpreter under the emulator's own, called directly
+            # (a `python3` found on PATH may be a version manager's shim, slower on every call).
+            "RELAY_PYTHON": str(Path(sys.base_prefix) / "bin" / "python3"),
         }
 
     def write_env_file(self) -> None:
