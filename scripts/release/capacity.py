@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from scripts.errors import RelayError
+from scripts.release.polling import pauses
 
 # Policy-driven changes that would fight the release's explicit sizes; Launch/Terminate/HealthCheck stay on.
 SUSPENDED = ["AlarmNotification", "ScheduledActions", "AZRebalance"]
@@ -38,7 +39,7 @@ def scale(autoscaling: Any, asg: str, desired: int, timeout: float, poll: float 
         MaxSize=max(group["MaxSize"], desired),
         DesiredCapacity=desired,
     )
-    deadline = time.monotonic() + timeout
+    deadline, waits = time.monotonic() + timeout, pauses(poll)
     while True:
         instances = describe(autoscaling, asg)["Instances"]
         in_service = [i for i in instances if i["LifecycleState"] == "InService"]
@@ -48,12 +49,12 @@ def scale(autoscaling: Any, asg: str, desired: int, timeout: float, poll: float 
             raise RelayError(
                 f"{asg} has {len(in_service)} InService instances, not {desired}, after {timeout:.0f}s"
             )
-        time.sleep(poll)
+        time.sleep(next(waits))
 
 
 def wait_healthy(elbv2: Any, target_group: str, count: int, timeout: float, poll: float = 1.0) -> None:
     """Wait until `count` targets of the group are healthy (the ready gate's load-balancer half)."""
-    deadline = time.monotonic() + timeout
+    deadline, waits = time.monotonic() + timeout, pauses(poll)
     while True:
         health = elbv2.describe_target_health(TargetGroupArn=target_group)["TargetHealthDescriptions"]
         healthy = [t for t in health if t["TargetHealth"]["State"] == "healthy"]
@@ -64,4 +65,4 @@ def wait_healthy(elbv2: Any, target_group: str, count: int, timeout: float, poll
                 ", ".join(f"{t['Target']['Id']}={t['TargetHealth']['State']}" for t in health) or "no targets"
             )
             raise RelayError(f"target group not healthy after {timeout:.0f}s: {states}")
-        time.sleep(poll)
+        time.sleep(next(waits))

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from scripts.errors import RelayError
+from scripts.release.polling import pauses
 
 FINAL = frozenset({"Succeeded", "Failed", "Stopped"})
 
@@ -62,7 +63,7 @@ def follow(
 ) -> dict[str, Any]:
     """Wait for the deployment to finish, showing each lifecycle event once as it changes; return its info."""
     seen: dict[tuple[str, str], str] = {}
-    deadline = time.monotonic() + timeout
+    deadline, waits = time.monotonic() + timeout, pauses(poll)
     while True:
         info: dict[str, Any] = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
         for target in _targets(codedeploy, deployment_id):
@@ -79,7 +80,7 @@ def follow(
             return info
         if time.monotonic() > deadline:
             raise RelayError(f"deployment {deployment_id} did not finish within {timeout:.0f}s")
-        time.sleep(poll)
+        time.sleep(next(waits))
 
 
 def stop(codedeploy: Any, deployment_id: str) -> None:

@@ -7,11 +7,12 @@ import uuid
 
 from scripts.errors import RelayError
 from scripts.release.http import Endpoint
+from scripts.release.polling import pauses
 
 
 def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> None:
     """/readyz answers 200 before the deadline (the target group health check needs a moment)."""
-    deadline = time.monotonic() + deadline_seconds
+    deadline, waits = time.monotonic() + deadline_seconds, pauses(0.5)
     last: object = None
     while time.monotonic() < deadline:
         try:
@@ -20,7 +21,7 @@ def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> None:
                 return
         except OSError as error:
             last = error
-        time.sleep(0.5)
+        time.sleep(next(waits))
     raise RelayError(
         f"smoke: /readyz not ready within {deadline_seconds:.0f}s on {endpoint.host}:{endpoint.port}: {last}"
     )
