@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"relay: error: AWS refused: {error}", err=True)
         return 1
     except BotoCoreError as error:
-        click.echo(f"relay: error: cannot reach AWS: {error} (is the endpoint right? is the emulator up?)", err=True)
+        hint = "is the endpoint right? is the emulator up?"
+        click.echo(f"relay: error: cannot reach AWS: {error} ({hint})", err=True)
         return 1
     # In non-standalone mode click returns ctx.exit()'s code (or the command's return value).
     return result if isinstance(result, int) else 0

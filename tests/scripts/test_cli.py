@@ -14,7 +14,12 @@ from scripts.cli import main
 def run_relay(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real console entry point in a child process, as Jenkins' `sh` would."""
     return subprocess.run(
-        [sys.executable, "-m", "scripts", *args], capture_output=True, text=True, env=env, timeout=60, check=False
+        [sys.executable, "-m", "scripts", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
 
 
