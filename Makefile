@@ -68,6 +68,13 @@ format: setup ## Format the Python code.
 	$(VENV)/bin/ruff format app scripts tests bench
 	$(VENV)/bin/ruff check --fix app scripts tests bench
 
+.PHONY: bench
+bench: setup ## Run the benchmarks (API, drift, DR); each prints JSON with its baseline from the same run.
+	mkdir -p reports/bench
+	$(PY) bench/api_bench.py | tee reports/bench/api.json
+	$(PY) bench/drift_bench.py | tee reports/bench/drift.json
+	$(PY) bench/dr_bench.py | tee reports/bench/dr.json
+
 .PHONY: emulator
 emulator: setup ## Start the embedded AWS and print its endpoint.
 	$(RELAY) emulator start
