@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scripts.cost.inputs import environment_regions
 from scripts.cost.model import Assumptions, PriceTable, region_items, total
 from scripts.errors import RelayError
 
@@ -50,3 +51,11 @@ def test_per_az_nat_and_standby_replica() -> None:
 def test_unknown_instance_type_names_what_is_known() -> None:
     with pytest.raises(RelayError, match=r"no ec2_hour price for x9.huge in us-east-1 .*t3.micro"):
         region_items("us-east-1", {**PRIMARY, "InstanceType": "x9.huge"}, PriceTable.bundled(), NO_TRAFFIC)
+
+
+def test_every_size_in_the_params_files_has_a_price() -> None:
+    """`relay cost` must answer for every environment the repository defines."""
+    prices = PriceTable.bundled()
+    for env in ("demo", "staging", "prod"):
+        for region, parameters in environment_regions(env).items():
+            assert total(region_items(region, parameters, prices, Assumptions())) > 0, (env, region)
