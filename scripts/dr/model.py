@@ -8,7 +8,9 @@ Sources (numbers kept in ../shared/TOOLING-NOTES.md, "Numbers for plans and mode
 - Deploying a revision to the new instances: the example's reroute/deploy phase, 2 minutes.
 - Route 53: alias/record TTL 60 s, plus health checks 3 failures x 10 s interval = 30 s to notice.
 - Fencing: scaling the old slots to 0 takes effect at once; instances leave service within a minute.
-- Recording slot sizes in the stacks: a change set on each root stack, ~2 minutes, off the critical path.
+- Recording the outcome in the stacks: a change set on each root stack, ~2 minutes for slot sizes, ~5
+  for the new primary's (its database is modified: managed secret, backups); after recovery, outside
+  the RTO.
 - Re-protecting: a final snapshot and delete of the old writer, ~10 minutes; creating a cross-region
   replica copies a snapshot across regions, modelled at 15 minutes for a small database.
 """
@@ -29,7 +31,8 @@ TYPICAL_SECONDS: dict[str, float] = {
     "smoke-test": 30,
     "move-dns": DNS_TTL_SECONDS + HEALTH_CHECK_SECONDS,
     "verify": 30,
-    "record-stack-parameters": 120,
+    "record-old-region": 120,
+    "record-new-primary": 300,
     "retire-old-writer": 600,
     "create-replica": 900,
     "wait-replicating": 60,

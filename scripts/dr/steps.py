@@ -79,6 +79,7 @@ class Step:
     after: tuple[str, ...]
     intent: Callable[[DrContext], str]
     run: Callable[[DrContext], str]
+    restores_service: bool = True  # False: bookkeeping after recovery, outside the RTO
 
     @property
     def typical_seconds(self) -> float:
@@ -319,50 +320,99 @@ def verify(ctx: DrContext) -> str:
     return f"writer {ctx.target.db_id} in {ctx.target_region}; {serving} instance(s) serve; DNS points here"
 
 
-# --- record-stack-parameters ------------------------------------------------------------------------
-def _sizes(ctx: DrContext) -> dict[str, tuple[Site, dict[str, str]]]:
-    """The slot sizes each reachable stack must record (docs/interfaces.md: DR writes them back)."""
-    wanted = {
-        ctx.target_region: (
-            ctx.target,
-            {f"{ctx.target.active_slot.capitalize()}DesiredCapacity": str(ctx.capacity)},
+# --- record-new-primary / record-old-region ---------------------------------------------------------
+# ARCHITECTURE.md decisions 4-6: after a failover the stacks are still the source of truth. Each record
+# is a stack update with the previous template and parameter overrides (the release's ActiveSlot
+# write-back), changing only what differs, so a re-run finds nothing to do.
+def stack_changes(site: Site | None, wanted: dict[str, str]) -> dict[str, str]:
+    """The wanted parameter values the stack declares and does not hold yet."""
+    if site is None:
+        return {}
+    return {k: v for k, v in wanted.items() if k in site.parameters and site.parameters[k] != v}
+
+
+def describe_changes(region: str, changes: dict[str, str]) -> str:
+    return f"{region}: " + ", ".join(f"{k}={v or chr(34) * 2}" for k, v in changes.items())
+
+
+def write_stack(
+    ctx: DrContext, region: str, changes: dict[str, str], *, allow_replacement: bool = False
+) -> str:
+    """Update `relay-<env>` in `region`: previous template, these parameters changed, every other kept."""
+    deploy(
+        ctx.aws,
+        ctx.env,
+        region,
+        parameter_overrides=changes,
+        use_previous_template=True,
+        yes=True,
+        allow_replacement=allow_replacement,
+        allow_drift=True,  # what DR did through the APIs is drift until this update records it
+        console=Console(stderr=True, quiet=True),
+    )
+    return describe_changes(region, changes)
+
+
+def _new_primary_changes(ctx: DrContext) -> dict[str, str]:
+    """docs/stacks.md: Role=primary with the source cleared (DbOrigin stays replica), the live slot's size."""
+    return stack_changes(
+        ctx.target,
+        {
+            "Role": "primary",
+            "SourceDbInstanceArn": "",
+            "SourceDbSecretArn": "",
+            f"{ctx.target.active_slot.capitalize()}DesiredCapacity": str(ctx.capacity),
+        },
+    )
+
+
+def _record_new_intent(ctx: DrContext) -> str:
+    changes = _new_primary_changes(ctx)
+    return (
+        f"update the stack in {describe_changes(ctx.target_region, changes)}"
+        if changes
+        else "nothing to record"
+    )
+
+
+def record_new_primary(ctx: DrContext) -> str:
+    """The new primary's stack says what it is: CloudFormation takes the promoted instance as its writer.
+
+    Runs after `verify`: the writer serves before any bookkeeping, and with a hosted zone the stack's
+    record turns PRIMARY only once the old region's record is SECONDARY (Route 53 takes one PRIMARY).
+    """
+    changes = _new_primary_changes(ctx)
+    if not changes:
+        raise StepSkipped(f"the stack in {ctx.target_region} already records the promotion")
+    return write_stack(ctx, ctx.target_region, changes)
+
+
+def _old_region_changes(ctx: DrContext) -> dict[str, str]:
+    return stack_changes(ctx.source, {f"{slot.capitalize()}DesiredCapacity": "0" for slot in SLOTS})
+
+
+def _record_old_intent(ctx: DrContext) -> str:
+    if ctx.source is None:
+        return f"mark {ctx.source_region}'s stack to reconcile at failback ({ctx.source_reason})"
+    changes = _old_region_changes(ctx)
+    return (
+        f"update the stack in {describe_changes(ctx.source_region, changes)}"
+        if changes
+        else "nothing to record"
+    )
+
+
+def record_old_region(ctx: DrContext) -> str:
+    """The fenced slots (size 0) in the old region's stack; its Role changes at failback, with its DB."""
+    if ctx.source is None:
+        ctx.journal.facts["reconcile_stacks"] = [ctx.source_region]
+        raise StepSkipped(
+            f"{ctx.source_reason}; its stack is reconciled by `relay dr failback` when the region answers"
         )
-    }
-    if ctx.source is not None:
-        wanted[ctx.source_region] = (
-            ctx.source,
-            {f"{slot.capitalize()}DesiredCapacity": "0" for slot in SLOTS},
-        )
-    return {
-        region: (site, {k: v for k, v in sizes.items() if k in site.parameters and site.parameters[k] != v})
-        for region, (site, sizes) in wanted.items()
-    }
-
-
-def _record_intent(ctx: DrContext) -> str:
-    changes = {region: sizes for region, (_, sizes) in _sizes(ctx).items() if sizes}
-    return f"write the slot sizes back to the stacks: {changes}" if changes else "no slot size to record"
-
-
-def record_stack_parameters(ctx: DrContext) -> str:
-    """Write the new slot sizes into both root stacks, so the stacks describe reality (drift stays clean)."""
-    done = []
-    for region, (_, sizes) in _sizes(ctx).items():
-        if sizes:
-            deploy(
-                ctx.aws,
-                ctx.env,
-                region,
-                parameter_overrides=sizes,
-                use_previous_template=True,
-                yes=True,
-                allow_drift=True,  # the promotion itself is drift until the stacks catch up
-                console=Console(stderr=True, quiet=True),
-            )
-            done.append(f"{region}: {', '.join(f'{k}={v}' for k, v in sizes.items())}")
-    if not done:
-        raise StepSkipped("the stacks already record these sizes, or declare no slot size parameters")
-    return "; ".join(done)
+    changes = _old_region_changes(ctx)
+    if not changes:
+        raise StepSkipped(f"the stack in {ctx.source_region} already records the fenced slots")
+    return write_stack(ctx, ctx.source_region, changes)
 
 
 PROMOTE_STEPS: tuple[Step, ...] = (
@@ -392,11 +442,20 @@ PROMOTE_STEPS: tuple[Step, ...] = (
     Step("move-dns", "Move DNS to the standby", ("smoke-test", "fence-writers"), _dns_intent, move_dns),
     Step("verify", "Verify the new primary", ("move-dns",), _verify_intent, verify),
     Step(
-        "record-stack-parameters",
-        "Record the slot sizes in the stacks",
-        ("fence-writers", "scale-standby-slot"),
-        _record_intent,
-        record_stack_parameters,
+        "record-old-region",
+        "Record the fenced slots in the old stack",
+        ("fence-writers",),
+        _record_old_intent,
+        record_old_region,
+        restores_service=False,
+    ),
+    Step(
+        "record-new-primary",
+        "Record the promotion in the new primary's stack",
+        ("verify",),
+        _record_new_intent,
+        record_new_primary,
+        restores_service=False,
     ),
 )
 

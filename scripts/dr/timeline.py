@@ -63,7 +63,9 @@ def planned(
 ) -> Timeline:
     """The plan as a timeline: modelled durations, each step at its earliest start."""
     nodes = model_nodes(steps)
-    rto, path, starts = model.critical_path(nodes)
+    _, _, starts = model.critical_path(nodes)
+    restoring = model_nodes(tuple(step for step in steps if step.restores_service))
+    rto, path, _ = model.critical_path(restoring)
     rows = [
         Row(
             name=step.name,
@@ -76,7 +78,7 @@ def planned(
         )
         for step in steps
     ]
-    return Timeline(operation, env, source, target, status, rows, rto, path, model.serial_seconds(nodes))
+    return Timeline(operation, env, source, target, status, rows, rto, path, model.serial_seconds(restoring))
 
 
 def measured(journal: Journal, steps: tuple[Step, ...]) -> Timeline:
@@ -86,7 +88,10 @@ def measured(journal: Journal, steps: tuple[Step, ...]) -> Timeline:
     )
     entries = [journal.entry(step.name) for step in steps]
     starts = [e.started_at for e in entries if e.started_at is not None]
-    ends = [e.ended_at for e in entries if e.ended_at is not None]
+    # The RTO ends when service is back: bookkeeping steps after it (stack records) do not count.
+    restoring = [e for step, e in zip(steps, entries, strict=True) if step.restores_service] or entries
+    ends = [e.ended_at for e in restoring if e.ended_at is not None]
+    every_end = [e.ended_at for e in entries if e.ended_at is not None]
     origin = min(starts) if starts else None
     timeline.rows = [
         Row(
@@ -106,7 +111,7 @@ def measured(journal: Journal, steps: tuple[Step, ...]) -> Timeline:
     timeline.run_id = journal.run_id
     timeline.facts = dict(journal.facts)
     timeline.started_at = origin
-    timeline.ended_at = max(ends) if ends else None
+    timeline.ended_at = max(every_end) if every_end else None
     if origin is not None and ends:
         timeline.rto_seconds = max(ends) - origin
     lag = journal.facts.get("lag_at_fence_seconds")
