@@ -34,7 +34,18 @@ from scripts.stacks.waiting import Backoff
 
 # Parameters that `relay release` and `relay dr` change on the live stack (docs/interfaces.md). On an
 # update they keep the stack's value: the params file only seeds them at creation (ADR 0007).
-RUNTIME_OWNED = ("Role", "ActiveSlot", "BlueDesiredCapacity", "GreenDesiredCapacity")
+# Values that releases and DR own after the first deploy: a pipeline redeploy keeps the live ones, so it
+# neither moves traffic back to the params file's slot nor undoes a failover (which swaps the roles and
+# the database's replication source between the regions).
+RUNTIME_OWNED = (
+    "Role",
+    "ActiveSlot",
+    "BlueDesiredCapacity",
+    "GreenDesiredCapacity",
+    "DbOrigin",
+    "SourceDbInstanceArn",
+    "SourceDbSecretArn",
+)
 DEFAULT_TIMEOUT = 3600.0
 
 

@@ -7,25 +7,15 @@ and the emulator never needs a (slow) reset.
 from __future__ import annotations
 
 import itertools
-import json
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dr_control import control
 from dr_world import World, serve_standby_app
 
 from scripts.aws import AwsFactory
 from scripts.emulator import process
-
-
-def control(port: int, path: str, body: object | None = None, method: str = "POST") -> object:
-    """Call an emulator control endpoint (fault injection)."""
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        text = response.read()
-    return json.loads(text) if text else None
 
 
 @pytest.fixture(scope="session")

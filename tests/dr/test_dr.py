@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import control
+from dr_control import control
 from dr_world import PRIMARY, PRODUCTION_SIZE, STANDBY, World
 
 from scripts.cli import main

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from conftest import control
+from dr_control import control
 from dr_world import serve_standby_app, wait_until
 
 from scripts.aws import AwsFactory

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import control
+from dr_control import control
 from dr_world import PRIMARY, STANDBY
 
 from scripts.aws import AwsFactory
@@ -90,6 +90,13 @@ def test_drill_on_the_real_stacks_with_the_release_live_in_both(
     drift_args = ("drift", "--stack", f"relay-{ENV}", "--region", PRIMARY, "--region", STANDBY)
     code, report = cli(*drift_args)
     assert code == 0, report  # the stacks are the source of truth after the drill (decisions 4-6)
+
+    # A pipeline's plain redeploy of both regions must not undo the failover.
+    for region in (STANDBY, PRIMARY):
+        assert cli("stack", "deploy", "--env", ENV, "--region", region, "--yes")[0] == 0
+    _assert_swapped(aws, {STANDBY: _parameters(aws, STANDBY), PRIMARY: _parameters(aws, PRIMARY)})
+    code, report = cli(*drift_args)
+    assert code == 0, report
 
 
 def _stack(aws: AwsFactory, region: str) -> dict[str, Any]:

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from stack_support import TEMPLATES, Relay, cli_on, reset
 
-from scripts.cli import main
 from scripts.emulator.process import EmulatorState
-
-TEMPLATES = Path(__file__).parent / "templates"
-
-Relay = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def reset(emulator: EmulatorState) -> None:
-    """Empty every region of the emulator."""
-    request = urllib.request.Request(f"{emulator.endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=30).close()
 
 
 @pytest.fixture
@@ -41,26 +26,7 @@ def cfn_dir(tmp_path: Path) -> Path:
     return target
 
 
-def cli_on(cfn_dir: Path, capsys: pytest.CaptureFixture[str]) -> Relay:
-    """Run the `relay` CLI's entry point on a template tree (in-process: a subprocess pays seconds of
-    imports per call); stdin is pytest's, which is not a terminal, as in a pipeline."""
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        capsys.readouterr()
-        code = main([*args, "--cfn-dir", str(cfn_dir)])
-        captured = capsys.readouterr()
-        return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
-
-    return run
-
-
 @pytest.fixture
 def relay(emulator: EmulatorState, cfn_dir: Path, capsys: pytest.CaptureFixture[str]) -> Relay:
     """The CLI on the test's copy of tests/stacks/templates."""
     return cli_on(cfn_dir, capsys)
-
-
-def edit_json(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    document = json.loads(path.read_text())
-    change(document)
-    path.write_text(json.dumps(document))

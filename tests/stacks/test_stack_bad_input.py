@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Relay, edit_json
+from stack_support import Relay, edit_json
 
 from scripts.aws import AwsFactory
 

@@ -7,7 +7,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import Relay
+from stack_support import Relay
 
 from scripts.aws import AwsFactory
 from scripts.emulator.process import EmulatorState

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import reset
+from stack_support import reset
 
 from scripts.aws import AwsFactory
 from scripts.emulator.process import EmulatorState

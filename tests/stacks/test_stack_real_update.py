@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import cli_on
+from stack_support import cli_on
 
 from scripts.aws import AwsFactory
 

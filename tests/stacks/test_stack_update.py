@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Relay, edit_json
+from stack_support import Relay, edit_json
 
 from scripts.aws import AwsFactory
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import cli_on, reset
+from stack_support import cli_on, reset
 
 from scripts.aws import AwsFactory
 from scripts.emulator.process import EmulatorState
