@@ -1,3 +1,5 @@
+import com.cloudbees.groovy.cps.NonCPS
+
 /*
  * What every relay* step shares: checking its arguments, and the frame its `sh` runs in (timeout,
  * locks, AWS account, environment). Kept here so the steps stay a defaults map and their CLI lines.
