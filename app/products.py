@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Select, delete, exists, insert, select, update
+from sqlalchemy import Select, bindparam, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import api, db
@@ -42,6 +42,9 @@ PRODUCT = Documented(
         },
     }
 )
+# Built once, bound per request: building the select and its cache key on every GET took about
+# half of the read's time (measured in-process against PostgreSQL).
+BY_ID = select(*COLUMNS).where(Product.__table__.c.id == bindparam("product_id"))
 IF_MATCH = Param("If-Match", Str(1, 200), description="The ETag you last read.")
 LIST_QUERY = (
     Param("limit", Int(1, 100), description="Page size (default 20)."),
@@ -98,8 +101,7 @@ def create_product() -> ResponseReturnValue:
     Operation("Get a product", {200: Reply("The product", PRODUCT, ("ETag",))}),
 )
 def get_product(product_id: int) -> ResponseReturnValue:
-    statement = select(*COLUMNS).where(Product.id == product_id)
-    row = db.read(lambda connection: connection.execute(statement).first())
+    row = db.read(lambda connection: connection.execute(BY_ID, {"product_id": product_id}).one_or_none())
     if row is None:
         raise not_found("Product", product_id)
     return _respond(row)

@@ -45,9 +45,14 @@ def configure_logging() -> None:
     root.setLevel(logging.INFO)
 
 
+# The WSGI environ keys of X-Request-ID and X-Amzn-Trace-Id: read directly, skipping a Headers lookup
+# per request.
+ID_ENVIRON_KEYS = tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in (HEADER, "X-Amzn-Trace-Id"))
+
+
 def _request_id() -> str:
-    for name in (HEADER, "X-Amzn-Trace-Id"):
-        value: str | None = request.headers.get(name)
+    for key in ID_ENVIRON_KEYS:
+        value: str | None = request.environ.get(key)
         if value and SAFE_ID.match(value):
             return value
     return uuid.uuid4().hex
