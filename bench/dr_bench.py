@@ -25,7 +25,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "dr")]
 from dr_world import PRIMARY, STANDBY, World, serve_standby_app  # noqa: E402 - needs the path set-up
 
 from scripts.aws import AwsFactory  # noqa: E402
-from scripts.dr import model, operations, readiness, steps  # noqa: E402
+from scripts.dr import live_release, model, operations, steps  # noqa: E402
 from scripts.emulator import process  # noqa: E402
 
 FAKE_CREDENTIALS = {
@@ -46,7 +46,7 @@ def main() -> None:
         started = time.perf_counter()
         world.build()
         # The world has no load balancer or CodeDeploy release: stand in for the release's functions.
-        readiness.last_released = world.last_released
+        live_release.last_released = world.last_released
         steps.standby_smoke = world.smoke
         build_seconds = time.perf_counter() - started
         request = operations.Request(

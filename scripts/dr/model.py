@@ -6,6 +6,9 @@ Sources (numbers kept in ../shared/TOOLING-NOTES.md, "Numbers for plans and mode
 - Instance provisioning and warm-up: CodeDeploy's EC2 blue/green example takes 3 min 40 s to provision;
   an ASG launch plus boot and health-check grace of the warm slot is modelled at 3 minutes.
 - Deploying a revision to the new instances: the example's reroute/deploy phase, 2 minutes.
+- Releasing the live bundle to the standby: nothing when its live slot runs it already (the usual
+  case: `relay release promote-standby` keeps it there); otherwise the plan takes the release team's
+  model of a release at the standby's configuration (`relay release --plan`, scripts/release/plan.py).
 - Route 53: alias/record TTL 60 s, plus health checks 3 failures x 10 s interval = 30 s to notice.
 - Fencing: scaling the old slots to 0 takes effect at once; instances leave service within a minute.
 - Recording the outcome in the stacks: a change set on each root stack, ~2 minutes for slot sizes, ~5
@@ -28,6 +31,7 @@ TYPICAL_SECONDS: dict[str, float] = {
     "promote-replica": 300,
     "point-app-at-db": 10,
     "scale-standby-slot": 180,
+    "release-live-bundle": 0,  # the no-op; the plan records the release's modelled time when one is due
     "smoke-test": 30,
     "move-dns": DNS_TTL_SECONDS + HEALTH_CHECK_SECONDS,
     "verify": 30,

@@ -20,6 +20,7 @@ from scripts.dr import readiness, timeline
 from scripts.dr.executor import Progress, execute
 from scripts.dr.failback import FAILBACK_STEPS
 from scripts.dr.journal import DONE, SUPERSEDED, Journal, JournalStore, drill_parameter
+from scripts.dr.live_release import MODELLED
 from scripts.dr.steps import PROMOTE_STEPS, DrContext, Step, in_service
 from scripts.dr.topology import (
     describe_db,
@@ -93,7 +94,13 @@ def _intended(
 ) -> timeline.Timeline:
     """The modelled timeline, each step saying what it would do here."""
     result = timeline.planned(
-        operation, ctx.env, ctx.source_region, ctx.target_region, steps=steps, status=status
+        operation,
+        ctx.env,
+        ctx.source_region,
+        ctx.target_region,
+        steps=steps,
+        status=status,
+        modelled=ctx.journal.facts.get(MODELLED, {}),
     )
     result.rows = [
         timeline.Row(**{**row.__dict__, "detail": prefix + step.intent(ctx)})

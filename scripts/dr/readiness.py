@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
+from scripts.dr import live_release
 from scripts.dr.steps import DrContext
 from scripts.dr.topology import describe_db, failover_records, is_writable, replica_lag
 from scripts.errors import RelayError
-from scripts.release.codedeploy import s3_location
-from scripts.release.standby import last_released
 
 
 @dataclass(frozen=True)
@@ -23,19 +22,6 @@ class Check:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def live_bundle_key(ctx: DrContext) -> tuple[str | None, str]:
-    """The live release's bundle key and where it was read: the old region's live slot when it answers,
-    else the standby's own last release (kept on the same bundle by `relay release promote-standby`)."""
-    regions = ([ctx.source_region] if ctx.source is not None else []) + [ctx.target_region]
-    reasons = []
-    for region in regions:
-        try:
-            return s3_location(last_released(ctx.aws, ctx.env, region))[1], region
-        except (RelayError, ClientError, BotoCoreError) as error:
-            reasons.append(f"{region}: {error.message if isinstance(error, RelayError) else error}")
-    return None, "; ".join(reasons)
 
 
 def _replica(ctx: DrContext, budget: float) -> list[Check]:
@@ -71,30 +57,41 @@ def _stack(ctx: DrContext) -> Check:
 
 
 def _bundle(ctx: DrContext) -> list[Check]:
-    """The live bundle is in the standby's bucket, and the standby's live slot runs it."""
-    key, where = live_bundle_key(ctx)
-    if key is None:
-        return [Check("live bundle in standby bucket", False, f"no live release found ({where})")]
+    """The live bundle is in the standby's bucket (the release copies nothing); whether the standby's live
+    slot runs it already decides what promote's `release-live-bundle` costs (not blocking)."""
+    live = live_release.find(ctx)
+    if live is None:
+        _, why = live_release.live_bundle_key(ctx)
+        return [Check("live bundle in standby bucket", False, f"no live release found ({why})")]
     bucket = ctx.target.output("ArtifactBucket")
     where_to = f"--env {ctx.env} --from {ctx.source_region} --to {ctx.target_region}"
     remedy = f"run `relay release promote-standby {where_to}`"
     try:
-        ctx.client("s3").head_object(Bucket=bucket, Key=key)
-        present = Check("live bundle in standby bucket", True, f"s3://{bucket}/{key}, live in {where}")
+        ctx.client("s3").head_object(Bucket=bucket, Key=live.key)
+        present = Check(
+            "live bundle in standby bucket", True, f"s3://{bucket}/{live.key}, live in {live.read_from}"
+        )
     except ClientError:
-        present = Check("live bundle in standby bucket", False, f"s3://{bucket}/{key} is missing: {remedy}")
-    if where == ctx.target_region:
+        present = Check(
+            "live bundle in standby bucket", False, f"s3://{bucket}/{live.key} is missing: {remedy}"
+        )
+    name = "standby runs the live release"
+    if live.on_standby:
+        own = " (the standby's own last release)" if live.read_from == ctx.target_region else ""
+        live_release.expected_seconds(ctx, live)
+        return [present, Check(name, True, f"{live.key}{own}: promote releases nothing", blocking=False)]
+    try:
+        seconds = live_release.expected_seconds(ctx, live)
+    except RelayError as error:
         return [
             present,
-            Check("standby runs the live release", True, f"{key} (the standby's own last release)"),
+            Check(name, False, f"cannot model a release in {ctx.target_region}: {error.message}"),
         ]
-    try:
-        standby_key = s3_location(last_released(ctx.aws, ctx.env, ctx.target_region))[1]
-    except RelayError as error:
-        return [present, Check("standby runs the live release", False, f"{error.message}: {remedy}")]
-    same = standby_key == key
-    reason = f"{standby_key}" + ("" if same else f", the primary runs {key}: {remedy}")
-    return [present, Check("standby runs the live release", same, reason)]
+    reason = (
+        f"{live.describe_standby()}, the primary runs {live.key}: promote releases it "
+        f"(release-live-bundle, ~{seconds:.0f} s); {remedy} beforehand to keep that off the RTO"
+    )
+    return [present, Check(name, False, reason, blocking=False)]
 
 
 def _slot(ctx: DrContext) -> Check:

@@ -2,7 +2,8 @@
 
 Order (ARCHITECTURE.md decision 5): fence the old writers, promote the replica and wait until it is
 writable, point the standby app at it, while in parallel the standby slot scales to production size;
-then smoke-test, move DNS and verify. A step that finds its work done reports so and changes nothing.
+then release the live bundle to the standby unless it runs it already, smoke-test, move DNS and verify.
+A step that finds its work done reports so and changes nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from rich.console import Console
 
 from scripts.aws import AwsFactory
-from scripts.dr import model
+from scripts.dr import live_release, model
 from scripts.dr.journal import Journal
 from scripts.dr.topology import (
     SLOTS,
@@ -23,6 +24,7 @@ from scripts.dr.topology import (
     failover_records,
     health_check_healthy,
     is_writable,
+    read_site,
     replica_lag,
 )
 from scripts.dr.waiting import wait_for
@@ -84,6 +86,10 @@ class Step:
     @property
     def typical_seconds(self) -> float:
         return model.TYPICAL_SECONDS[self.name]
+
+    def expected_seconds(self, modelled: dict[str, float]) -> float:
+        """The plan's figure for this step where it depends on the environment, else the typical one."""
+        return float(modelled.get(self.name, self.typical_seconds))
 
 
 def in_service(autoscaling: Any, asg_name: str) -> tuple[dict[str, Any], int]:
@@ -224,6 +230,52 @@ def scale_standby_slot(ctx: DrContext) -> str:
 
     serving = wait_for(ready, SCALE_TIMEOUT_SECONDS, f"{ctx.capacity} healthy instance(s) in {name}")
     return f"{'scaled' if changed else 'already at size:'} {name} to {ctx.capacity}; {serving} in service"
+
+
+# --- release-live-bundle ----------------------------------------------------------------------------
+# After point-app-at-db, not beside promote-replica: the release's ready gate smoke-tests with a write
+# through the test listener, which only a standalone writer the app points at can take.
+def _release_intent(ctx: DrContext) -> str:
+    recorded = ctx.journal.facts.get(live_release.FACT) or {}
+    key = recorded.get("key", "the old primary's live bundle")
+    if recorded and recorded.get("standby_key") == key:
+        return f"release nothing: {ctx.target_region}'s live slot already runs {key}"
+    bucket = ctx.target.outputs.get("ArtifactBucket", "the standby bucket")
+    return (
+        f"`relay release` {key} from {bucket} to {ctx.target_region} at {ctx.capacity} instance(s), "
+        "unless its live slot runs it by then"
+    )
+
+
+def _discard(_line: str) -> None:
+    """The release's own progress lines: the step's detail and the journal say what it did."""
+
+
+def release_live_bundle(ctx: DrContext) -> str:
+    """Leave the old primary's live release serving in the standby: a no-op when its live slot runs it.
+
+    A release swaps the standby's slots (blue/green): the context re-reads the stack, so the steps after
+    this one smoke-test, verify and record the slot that now serves.
+    """
+    live = live_release.find(ctx)
+    if live is None:
+        raise RelayError(
+            f"no live release found in {ctx.source_region} or {ctx.target_region}: "
+            f"release one with `relay release --env {ctx.env} --region {ctx.target_region} --bundle S3_URL`"
+        )
+    if live.on_standby:
+        return (
+            f"no-op: {ctx.target_region}'s live slot already runs {live.key} "
+            f"(its last successful CodeDeploy revision; live in {live.read_from})"
+        )
+    result = live_release.release_to_standby(ctx, live, _discard)
+    ctx.target = read_site(ctx.aws, ctx.env, ctx.target_region)
+    ctx.journal.facts[live_release.FACT] = {**ctx.journal.facts[live_release.FACT], "standby_key": live.key}
+    return (
+        f"released {result.release_id or live.key} to {ctx.target_region} "
+        f"({result.from_slot} -> {result.to_slot}, deployment {result.deployment_id}); "
+        f"it ran {live.describe_standby()}"
+    )
 
 
 # --- smoke-test -------------------------------------------------------------------------------------
@@ -433,9 +485,16 @@ PROMOTE_STEPS: tuple[Step, ...] = (
         scale_standby_slot,
     ),
     Step(
+        "release-live-bundle",
+        "Release the live bundle to the standby",
+        ("point-app-at-db", "scale-standby-slot"),
+        _release_intent,
+        release_live_bundle,
+    ),
+    Step(
         "smoke-test",
         "Smoke-test the standby",
-        ("point-app-at-db", "scale-standby-slot"),
+        ("release-live-bundle",),
         _smoke_intent,
         smoke_test,
     ),
@@ -460,5 +519,5 @@ PROMOTE_STEPS: tuple[Step, ...] = (
 )
 
 
-def model_nodes(steps: tuple[Step, ...]) -> list[model.Node]:
-    return [model.Node(step.name, step.after, step.typical_seconds) for step in steps]
+def model_nodes(steps: tuple[Step, ...], modelled: dict[str, float] | None = None) -> list[model.Node]:
+    return [model.Node(step.name, step.after, step.expected_seconds(modelled or {})) for step in steps]

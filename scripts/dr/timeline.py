@@ -11,6 +11,7 @@ from typing import Any
 
 from scripts.dr import model
 from scripts.dr.journal import Journal
+from scripts.dr.live_release import MODELLED
 from scripts.dr.steps import Step, model_nodes
 
 
@@ -59,12 +60,21 @@ class Timeline:
 
 
 def planned(
-    operation: str, env: str, source: str, target: str, *, steps: tuple[Step, ...], status: str
+    operation: str,
+    env: str,
+    source: str,
+    target: str,
+    *,
+    steps: tuple[Step, ...],
+    status: str,
+    modelled: dict[str, float] | None = None,
 ) -> Timeline:
-    """The plan as a timeline: modelled durations, each step at its earliest start."""
-    nodes = model_nodes(steps)
+    """The plan as a timeline: modelled durations (`modelled` where the plan found them), each step at its
+    earliest start."""
+    modelled = modelled or {}
+    nodes = model_nodes(steps, modelled)
     _, _, starts = model.critical_path(nodes)
-    restoring = model_nodes(tuple(step for step in steps if step.restores_service))
+    restoring = model_nodes(tuple(step for step in steps if step.restores_service), modelled)
     rto, path, _ = model.critical_path(restoring)
     rows = [
         Row(
@@ -72,9 +82,9 @@ def planned(
             title=step.title,
             after=step.after,
             status=status,
-            expected_seconds=step.typical_seconds,
+            expected_seconds=step.expected_seconds(modelled),
             offset=starts[step.name],
-            seconds=step.typical_seconds,
+            seconds=step.expected_seconds(modelled),
         )
         for step in steps
     ]
@@ -83,8 +93,15 @@ def planned(
 
 def measured(journal: Journal, steps: tuple[Step, ...]) -> Timeline:
     """The run as a timeline, from the journal; the RTO is the end-to-end time of all its steps."""
+    modelled = journal.facts.get(MODELLED, {})
     timeline = planned(
-        journal.operation, journal.env, journal.source, journal.target, steps=steps, status=journal.status
+        journal.operation,
+        journal.env,
+        journal.source,
+        journal.target,
+        steps=steps,
+        status=journal.status,
+        modelled=modelled,
     )
     entries = [journal.entry(step.name) for step in steps]
     starts = [e.started_at for e in entries if e.started_at is not None]
@@ -99,7 +116,7 @@ def measured(journal: Journal, steps: tuple[Step, ...]) -> Timeline:
             title=step.title,
             after=step.after,
             status=entry.status,
-            expected_seconds=step.typical_seconds,
+            expected_seconds=step.expected_seconds(modelled),
             detail=entry.detail,
             started_at=entry.started_at,
             ended_at=entry.ended_at,

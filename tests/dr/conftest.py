@@ -59,7 +59,7 @@ def world(
     built = World(AwsFactory(endpoint_url=dr_emulator.endpoint), env, standby_app, dr_emulator.port)
     built.build()
     # The release's functions need a full stack and a CodeDeploy release this world does not have.
-    monkeypatch.setattr("scripts.dr.readiness.last_released", built.last_released)
+    monkeypatch.setattr("scripts.dr.live_release.last_released", built.last_released)
     monkeypatch.setattr("scripts.dr.steps.standby_smoke", built.smoke)
     try:
         yield built

@@ -1,12 +1,14 @@
 """The DR cycle on the real templates: both regions deployed by `relay stack deploy`, the release live
 in both (`release`, then `promote_standby`), then `relay dr plan` and `relay dr drill` through the CLI;
-afterwards both stacks describe the swapped regions and `relay drift` finds them in sync."""
+afterwards both stacks describe the swapped regions and `relay drift` finds them in sync. And a standby
+left on an older release: promote releases the primary's live bundle to it (`release-live-bundle`)."""
 
 from __future__ import annotations
 
 import json
 import sys
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from scripts.emulator import process
 from scripts.release import ReleaseOptions, release
 from scripts.release.bundle import REPO, build
 from scripts.release.orchestrate import load_layout
-from scripts.release.standby import promote_standby
+from scripts.release.standby import copy_verified, promote_standby
 from scripts.release.upload import upload
 from scripts.stacks.deploy import deploy
 
@@ -39,24 +41,36 @@ def _version_through_production_listener(
         return answer
 
 
-def test_drill_on_the_real_stacks_with_the_release_live_in_both(
-    dr_emulator: process.EmulatorState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
-    aws = AwsFactory(endpoint_url=dr_emulator.endpoint)
+def _quiet(_text: str) -> None:
+    return None
+
+
+def _deploy_both(
+    aws: AwsFactory, emulator: process.EmulatorState, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """Both regions from the real templates; the emulator's listener mapping, for requests to the ALBs."""
     for region in (PRIMARY, STANDBY):  # the standby reads the primary's outputs: primary first
         deploy(aws, ENV, region, yes=True)
-    mapping: Any = control(dr_emulator.port, "/relay-api/traffic", method="GET")
+    mapping: dict[str, Any] = control(emulator.port, "/relay-api/traffic", method="GET")
     monkeypatch.setenv("RELAY_CONNECT_TO", str(mapping["connect_to"]))
-    bundle = build(tmp_path / "bundle", WHEEL_CACHE, release_id="dr-e2e")
+    return mapping
+
+
+def _release_in_primary(aws: AwsFactory, tmp_path: Path, release_id: str) -> str:
+    bundle = build(tmp_path / release_id, WHEEL_CACHE, release_id=release_id)
     url = upload(aws.client("s3", PRIMARY), load_layout(aws, ENV, PRIMARY).bucket, bundle)
-    quiet = lambda _text: None  # noqa: E731
-    release(aws, ENV, PRIMARY, url, ReleaseOptions(), show=quiet)
-    promote_standby(aws, ENV, PRIMARY, STANDBY, show=quiet)
-    assert _version_through_production_listener(aws, mapping, STANDBY)["release_id"] == "dr-e2e"
+    release(aws, ENV, PRIMARY, url, ReleaseOptions(), show=_quiet)
+    return url
+
+
+def _relay_cli(
+    emulator: process.EmulatorState, capsys: Any
+) -> tuple[Callable[..., tuple[int, str]], Callable[..., tuple[int, Any]]]:
+    """`relay --output json ...` in-process: (raw stdout, `dr` with its JSON parsed)."""
 
     def cli(*args: str) -> tuple[int, str]:
         capsys.readouterr()
-        code = main(["--endpoint-url", dr_emulator.endpoint, "--output", "json", *args])
+        code = main(["--endpoint-url", emulator.endpoint, "--output", "json", *args])
         captured = capsys.readouterr()
         print(captured.err, end="", file=sys.stderr)
         return code, captured.out
@@ -64,6 +78,19 @@ def test_drill_on_the_real_stacks_with_the_release_live_in_both(
     def relay(*args: str) -> tuple[int, Any]:
         code, out = cli("dr", *args)
         return code, json.loads(out) if out.strip() else None
+
+    return cli, relay
+
+
+def test_drill_on_the_real_stacks_with_the_release_live_in_both(
+    dr_emulator: process.EmulatorState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    aws = AwsFactory(endpoint_url=dr_emulator.endpoint)
+    mapping = _deploy_both(aws, dr_emulator, monkeypatch)
+    _release_in_primary(aws, tmp_path, "dr-e2e")
+    promote_standby(aws, ENV, PRIMARY, STANDBY, show=_quiet)
+    assert _version_through_production_listener(aws, mapping, STANDBY)["release_id"] == "dr-e2e"
+    cli, relay = _relay_cli(dr_emulator, capsys)
 
     where = ["--env", ENV, "--from", PRIMARY, "--to", STANDBY, "--report-dir", str(tmp_path / "reports")]
     code, plan = relay("plan", *where)
@@ -77,6 +104,9 @@ def test_drill_on_the_real_stacks_with_the_release_live_in_both(
         and "round trip" in steps["promote:smoke-test"]["detail"]
     )
     assert steps["promote:move-dns"]["status"] == "skipped"  # demo has no hosted zone
+    released = steps["promote:release-live-bundle"]
+    assert released["status"] == "done" and released["detail"].startswith("no-op:"), released
+    assert released["expected_seconds"] == 0
     for step in ("promote:record-old-region", "promote:record-new-primary", "failback:create-replica"):
         assert steps[step]["status"] == "done", steps[step]
     assert drill["rto_seconds"] > drill["facts"]["promote_rto_seconds"]  # bookkeeping is outside the RTO
@@ -99,6 +129,54 @@ def test_drill_on_the_real_stacks_with_the_release_live_in_both(
     assert code == 0, report
 
 
+@pytest.fixture
+def own_emulator(tmp_path: Path) -> Iterator[process.EmulatorState]:
+    """An emulator of its own: `demo` is the one environment with params in both regions, and the drill
+    test above leaves it swapped in the shared DR emulator."""
+    directory = tmp_path / "emulator"
+    state, _ = process.start(directory=directory)
+    try:
+        yield state
+    finally:
+        process.stop(directory)
+
+
+def test_promote_releases_the_live_bundle_to_a_standby_left_on_an_older_release(
+    own_emulator: process.EmulatorState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    aws = AwsFactory(endpoint_url=own_emulator.endpoint)
+    mapping = _deploy_both(aws, own_emulator, monkeypatch)
+    _release_in_primary(aws, tmp_path, "test-1")
+    promote_standby(aws, ENV, PRIMARY, STANDBY, show=_quiet)
+    live = _release_in_primary(aws, tmp_path, "test-2")  # the pipeline did not keep the standby up
+    copy_verified(
+        aws.client("s3", PRIMARY), aws.client("s3", STANDBY), live, load_layout(aws, ENV, STANDBY).bucket
+    )
+    assert _version_through_production_listener(aws, mapping, STANDBY)["release_id"] == "test-1"
+    _, relay = _relay_cli(own_emulator, capsys)
+    where = ["--env", ENV, "--from", PRIMARY, "--to", STANDBY, "--report-dir", str(tmp_path / "reports")]
+
+    code, plan = relay("plan", *where)
+    assert code == 0, [check for check in plan["checks"] if not check["ok"]]
+    behind = next(check for check in plan["checks"] if check["name"] == "standby runs the live release")
+    assert not behind["ok"] and not behind["blocking"] and "promote releases it" in behind["reason"]
+    modelled = next(row for row in plan["steps"] if row["name"] == "release-live-bundle")
+    assert modelled["expected_seconds"] > 0  # the release's modelled time, on the critical path
+    assert "release-live-bundle" in plan["critical_path"]
+
+    code, promoted = relay("promote", *where, "--execute", "--confirm", f"{ENV}-{STANDBY}")
+    assert code == 0, promoted
+    steps = {step["name"]: step for step in promoted["steps"]}
+    released = steps["release-live-bundle"]
+    assert released["status"] == "done" and released["detail"].startswith("released test-2"), released
+    assert steps["smoke-test"]["status"] == "done" and "round trip" in steps["smoke-test"]["detail"]
+    assert steps["verify"]["status"] == "done"
+    assert _version_through_production_listener(aws, mapping, STANDBY)["release_id"] == "test-2"
+
+    code, again = relay("promote", *where, "--execute", "--confirm", f"{ENV}-{STANDBY}")
+    assert code == 0 and "already done" in again["facts"]["note"]
+
+
 def _stack(aws: AwsFactory, region: str) -> dict[str, Any]:
     stack: dict[str, Any] = aws.client("cloudformation", region).describe_stacks(StackName=f"relay-{ENV}")[
         "Stacks"
@@ -110,11 +188,17 @@ def _parameters(aws: AwsFactory, region: str) -> dict[str, str]:
     return {p["ParameterKey"]: p.get("ParameterValue", "") for p in _stack(aws, region)["Parameters"]}
 
 
+def _stack_dbs(aws: AwsFactory, region: str) -> list[dict[str, Any]]:
+    """This stack's DB instances: the world-built tests share the emulator with their own `relay-drN`."""
+    instances = aws.client("rds", region).describe_db_instances()["DBInstances"]
+    return [db for db in instances if db["DBInstanceIdentifier"].startswith(f"relay-{ENV}-")]
+
+
 def _assert_swapped(aws: AwsFactory, recorded: dict[str, dict[str, str]]) -> None:
     """The stacks say what RDS says: the standby region writes, the old primary replicates from it."""
     new, old = recorded[STANDBY], recorded[PRIMARY]
     assert (new["Role"], new["SourceDbInstanceArn"], new["SourceDbSecretArn"]) == ("primary", "", "")
-    writer = aws.client("rds", STANDBY).describe_db_instances()["DBInstances"]
+    writer = _stack_dbs(aws, STANDBY)
     writer_arns = [
         db["DBInstanceArn"] for db in writer if not db.get("ReadReplicaSourceDBInstanceIdentifier")
     ]
@@ -123,5 +207,5 @@ def _assert_swapped(aws: AwsFactory, recorded: dict[str, dict[str, str]]) -> Non
         "replica",
         writer_arns[0],
     )
-    replicas = aws.client("rds", PRIMARY).describe_db_instances()["DBInstances"]
+    replicas = _stack_dbs(aws, PRIMARY)
     assert [db["ReadReplicaSourceDBInstanceIdentifier"] for db in replicas] == writer_arns
