@@ -18,6 +18,8 @@ from scripts.errors import RelayError
 ENV = "demo"
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 IMPORT_BUCKET = "relay-demo-imports"
+# The environment and the direction of every cross-region command (promote-standby, dr).
+ACROSS = ("--env", ENV, "--from", PRIMARY, "--to", STANDBY)
 
 
 def emulator_up(context: DemoContext) -> str:
@@ -184,18 +186,7 @@ def drift_caught(context: DemoContext) -> str:
 
 def standby_on_release(context: DemoContext) -> str:
     _refresh_local_mapping(context)  # the standby's listeners, for its smoke test
-    context.relay(
-        "release",
-        "promote-standby",
-        "--env",
-        ENV,
-        "--from",
-        PRIMARY,
-        "--to",
-        STANDBY,
-        "--bundle",
-        context.facts["bundle"],
-    )
+    context.relay("release", "promote-standby", *ACROSS, "--bundle", context.facts["bundle"])
     status = json.loads(
         context.relay("--output", "json", "release", "status", "--env", ENV, "--region", STANDBY).stdout
     )
@@ -206,18 +197,13 @@ def standby_on_release(context: DemoContext) -> str:
 def dr_drilled(context: DemoContext) -> str:
     """The whole DR cycle on the emulator: plan, promote the standby, verify, fail back; timeline kept."""
     dr_dir = context.report_dir / "dr"
-    context.relay("dr", "plan", "--env", ENV, "--from", PRIMARY, "--to", STANDBY)
+    context.relay("dr", "plan", *ACROSS)
     result = context.relay(
         "--output",
         "json",
         "dr",
         "drill",
-        "--env",
-        ENV,
-        "--from",
-        PRIMARY,
-        "--to",
-        STANDBY,
+        *ACROSS,
         "--execute",
         "--confirm",
         f"{ENV}-{STANDBY}",
@@ -241,12 +227,7 @@ def _live_region(context: DemoContext, dr_dir: Path) -> str:
         "json",
         "dr",
         "status",
-        "--env",
-        ENV,
-        "--from",
-        PRIMARY,
-        "--to",
-        STANDBY,
+        *ACROSS,
         "--report-dir",
         str(dr_dir),
     ).stdout

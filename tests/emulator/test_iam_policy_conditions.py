@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -10,74 +11,39 @@ from botocore.exceptions import ClientError
 from scripts.aws import AwsFactory
 
 
-def tls_only_policy(bucket: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                }
-            ],
-        }
+def bucket_with_deny(aws: AwsFactory, bucket: str, action: str, condition: dict[str, Any] | None) -> Any:
+    """A new bucket whose policy denies `action` on its objects, when `condition` holds (always if None)."""
+    statement: dict[str, Any] = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": action,
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+    }
+    if condition is not None:
+        statement["Condition"] = condition
+    s3 = aws.client("s3", "us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_policy(
+        Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
     )
+    return s3
 
 
 def test_tls_only_policy_allows_the_emulators_requests(aws: AwsFactory) -> None:
-    s3 = aws.client("s3", "us-east-1")
-    s3.create_bucket(Bucket="tls-only-artifacts")
-    s3.put_bucket_policy(Bucket="tls-only-artifacts", Policy=tls_only_policy("tls-only-artifacts"))
+    insecure = {"Bool": {"aws:SecureTransport": "false"}}
+    s3 = bucket_with_deny(aws, "tls-only-artifacts", "s3:*", insecure)
     s3.put_object(Bucket="tls-only-artifacts", Key="bundle.zip", Body=b"zip")
     assert s3.get_object(Bucket="tls-only-artifacts", Key="bundle.zip")["Body"].read() == b"zip"
 
 
-def test_an_unconditional_deny_still_denies(aws: AwsFactory) -> None:
-    s3 = aws.client("s3", "us-east-1")
-    s3.create_bucket(Bucket="deny-puts")
-    s3.put_bucket_policy(
-        Bucket="deny-puts",
-        Policy=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "s3:PutObject",
-                        "Resource": "arn:aws:s3:::deny-puts/*",
-                    }
-                ],
-            }
-        ),
-    )
+@pytest.mark.parametrize(
+    ("bucket", "condition"),
+    [("deny-puts", None), ("deny-secure", {"Bool": {"aws:SecureTransport": "true"}})],
+    ids=["unconditional deny", "deny whose condition holds"],
+)
+def test_a_deny_that_applies_still_denies(
+    aws: AwsFactory, bucket: str, condition: dict[str, Any] | None
+) -> None:
+    s3 = bucket_with_deny(aws, bucket, "s3:PutObject", condition)
     with pytest.raises(ClientError, match="Forbidden"):
-        s3.put_object(Bucket="deny-puts", Key="x", Body=b"x")
-
-
-def test_a_deny_whose_condition_holds_still_denies(aws: AwsFactory) -> None:
-    s3 = aws.client("s3", "us-east-1")
-    s3.create_bucket(Bucket="deny-secure")
-    s3.put_bucket_policy(
-        Bucket="deny-secure",
-        Policy=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "s3:PutObject",
-                        "Resource": "arn:aws:s3:::deny-secure/*",
-                        "Condition": {"Bool": {"aws:SecureTransport": "true"}},
-                    }
-                ],
-            }
-        ),
-    )
-    with pytest.raises(ClientError, match="Forbidden"):
-        s3.put_object(Bucket="deny-secure", Key="x", Body=b"x")
+        s3.put_object(Bucket=bucket, Key="x", Body=b"x")
