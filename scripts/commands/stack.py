@@ -25,6 +25,17 @@ from scripts.stacks.target import ENVIRONMENTS, REGIONS, StackTarget, resolve_ta
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# -p NAME=VALUE, shared by deploy and diff.
+parameter_overrides = click.option(
+    "--parameter",
+    "-p",
+    "parameters",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a parameter (repeatable).",
+)
+
+
 def target_options(function: F) -> F:
     """--env, --region and --cfn-dir, shared by every subcommand."""
     function = click.option(
@@ -83,14 +94,7 @@ def package(relay: RelayContext, env: str, region: str | None, cfn_dir: Path | N
     help="Execute even when a database, bucket or other data is replaced or deleted.",
 )
 @click.option("--allow-drift", is_flag=True, help="Deploy over resources changed outside CloudFormation.")
-@click.option(
-    "--parameter",
-    "-p",
-    "parameters",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a parameter (repeatable).",
-)
+@parameter_overrides
 @click.option(
     "--timeout",
     type=float,
@@ -140,14 +144,7 @@ def deploy(
 
 @command.command()
 @target_options
-@click.option(
-    "--parameter",
-    "-p",
-    "parameters",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a parameter (repeatable).",
-)
+@parameter_overrides
 @pass_relay
 def diff(
     relay: RelayContext, env: str, region: str | None, cfn_dir: Path | None, parameters: tuple[str, ...]
