@@ -1,0 +1,198 @@
+#!/usr/bin/env bats
+# The hooks' shared library in isolation, and each hook end to end where it needs no root, systemd
+# or network: the process manager, a temporary RELAY_ROOT, 127.0.0.1 only.
+# shellcheck disable=SC2016 # in_lib's code is single-quoted on purpose: it expands in the hook's shell
+# shellcheck disable=SC2154 # $stderr is set by bats' run --separate-stderr
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# serve_release ID: a stand-in API on a free port whose /readyz answers and whose /version names ID;
+# returns once it answers. Its port goes to $PORT.
+serve_release() {
+  local site=$BATS_TEST_TMPDIR/site
+  mkdir -p "$site"
+  echo ok >"$site/readyz"
+  printf '{"release_id": "%s"}\n' "$1" >"$site/version"
+  PORT=$(free_port)
+  python3 -m http.server --bind 127.0.0.1 --directory "$site" "$PORT" </dev/null >/dev/null 2>&1 3>&- &
+  STARTED_PIDS+=("$!")
+  disown # killed at teardown: no job report
+  eventually curl -fs -o /dev/null "http://127.0.0.1:$PORT/version"
+}
+
+current_release() {
+  mkdir -p "$ROOT/current"
+  printf '{"release_id": "%s"}\n' "$1" >"$ROOT/current/release.json"
+}
+
+# lib.sh
+
+@test "release_field prints one field of release.json" {
+  printf '{"release_id": "r7", "git_sha": "abc123", "version": "1.2.0"}\n' >"$BATS_TEST_TMPDIR/release.json"
+  run -0 in_lib 'release_field "$F" git_sha' "F=$BATS_TEST_TMPDIR/release.json"
+  [[ $output == abc123 ]]
+}
+
+@test "release_field fails on a missing field, so a hook under set -e stops" {
+  echo '{"release_id": "r7"}' >"$BATS_TEST_TMPDIR/release.json"
+  run -1 --separate-stderr in_lib 'release_field "$F" git_sha; echo after' "F=$BATS_TEST_TMPDIR/release.json"
+  [[ $output == "" ]]
+  [[ $stderr == *"KeyError: 'git_sha'"* ]]
+}
+
+@test "running_pid: nothing without a pid file" {
+  run -1 in_lib running_pid
+  [[ $output == "" ]]
+}
+
+@test "running_pid: nothing for a stale pid" {
+  write_pid $(($(</proc/sys/kernel/pid_max) + 1)) # above pid_max: no process can have it
+  run -1 in_lib running_pid
+  [[ $output == "" ]]
+}
+
+@test "running_pid: nothing for a live process that is not gunicorn (a reused pid)" {
+  spawn sleep
+  write_pid "$SPAWNED"
+  run -1 in_lib running_pid
+  [[ $output == "" ]]
+}
+
+@test "running_pid: the pid of a live gunicorn" {
+  spawn gunicorn
+  write_pid "$SPAWNED"
+  run -0 in_lib running_pid
+  [[ $output == "$SPAWNED" ]]
+}
+
+@test "load_app_env exports the env file and the current release's identity, then stops exporting" {
+  printf 'RELAY_DB_SECRET=s3cret\nRELAY_LOG_LEVEL="debug info"\n' >"$BATS_TEST_TMPDIR/app.env"
+  mkdir -p "$ROOT/current"
+  printf 'RELAY_RELEASE_ID=r7\nRELAY_GIT_SHA=abc123\n' >"$ROOT/current/release.env"
+  run -0 in_lib 'load_app_env; LATER=1; printenv RELAY_DB_SECRET RELAY_LOG_LEVEL RELAY_RELEASE_ID RELAY_GIT_SHA AWS_REGION; printenv LATER || echo "LATER not exported"' \
+    "RELAY_ENV_FILE=$BATS_TEST_TMPDIR/app.env"
+  [[ $output == $'s3cret\ndebug info\nr7\nabc123\nus-east-1\nLATER not exported' ]]
+}
+
+@test "load_app_env without files and with AWS_REGION set: no failure, no IMDS call" {
+  run -0 --separate-stderr in_lib 'imds() { echo "imds called" >&2; return 1; }; load_app_env; printenv AWS_REGION' \
+    "RELAY_ENV_FILE=$BATS_TEST_TMPDIR/absent.env"
+  [[ $output == us-east-1 ]]
+  [[ $stderr == "" ]]
+}
+
+@test "load_app_env without AWS_REGION takes the instance's region from IMDS" {
+  run -0 in_lib 'imds() { [[ $1 == placement/region ]] && echo eu-west-1; }; load_app_env; printenv AWS_REGION' \
+    AWS_REGION= "RELAY_ENV_FILE=$BATS_TEST_TMPDIR/absent.env"
+  [[ $output == eu-west-1 ]]
+}
+
+@test "load_app_env off EC2 (IMDS fails) leaves AWS_REGION empty and carries on" {
+  run -0 in_lib 'imds() { return 1; }; load_app_env; echo "region=[$AWS_REGION]"' \
+    AWS_REGION= "RELAY_ENV_FILE=$BATS_TEST_TMPDIR/absent.env"
+  [[ $output == "region=[]" ]]
+}
+
+@test "die logs error: on stderr and exits 1" {
+  run -1 --separate-stderr in_lib 'die "no bundle here"; echo after'
+  [[ $output == "" ]]
+  [[ $stderr == *"]: error: no bundle here" ]]
+}
+
+@test "log names the script and the lifecycle event, with a UTC timestamp, on stderr" {
+  run -0 --separate-stderr in_lib 'log hello world' LIFECYCLE_EVENT=ApplicationStart
+  [[ $output == "" ]]
+  [[ $stderr =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\ probe\.sh\[ApplicationStart\]:\ hello\ world$ ]]
+}
+
+@test "log outside CodeDeploy says manual" {
+  run -0 --separate-stderr in_lib 'log by hand'
+  [[ $stderr == *" probe.sh[manual]: by hand" ]]
+}
+
+# the hooks
+
+@test "prepare.sh lays out the root, and again without complaint" {
+  run -0 --separate-stderr hook prepare
+  run -0 --separate-stderr hook prepare
+  [[ -d $ROOT/releases && -d $ROOT/run && -d $ROOT/log ]]
+  [[ $stderr == *"layout ready under $ROOT" ]]
+}
+
+@test "stop.sh on a first install: nothing to stop, exit 0" {
+  run -0 --separate-stderr hook stop
+  [[ $stderr == *"no gunicorn running" ]]
+  [[ ! -e $PID_FILE ]]
+}
+
+@test "stop.sh with a stale pid file: exit 0, the pid file removed" {
+  write_pid $(($(</proc/sys/kernel/pid_max) + 1))
+  run -0 --separate-stderr hook stop
+  [[ $stderr == *"no gunicorn running" ]]
+  [[ ! -e $PID_FILE ]]
+}
+
+@test "stop.sh never signals a reused pid that is not gunicorn" {
+  spawn sleep
+  write_pid "$SPAWNED"
+  run -0 --separate-stderr hook stop
+  [[ $stderr == *"no gunicorn running" ]]
+  [[ ! -e $PID_FILE ]]
+  kill -0 "$SPAWNED"
+}
+
+@test "stop.sh stops a running gunicorn with TERM" {
+  spawn gunicorn
+  write_pid "$SPAWNED"
+  run -0 --separate-stderr hook stop
+  [[ $stderr == *"stopping gunicorn master $SPAWNED (graceful, up to 30s)"* ]]
+  [[ $stderr != *"killing it"* ]]
+  [[ ! -e $PID_FILE ]]
+  run ! kill -0 "$SPAWNED"
+}
+
+@test "stop.sh kills a gunicorn that ignores TERM after RELAY_STOP_SECONDS" {
+  spawn gunicorn ignore-term
+  write_pid "$SPAWNED"
+  run -0 --separate-stderr hook stop RELAY_STOP_SECONDS=1
+  [[ $stderr == *"gunicorn $SPAWNED ignored TERM; killing it"* ]]
+  [[ ! -e $PID_FILE ]]
+  eventually has_argv "$SPAWNED" ""
+}
+
+@test "start.sh refuses while a gunicorn still runs" {
+  spawn gunicorn
+  write_pid "$SPAWNED"
+  run -1 --separate-stderr hook start
+  [[ $stderr == *"gunicorn already running; ApplicationStop should have stopped it" ]]
+  [[ $stderr != *started* ]]
+}
+
+@test "stop.sh and start.sh refuse an unknown RELAY_SERVICE_MANAGER" {
+  for name in stop start; do
+    run -1 --separate-stderr hook "$name" RELAY_SERVICE_MANAGER=upstart
+    [[ $stderr == *"error: unknown RELAY_SERVICE_MANAGER=upstart (systemd|process)" ]]
+  done
+}
+
+@test "validate.sh passes once /readyz answers and /version names the release" {
+  current_release r1
+  serve_release r1
+  run -0 --separate-stderr hook validate RELAY_VALIDATE_SECONDS=5 "RELAY_APP_PORT=$PORT"
+  [[ $stderr == *"release r1 is ready on http://127.0.0.1:$PORT" ]]
+}
+
+@test "validate.sh gives up at its deadline while another release answers" {
+  current_release r1
+  serve_release r0
+  run -1 --separate-stderr hook validate RELAY_VALIDATE_SECONDS=1 "RELAY_APP_PORT=$PORT"
+  [[ $stderr == *"error: release r1 not ready on http://127.0.0.1:$PORT within 1s"* ]]
+}
+
+@test "validate.sh gives up at its deadline when nothing listens" {
+  current_release r1
+  port=$(free_port)
+  run -1 --separate-stderr hook validate RELAY_VALIDATE_SECONDS=1 "RELAY_APP_PORT=$port"
+  [[ $stderr == *"error: release r1 not ready on http://127.0.0.1:$port within 1s (see $ROOT/log/gunicorn.log)" ]]
+}
