@@ -3,6 +3,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+[[ -r $CURRENT/release.json ]] || die "no release installed: $CURRENT/release.json is missing (did AfterInstall run?)"
 release_id=$(release_field "$CURRENT/release.json" release_id)
 base=http://127.0.0.1:$RELAY_APP_PORT
 deadline=$((SECONDS + RELAY_VALIDATE_SECONDS))

@@ -196,3 +196,9 @@ current_release() {
   run -1 --separate-stderr hook validate RELAY_VALIDATE_SECONDS=1 "RELAY_APP_PORT=$port"
   [[ $stderr == *"error: release r1 not ready on http://127.0.0.1:$port within 1s (see $ROOT/log/gunicorn.log)" ]]
 }
+
+@test "validate.sh names a missing release instead of failing on a traceback" {
+  run -1 --separate-stderr hook validate RELAY_VALIDATE_SECONDS=1
+  [[ $stderr == *"error: no release installed: $ROOT/current/release.json is missing (did AfterInstall run?)" ]]
+  [[ $stderr != *Traceback* ]]
+}
