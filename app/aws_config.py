@@ -1,5 +1,8 @@
 """Settings kept in AWS: the SSM parameters under `RELAY_APP_CONFIG_SSM_PATH` and the RDS-managed secret.
 
+RDS rotates that secret's password; `SecretCredentials` reads it again for new connections, so a
+rotation does not need a restart.
+
 On EC2 the instance's environment only says where to look (user data writes the path and the region);
 this module turns what is there into the variables `Settings.from_environ` reads, so the app never
 starts on the SQLite default by accident. boto3 takes credentials and the endpoint from its default
@@ -10,6 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -23,6 +28,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
 PATH_VARIABLE = "RELAY_APP_CONFIG_SSM_PATH"
+SECRET_ARN_VARIABLE = "RELAY_APP_DATABASE_SECRET_ARN"  # noqa: S105 - the name of a variable
 EXPLICIT_DATABASE_URLS = ("RELAY_APP_DATABASE_URL", "DATABASE_URL")
 DATABASE_PARAMETERS = ("DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_SECRET_ARN")
 # Start-up must fail fast on an unreachable endpoint rather than hang a deploy hook; systemd restarts us.
@@ -56,6 +62,55 @@ def read_credentials(secrets: SecretsManagerClient, secret_arn: str) -> tuple[st
     return str(secret["username"]), str(secret["password"])
 
 
+def secrets_client(secret_arn: str) -> SecretsManagerClient:
+    """A client in the secret's own region: a standby region reads the primary's secret."""
+    arn_parts = secret_arn.split(":")
+    if len(arn_parts) < 7 or arn_parts[2] != "secretsmanager":
+        raise AppConfigError(f"not a Secrets Manager ARN: {secret_arn}")
+    client: SecretsManagerClient = boto3.client(
+        "secretsmanager", region_name=arn_parts[3], config=CLIENT_CONFIG
+    )
+    return client
+
+
+class SecretCredentials:
+    """The database login from the RDS-managed secret, for each new connection, surviving rotation.
+
+    Starts from the login read at start-up. A read serves for `max_age` seconds; `refresh` reads again
+    at once (after a refused login). When Secrets Manager cannot be reached, a stale login is kept: it
+    may still work, and a refused one is refreshed.
+    """
+
+    def __init__(self, secret_arn: str, max_age: float, login: tuple[str, str]) -> None:
+        self.secret_arn = secret_arn
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._login = login
+        self._read_at = time.monotonic()
+
+    def current(self) -> tuple[str, str]:
+        with self._lock:
+            if time.monotonic() - self._read_at >= self._max_age:
+                try:
+                    self._read()
+                except AppConfigError as error:
+                    log.warning("%s; keeping the last login", error)
+            return self._login
+
+    def refresh(self) -> tuple[str, str]:
+        """Read the secret now; AppConfigError when it cannot be read."""
+        with self._lock:
+            self._read()
+            return self._login
+
+    def _read(self) -> None:
+        try:
+            self._login = read_credentials(secrets_client(self.secret_arn), self.secret_arn)
+        except (BotoCoreError, ClientError) as error:
+            raise AppConfigError(f"cannot read the database secret {self.secret_arn}: {error}") from error
+        self._read_at = time.monotonic()
+
+
 def database_url(parameters: Mapping[str, str], username: str, password: str) -> str:
     """The psycopg 3 URL; user name and password are URL-quoted (RDS passwords hold `/`, `@`, `:`)."""
     credentials = f"{quote(username, safe='')}:{quote(password, safe='')}"
@@ -82,17 +137,14 @@ def _read(path: str, region: str | None) -> dict[str, str]:
     if missing:
         raise AppConfigError(f"SSM path {path} lacks {', '.join(missing)}: check the app stack's parameters")
     secret_arn = parameters["DATABASE_SECRET_ARN"]
-    arn_parts = secret_arn.split(":")
-    if len(arn_parts) < 7 or arn_parts[2] != "secretsmanager":
-        raise AppConfigError(f"DATABASE_SECRET_ARN under {path} is not a Secrets Manager ARN: {secret_arn}")
-    # A standby region reads the primary's secret: ask the secret's own region.
-    secrets: SecretsManagerClient = boto3.client(
-        "secretsmanager", region_name=arn_parts[3], config=CLIENT_CONFIG
-    )
+    try:
+        secrets = secrets_client(secret_arn)
+    except AppConfigError as error:
+        raise AppConfigError(f"DATABASE_SECRET_ARN under {path}: {error}") from None
     username, password = read_credentials(secrets, secret_arn)
     log.info("settings from SSM path %s (%d parameters) and secret %s", path, len(parameters), secret_arn)
     url = database_url(parameters, username, password)
-    return {**_as_variables(parameters), "RELAY_APP_DATABASE_URL": url}
+    return {**_as_variables(parameters), "RELAY_APP_DATABASE_URL": url, SECRET_ARN_VARIABLE: secret_arn}
 
 
 def settings_from_aws(environ: Mapping[str, str]) -> dict[str, str]:

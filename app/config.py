@@ -34,6 +34,9 @@ class Settings:
     # URLs carry the database password: keep them out of reprs and logs.
     database_url: str = field(repr=False)
     database_read_url: str | None = field(default=None, repr=False)
+    # Set when the login comes from the RDS-managed secret: new connections read it again (rotation).
+    database_secret_arn: str | None = None
+    db_secret_max_age: float = 300.0
     import_bucket: str | None = None
     import_dir: str = ".relay/imports"
     max_import_bytes: int = 1024 * 1024
@@ -70,6 +73,8 @@ class Settings:
                 get("DATABASE_URL", "DATABASE_URL") or _default_database_url(env)
             ),
             database_read_url=normalise_database_url(read_url) if read_url else None,
+            database_secret_arn=get("DATABASE_SECRET_ARN"),
+            db_secret_max_age=float(get("DB_SECRET_MAX_AGE") or cls.db_secret_max_age),
             import_bucket=get("IMPORT_BUCKET"),
             import_dir=get("IMPORT_DIR") or str(Path(env.get("RELAY_STATE_DIR") or ".relay") / "imports"),
             max_import_bytes=int(get("MAX_IMPORT_BYTES") or cls.max_import_bytes),

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from app.aws_config import AppConfigError, SecretCredentials
 from app.config import Settings
 
 T = TypeVar("T")
@@ -45,7 +46,42 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, settings: Settings, *, autocommit: bool = False, pooled: bool = True) -> Engine:
+def _is_refused_login(error: Exception) -> bool:
+    return "password authentication failed" in str(error)
+
+
+def login_from_secret(engine: Engine, credentials: SecretCredentials) -> None:
+    """Log every new connection in with the secret's current login; read it again once if refused.
+
+    Open connections are untouched: PostgreSQL keeps sessions across a password change.
+    """
+
+    @event.listens_for(engine, "do_connect")
+    def connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        cparams["user"], cparams["password"] = credentials.current()
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as error:
+            if not _is_refused_login(error):
+                raise
+            refused = error
+        log.warning("database login refused: reading secret %s again (rotated?)", credentials.secret_arn)
+        try:
+            cparams["user"], cparams["password"] = credentials.refresh()
+        except AppConfigError as error:
+            log.error("%s", error)
+            raise refused from error
+        return dialect.connect(*cargs, **cparams)
+
+
+def make_engine(
+    url: str,
+    settings: Settings,
+    *,
+    autocommit: bool = False,
+    pooled: bool = True,
+    credentials: SecretCredentials | None = None,
+) -> Engine:
     """An engine tuned for the backend: psycopg with a connect timeout, or a WAL-mode SQLite file."""
     options: dict[str, Any] = {}
     if autocommit:
@@ -62,7 +98,10 @@ def make_engine(url: str, settings: Settings, *, autocommit: bool = False, poole
         options.update(pool_size=settings.db_pool_size, max_overflow=2, pool_recycle=1800, pool_timeout=5)
     else:
         options["poolclass"] = NullPool
-    return create_engine(url, connect_args=connect_args, **options)
+    engine = create_engine(url, connect_args=connect_args, **options)
+    if credentials is not None:
+        login_from_secret(engine, credentials)
+    return engine
 
 
 class ReplicaBreaker:
@@ -97,11 +136,19 @@ class Database:
     def from_settings(cls, settings: Settings) -> Database:
         url = settings.database_url
         replica = settings.database_read_url
+        login = None
+        if settings.database_secret_arn:
+            started_with = make_url(url)
+            login = SecretCredentials(
+                settings.database_secret_arn,
+                settings.db_secret_max_age,
+                (str(started_with.username), str(started_with.password)),
+            )
         return cls(
-            primary=make_engine(url, settings),
-            primary_reads=make_engine(url, settings, autocommit=True),
+            primary=make_engine(url, settings, credentials=login),
+            primary_reads=make_engine(url, settings, autocommit=True, credentials=login),
             replica=make_engine(replica, settings, autocommit=True) if replica else None,
-            probe=make_engine(url, settings, autocommit=True, pooled=False),
+            probe=make_engine(url, settings, autocommit=True, pooled=False, credentials=login),
             breaker=ReplicaBreaker(settings.replica_retry_seconds),
             is_sqlite=_is_sqlite(url),
         )

@@ -25,6 +25,12 @@ SETTINGS = {
     "full_page_writes": "off",
     "max_connections": "200",
 }
+# The superuser logs in without a password (the suite's own connections); every other role needs its
+# password, as on RDS, so tests can create a login and rotate its password.
+HBA = """\
+host all postgres 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+"""
 
 
 def free_port() -> int:
@@ -56,6 +62,7 @@ def running_postgres() -> Iterator[str]:
     port = free_port()
     options = " ".join(f"-c {key}={value}" for key, value in SETTINGS.items())
     _run([str(BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"])
+    (data / "pg_hba.conf").write_text(HBA)
     pg_ctl = str(BIN / "pg_ctl")
     _run([pg_ctl, "-D", str(data), "-l", str(home / "log"), "-w", "-o", f"-p {port} {options}", "start"])
     try:

@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 import uuid
 
+import psycopg
 import pytest
+from flask import Flask
+from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.aws_config import PATH_VARIABLE, AppConfigError, read_parameters
+from app.aws_config import (
+    EXPLICIT_DATABASE_URLS,
+    PATH_VARIABLE,
+    AppConfigError,
+    SecretCredentials,
+    read_parameters,
+)
 from app.config import Settings
+from app.db import EXTENSION_KEY
 from scripts.aws import AwsFactory
 
 UNREAD_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-unread-AbCdEf"
@@ -135,3 +145,84 @@ def test_the_app_does_not_start_on_the_sqlite_default(
 
     with pytest.raises(AppConfigError):
         create_app()
+
+
+def test_the_secret_is_read_again_when_stale_or_refreshed(aws: AwsFactory) -> None:
+    secret_arn = put_secret(aws, "us-east-1", {"username": "relay_admin", "password": "first"})
+    started_with = ("relay_admin", "first")
+    cached = SecretCredentials(secret_arn, max_age=3600, login=started_with)
+    uncached = SecretCredentials(secret_arn, max_age=0, login=started_with)
+
+    rotate_secret(aws, secret_arn, "relay_admin", "second")
+
+    assert cached.current() == ("relay_admin", "first")
+    assert uncached.current() == ("relay_admin", "second")
+    assert cached.refresh() == ("relay_admin", "second")
+
+
+def test_an_unreadable_secret_keeps_the_last_login_until_one_is_refused(emulator: object) -> None:
+    gone = SecretCredentials(UNREAD_SECRET, max_age=0, login=("relay_admin", "last"))
+
+    assert gone.current() == ("relay_admin", "last")
+    with pytest.raises(AppConfigError, match="cannot read the database secret"):
+        gone.refresh()
+
+
+def test_a_rotated_password_needs_no_restart(
+    aws: AwsFactory, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    role = f"rotating_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_url.replace("+psycopg", ""), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), "first"))
+        admin.execute(sql.SQL("GRANT SELECT ON products TO {}").format(sql.Identifier(role)))
+        app = app_on_secret(aws, postgres_url, role, "first", monkeypatch)
+        client = app.test_client()
+        assert client.get("/readyz").status_code == 200
+        assert client.get("/products?limit=1").status_code == 200  # a pooled connection, kept below
+
+        # What RDS does when it rotates a managed secret: the password changes in both places.
+        admin.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), "second"))
+        rotate_secret(aws, app.config["RELAY_SETTINGS"].database_secret_arn, role, "second")
+
+        # /readyz opens a fresh connection: its cached login is refused, the secret is read again.
+        assert client.get("/readyz").status_code == 200
+        assert client.get("/products?limit=1").status_code == 200  # the open pooled session lives on
+        app.extensions[EXTENSION_KEY].primary_reads.dispose()
+        assert client.get("/products?limit=1").status_code == 200  # and new pooled ones log in anew
+
+
+def test_a_login_refused_even_after_reading_the_secret_again_is_not_ready(
+    aws: AwsFactory, postgres_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = app_on_secret(aws, postgres_url, "postgres_impostor", "not-the-password-7f3a", monkeypatch)
+
+    assert app.test_client().get("/readyz").status_code == 503
+    assert "reading secret" in caplog.text
+    assert "not-the-password-7f3a" not in caplog.text
+
+
+def app_on_secret(
+    aws: AwsFactory, postgres_url: str, username: str, password: str, monkeypatch: pytest.MonkeyPatch
+) -> Flask:
+    """The app as on EC2: the database's address in SSM, its login in a secret."""
+    server = make_url(postgres_url)
+    secret_arn = put_secret(aws, "us-east-1", {"username": username, "password": password})
+    path = put_settings(
+        aws,
+        "us-east-1",
+        secret_arn,
+        DATABASE_HOST=str(server.host),
+        DATABASE_PORT=str(server.port),
+        DATABASE_NAME=str(server.database),
+    )
+    for name in EXPLICIT_DATABASE_URLS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(PATH_VARIABLE, path)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    return create_app()
+
+
+def rotate_secret(aws: AwsFactory, secret_arn: str, username: str, password: str) -> None:
+    aws.client("secretsmanager", "us-east-1").put_secret_value(
+        SecretId=secret_arn, SecretString=json.dumps({"username": username, "password": password})
+    )
