@@ -44,6 +44,7 @@ class Settings:
     db_connect_timeout: int = 3
     readiness_timeout_ms: int = 1000
     replica_retry_seconds: float = 15.0
+    idempotency_retention_hours: float = 24.0
     drain_file: str | None = None
     release_id: str = "unknown"
     git_sha: str = "unknown"
@@ -82,6 +83,9 @@ class Settings:
             db_connect_timeout=int(get("DB_CONNECT_TIMEOUT") or cls.db_connect_timeout),
             readiness_timeout_ms=int(get("READINESS_TIMEOUT_MS") or cls.readiness_timeout_ms),
             replica_retry_seconds=float(get("REPLICA_RETRY_SECONDS") or cls.replica_retry_seconds),
+            idempotency_retention_hours=float(
+                get("IDEMPOTENCY_RETENTION_HOURS") or cls.idempotency_retention_hours
+            ),
             drain_file=get("DRAIN_FILE"),
             release_id=env.get("RELAY_RELEASE_ID") or "unknown",
             git_sha=env.get("RELAY_GIT_SHA") or "unknown",

@@ -88,4 +88,5 @@ class IdempotencyKey(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     location: Mapped[str | None] = mapped_column(String(255))
     body: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Keys expire after the retention (app/transaction.py); the index serves the purge.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -4,27 +4,35 @@ The key row is inserted in the same transaction as the order (or product, or imp
 so either both are committed or neither: a retry finds the stored answer and replays it, and two
 concurrent requests with one key cannot both create (the second waits on the key's unique index,
 then replays the first's answer).
+
+Keys expire after `idempotency_retention_hours` (24 by default, as payment APIs do): an expired key is
+as good as new, and each stored key deletes up to PURGE_BATCH expired ones in its transaction, so the
+table stays bounded without a scheduled job (rows another transaction holds are skipped, not awaited).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Response, make_response, request
+from flask import Response, current_app, make_response, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app import db
+from app.config import Settings
 from app.errors import ApiError
-from app.models import IdempotencyKey
+from app.models import IdempotencyKey, utcnow
 
 View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+PURGE_BATCH = 100
 
 
 def write_transaction(view: View) -> View:
@@ -64,6 +72,7 @@ def _run_once(
             session.rollback()
             return response
         if key is not None:
+            _purge_expired(session, key)
             session.add(
                 IdempotencyKey(
                     key=key,
@@ -75,6 +84,28 @@ def _run_once(
             )
             session.flush()
     return response
+
+
+def _expiry() -> datetime:
+    """Keys created before this moment have expired."""
+    settings: Settings = current_app.config["RELAY_SETTINGS"]
+    return utcnow() - timedelta(hours=settings.idempotency_retention_hours)
+
+
+def _purge_expired(session: Session, key: str) -> None:
+    """Delete this key if it expired (it is being reused) and a batch of the oldest expired keys."""
+    expired = IdempotencyKey.created_at < _expiry()
+    oldest = (
+        select(IdempotencyKey.key)
+        .where(expired)
+        .order_by(IdempotencyKey.created_at)
+        .limit(PURGE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    purge = delete(IdempotencyKey).where(
+        expired, or_(IdempotencyKey.key == key, IdempotencyKey.key.in_(oldest))
+    )
+    session.execute(purge.execution_options(synchronize_session=False))
 
 
 def _check_key(key: str) -> None:
@@ -91,7 +122,10 @@ def _fingerprint() -> str:
 
 def _lookup(key: str) -> IdempotencyKey | None:
     def query(connection: Connection) -> IdempotencyKey | None:
-        row = connection.execute(select(IdempotencyKey.__table__).where(IdempotencyKey.key == key)).first()
+        live = select(IdempotencyKey.__table__).where(
+            IdempotencyKey.key == key, IdempotencyKey.created_at >= _expiry()
+        )
+        row = connection.execute(live).first()
         return IdempotencyKey(**row._mapping) if row is not None else None
 
     # On the primary: a replica may not have the first request's commit yet.

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select, update
 
+from app import transaction
+from app.db import EXTENSION_KEY
+from app.models import IdempotencyKey, utcnow
 from tests.app.conftest import make_product
 
 
@@ -112,6 +119,54 @@ def test_failed_request_does_not_burn_the_key(client: FlaskClient) -> None:
 def test_bad_idempotency_key_is_400(client: FlaskClient) -> None:
     cup = make_product(client, sku="CUP", stock=1)
     assert order(client, (cup["id"], 1), key="x" * 300).status_code == 400
+
+
+def age_keys(app: Flask, hours: float, key: str | None = None) -> None:
+    """Make the stored keys (or one) `hours` old, as if the clock had moved on."""
+    aged = update(IdempotencyKey).values(created_at=utcnow() - timedelta(hours=hours))
+    if key is not None:
+        aged = aged.where(IdempotencyKey.key == key)
+    with app.extensions[EXTENSION_KEY].primary.begin() as connection:
+        connection.execute(aged)
+
+
+def stored_keys(app: Flask) -> list[str]:
+    with app.extensions[EXTENSION_KEY].primary.connect() as connection:
+        return sorted(connection.execute(select(IdempotencyKey.key)).scalars())
+
+
+def test_a_key_past_its_retention_is_as_good_as_new(app: Flask, client: FlaskClient) -> None:
+    cup = make_product(client, sku="CUP", stock=10)
+    first = order(client, (cup["id"], 1), key="reused")
+    age_keys(app, hours=23)
+    assert order(client, (cup["id"], 1), key="reused").headers["Idempotent-Replayed"] == "true"
+
+    age_keys(app, hours=25)  # past the default retention of 24 hours
+    again = order(client, (cup["id"], 1), key="reused")
+
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again.headers
+    assert again.json["id"] != first.json["id"]
+    assert stock(client, cup["id"]) == 8
+    assert order(client, (cup["id"], 1), key="reused").json == again.json  # the new answer is kept
+
+
+def test_storing_a_key_purges_a_batch_of_expired_ones(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transaction, "PURGE_BATCH", 2)
+    cup = make_product(client, sku="CUP", stock=10)
+    for n in range(3):
+        order(client, (cup["id"], 1), key=f"old-{n}")
+    for n in range(3):
+        age_keys(app, hours=30 - n, key=f"old-{n}")
+
+    order(client, (cup["id"], 1), key="fresh-1")
+    assert stored_keys(app) == ["fresh-1", "old-2"]  # the two oldest went
+
+    order(client, (cup["id"], 1))  # no key: nothing stored, nothing purged
+    order(client, (cup["id"], 1), key="fresh-2")
+    assert stored_keys(app) == ["fresh-1", "fresh-2"]
 
 
 def test_product_creation_is_idempotent_too(client: FlaskClient) -> None:
