@@ -8,8 +8,10 @@ request on the primary (see docs/adr/0003-data-access.md).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -85,7 +87,8 @@ def make_engine(
     """An engine tuned for the backend: psycopg with a connect timeout, or a WAL-mode SQLite file."""
     options: dict[str, Any] = {}
     if autocommit:
-        options["isolation_level"] = "AUTOCOMMIT"
+        # No transaction is ever open on these connections: no rollback when one goes back to the pool.
+        options.update(isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
     if _is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -176,10 +179,11 @@ class Database:
                 connection.execute(text(f"SET statement_timeout = {int(timeout_ms)}"))
             connection.execute(text("SELECT 1"))
 
-    def dispose(self) -> None:
+    def dispose(self, close: bool = True) -> None:
+        """Drop the pooled connections; `close=False` in a forked child, whose parent still uses them."""
         for engine in (self.primary, self.primary_reads, self.replica, self.probe):
             if engine is not None:
-                engine.dispose()
+                engine.dispose(close=close)
 
 
 def _run(engine: Engine, query: Callable[[Connection], T]) -> T:
@@ -195,11 +199,22 @@ def _run(engine: Engine, query: Callable[[Connection], T]) -> T:
 
 
 def init_app(app: Flask, settings: Settings) -> Database:
-    """Create the engines once per app (per gunicorn worker) and close the request's session after it."""
+    """Create the engines once per app and close the request's session after each request.
+
+    gunicorn builds the app in its master and forks the workers (preload_app): a forked worker must
+    not use the master's pooled connections, so the child forgets them without closing them.
+    """
     database = Database.from_settings(settings)
+    forked_from = weakref.ref(database)
+    os.register_at_fork(after_in_child=lambda: _forget_pooled_connections(forked_from()))
     app.extensions[EXTENSION_KEY] = database
     app.teardown_appcontext(_close_session)
     return database
+
+
+def _forget_pooled_connections(database: Database | None) -> None:
+    if database is not None:
+        database.dispose(close=False)
 
 
 def database() -> Database:

@@ -1,7 +1,9 @@
-"""Through real gunicorn on PostgreSQL: no oversell under concurrency, and SIGTERM drains before stopping."""
+"""Through real gunicorn on PostgreSQL: no oversell under concurrency, SIGTERM drains before stopping,
+and workers forked from the preloaded app never share its connections."""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -10,7 +12,10 @@ from pathlib import Path
 
 import psycopg
 import requests
+from sqlalchemy import text
 
+from app import create_app
+from app.db import EXTENSION_KEY
 from tests.app.conftest import Server, start_gunicorn
 
 
@@ -71,3 +76,32 @@ def test_sigterm_turns_readyz_503_first_and_finishes_in_flight_requests(
         assert server.process.wait(timeout=30) == 0
     finally:
         server.stop()
+
+
+def test_a_forked_worker_opens_its_own_connections(postgres_url: str) -> None:
+    # What gunicorn's preload_app does: build the app, then fork workers from that process.
+    app = create_app({"database_url": postgres_url})
+    database = app.extensions[EXTENSION_KEY]
+
+    def backend_pid() -> int:
+        pid: int = database.read(
+            lambda connection: connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        )
+        return pid
+
+    parent_backend = backend_pid()  # this connection now waits in the parent's pool
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            os.write(write_end, str(backend_pid()).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as report:
+        child_backend = int(report.read())
+    os.waitpid(child, 0)
+
+    assert child_backend != parent_backend
+    assert backend_pid() == parent_backend  # the child left the parent's connection open and intact
+    database.dispose()
