@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -162,7 +163,7 @@ def diff(
     if relay.output == "json":
         rows = [
             {
-                **vars(change),
+                **asdict(change),
                 "data_loss": next((reason for risky, reason in dangerous if risky == change), None),
             }
             for change in change_set.changes

@@ -20,6 +20,16 @@ NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 
 
 @dataclass(frozen=True)
+class PropertyChange:
+    """One changed property as AWS describes it with IncludePropertyValues: path, old and new value."""
+
+    path: str
+    change_type: str
+    before: str | None = None
+    after: str | None = None
+
+
+@dataclass(frozen=True)
 class ResourceChange:
     """One row of the preview; `stack` is the path from the root, e.g. `relay-prod/Data`."""
 
@@ -29,6 +39,7 @@ class ResourceChange:
     resource_type: str
     replacement: str = ""
     physical_id: str = ""
+    properties: tuple[PropertyChange, ...] = ()
 
     @property
     def is_nested_stack(self) -> bool:
@@ -127,7 +138,9 @@ def _pages(cfn: Any, change_set_id: str) -> Iterator[dict[str, Any]]:
     token: str | None = None
     while True:
         page: dict[str, Any] = cfn.describe_change_set(
-            ChangeSetName=change_set_id, **({"NextToken": token} if token else {})
+            ChangeSetName=change_set_id,
+            IncludePropertyValues=True,
+            **({"NextToken": token} if token else {}),
         )
         yield page
         token = page.get("NextToken")
@@ -147,11 +160,28 @@ def _changes(cfn: Any, change_set_id: str, path: str) -> Iterator[ResourceChange
                 resource_type=detail.get("ResourceType", ""),
                 replacement=str(detail.get("Replacement", "")),
                 physical_id=detail.get("PhysicalResourceId", ""),
+                properties=_property_changes(detail.get("Details", [])),
             )
             yield row
             nested = detail.get("ChangeSetId")
             if row.is_nested_stack and nested:
                 yield from _changes(cfn, nested, f"{path}/{row.logical_id}")
+
+
+def _property_changes(details: list[dict[str, Any]]) -> tuple[PropertyChange, ...]:
+    """One entry per changed path (AWS repeats a path once per cause); details without a path are skipped."""
+    found: dict[str, PropertyChange] = {}
+    for detail in details:
+        target = detail.get("Target", {})
+        path = target.get("Path")
+        if path and path not in found:
+            found[path] = PropertyChange(
+                path,
+                target.get("AttributeChangeType", ""),
+                target.get("BeforeValue"),
+                target.get("AfterValue"),
+            )
+    return tuple(found.values())
 
 
 def delete_change_set(cfn: Any, change_set: ChangeSet) -> None:

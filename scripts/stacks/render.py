@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from scripts.stacks.changeset import ChangeSet, ResourceChange
+from scripts.stacks.changeset import ChangeSet, PropertyChange, ResourceChange
 from scripts.stacks.events import StackEvent
 
 # Jenkins logs are not terminals: give tables room instead of rich's 80-column default.
@@ -33,24 +33,35 @@ def status_style(status: str) -> str:
 
 
 def change_set_table(change_set: ChangeSet) -> Table:
-    """One row per change, nested stacks' changes under their path; replacement spelled out."""
+    """One row per change, nested stacks' changes under their path; replacement spelled out; changed
+    property values when the change set has any (a CREATE one has none: no column to squeeze the rest)."""
     table = Table(
         title=f"Change set for {change_set.stack_name} ({change_set.change_set_type})", title_justify="left"
     )
-    for column in ("Stack", "Action", "Logical ID", "Type", "Replacement"):
+    # A narrow console folds the long paths rather than cutting resource types short.
+    table.add_column("Stack", overflow="fold")
+    for column in ("Action", "Logical ID"):
         table.add_column(column)
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Replacement")
+    with_values = any(change.properties for change in change_set.changes)
+    if with_values:
+        table.add_column("Property changes", overflow="fold")
     if not change_set.changes:
         table.caption = "no resource changes: only parameters, tags or outputs change"
     for change in change_set.changes:
         style = ACTION_STYLE.get(change.action, "")
         action = escape(change.action)
-        table.add_row(
+        cells = [
             escape(change.stack),
             f"[{style}]{action}[/]" if style else action,
             escape(change.logical_id),
             escape(change.resource_type),
             _replacement(change),
-        )
+        ]
+        if with_values:
+            cells.append("\n".join(escape(_property_line(each)) for each in change.properties))
+        table.add_row(*cells)
     return table
 
 
@@ -58,6 +69,13 @@ def _replacement(change: ResourceChange) -> str:
     if change.action != "Modify":
         return ""
     return "[bold red]Replace[/]" if change.replacement == "True" else escape(change.replacement or "False")
+
+
+def _property_line(change: PropertyChange) -> str:
+    """`/Properties/X: old -> new`, with `(none)` on the side an added or removed property lacks."""
+    before = "(none)" if change.before is None else change.before
+    after = "(none)" if change.after is None else change.after
+    return f"{change.path}: {before} -> {after}"
 
 
 def event_line(event: StackEvent) -> str:

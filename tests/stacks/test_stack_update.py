@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from stack_support import Relay, edit_json
 
 from scripts.aws import AwsFactory
+from scripts.stacks import render
+from scripts.stacks.changeset import ChangeSet, PropertyChange, ResourceChange
 
 pytestmark = pytest.mark.usefixtures("clean_emulator")
 
@@ -34,6 +38,14 @@ def test_instance_class_change_modifies_and_a_replacing_change_is_refused(
         "False",
     )
     assert db_change["data_loss"] is None
+    assert db_change["properties"] == [
+        {
+            "path": "/Properties/DBInstanceClass",
+            "change_type": "Modify",
+            "before": "db.t4g.micro",
+            "after": "db.t4g.small",
+        }
+    ]
     updated = relay("stack", "deploy", "--env", "demo", "--region", "us-east-1", "--yes")
     assert updated.returncode == 0, updated.stderr
     [after] = db_instances(aws)
@@ -50,3 +62,24 @@ def test_instance_class_change_modifies_and_a_replacing_change_is_refused(
     [untouched] = db_instances(aws)
     assert untouched["DBInstanceIdentifier"] == before["DBInstanceIdentifier"]
     assert aws.client("cloudformation").list_change_sets(StackName="relay-demo")["Summaries"] == []
+
+
+def test_the_diff_table_shows_changed_property_values() -> None:
+    change = ResourceChange(
+        "relay-demo/Data",
+        "Modify",
+        "Db",
+        "AWS::RDS::DBInstance",
+        "False",
+        properties=(
+            PropertyChange("/Properties/DBInstanceClass", "Modify", "db.t4g.micro", "db.t4g.small"),
+            PropertyChange("/Properties/Description", "Add", after="data"),
+        ),
+    )
+    buffer = io.StringIO()
+    console = Console(width=200, file=buffer, emoji=False, highlight=False)
+    console.print(render.change_set_table(ChangeSet("id", "stack", "relay-demo", "UPDATE", [change])))
+    text = buffer.getvalue()
+    assert "Property changes" in text
+    assert "/Properties/DBInstanceClass: db.t4g.micro -> db.t4g.small" in text
+    assert "/Properties/Description: (none) -> data" in text

@@ -4,24 +4,28 @@ moto lists a resource as Modify when its template text or a parameter it names c
 Replacement, Details, Scope or PolicyAction. Here both templates are evaluated (cfn_evaluate) against
 the live stack, property by property:
 - a changed property gives a Detail: Target (Attribute, Name, RequiresRecreation from
-  cfn_update_behaviour), Evaluation and ChangeSource/CausingEntity (DirectModification,
-  ParameterReference - through conditions too -, ResourceReference, ResourceAttribute, Automatic);
+  cfn_update_behaviour, and Path, BeforeValue, AfterValue, AttributeChangeType, which DescribeChangeSet
+  returns only with IncludePropertyValues=True), Evaluation and ChangeSource/CausingEntity
+  (DirectModification, ParameterReference - through conditions too -, ResourceReference,
+  ResourceAttribute, Automatic);
 - Replacement is True when a Static detail requires recreation Always, Conditional when a Dynamic one
   does or one requires it Conditionally, else False; a resource whose condition flips is Added/Removed;
-- `IncludeNestedStacks=True` gives every changed child stack its own change set (ParentChangeSetId,
-  RootChangeSetId), referenced by the parent's change as ChangeSetId; the child's parameters are the
+- `IncludeNestedStacks=True` gives every changed or added child stack its own change set
+  (ParentChangeSetId, RootChangeSetId), referenced by the parent's change as ChangeSetId (an added
+  child's change set describes the stack its execution creates); the child's parameters are the
   parent's evaluated values, so a root parameter change shows on the child's resources, and a child's
   outputs are evaluated so siblings reading them see whether they change;
 - an UPDATE change set without changes ends FAILED with AWS's reason; ListChangeSets answers for the
   named stack only; deleting a root change set deletes its nested ones; a nested one cannot be executed.
-A CREATE change set lists every resource as Add (nested stacks without change sets of their own).
 """
 
 from __future__ import annotations
 
+import copy
+import json
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
@@ -29,7 +33,7 @@ from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
-from moto.cloudformation.utils import generate_changeset_id
+from moto.cloudformation.utils import generate_changeset_id, generate_stack_id
 from moto.core.responses import ActionResult
 from moto.utilities.utils import get_partition
 
@@ -52,6 +56,9 @@ NO_CHANGES = (
 )
 _POLICY_ATTRIBUTES = ("Metadata", "CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy")
 _REQUEST = threading.local()  # IncludeNestedStacks of the CreateChangeSet request being served
+# Target fields DescribeChangeSet returns only when asked with IncludePropertyValues=True.
+_PROPERTY_VALUES = ("Path", "BeforeValue", "AfterValue", "AttributeChangeType")
+_KNOWN_AFTER_APPLY = "{{changeSet:KNOWN_AFTER_APPLY}}"  # AWS's stand-in for a value known at execution
 
 
 @dataclass
@@ -206,7 +213,7 @@ class Planner:
             exists = self.new.resource_exists(logical_id)
             live = _live(self.stack, logical_id)
             if exists is not False and live is None:
-                self.changes[logical_id] = ResourceChange("Add", logical_id, resources[logical_id]["Type"])
+                self.changes[logical_id] = self._addition(logical_id, resources[logical_id])
             elif exists is False and live is not None:
                 self.changes[logical_id] = self._removal(logical_id)
             elif live is not None:
@@ -228,6 +235,16 @@ class Planner:
                 values[name] = self.new.evaluate(output.get("Value"))
         return values
 
+    def _addition(self, logical_id: str, new_json: dict[str, Any]) -> ResourceChange:
+        """An added resource; an added nested stack gets a change set of its own, as a changed one does."""
+        change = ResourceChange("Add", logical_id, new_json["Type"])
+        if change.resource_type == NESTED_STACK and self.nesting is not None:
+            child = _new_child(self.stack, logical_id)
+            change.change_set_id, _changed = self._nested_change_set(
+                self.nesting, logical_id, new_json, child
+            )
+        return change
+
     def _removal(self, logical_id: str) -> ResourceChange:
         resource = (self.old_template.get("Resources") or {})[logical_id]
         return ResourceChange(
@@ -244,8 +261,13 @@ class Planner:
         resource_type = new_json["Type"]
         details = self._property_details(resource_type, old_json, new_json, live)
         for attribute in _POLICY_ATTRIBUTES:
-            if self.old.evaluate(old_json.get(attribute)) != self.new.evaluate(new_json.get(attribute)):
-                details.append(_detail(attribute, None, "Never", "Static", "DirectModification", None))
+            before = self.old.evaluate(old_json[attribute]) if attribute in old_json else NO_VALUE
+            after = self.new.evaluate(new_json[attribute]) if attribute in new_json else NO_VALUE
+            if before != after:
+                values = _values(f"/{attribute}", before, after)
+                details.append(
+                    _detail(attribute, None, "Never", "Static", "DirectModification", None, values=values)
+                )
         nested_id = None
         if resource_type == NESTED_STACK and self.nesting is not None:
             nested_id, child_changed = self._nested_change_set(self.nesting, logical_id, new_json, live)
@@ -286,10 +308,13 @@ class Planner:
             recreation = requires_recreation(resource_type, name, _plain(before), _plain(after), new_json)
             attribute = "Tags" if name == "Tags" else "Properties"
             target_name = None if attribute == "Tags" else name
+            values = _values(f"/Properties/{name}", before, after)
             for source, entity, evaluation in self._causes(
                 old_properties.get(name), new_properties.get(name)
             ):
-                details.append(_detail(attribute, target_name, recreation, evaluation, source, entity))
+                details.append(
+                    _detail(attribute, target_name, recreation, evaluation, source, entity, values=values)
+                )
         return details
 
     def _causes(self, raw_before: Any, raw_after: Any) -> list[tuple[str, str | None, str]]:
@@ -327,11 +352,25 @@ class Planner:
         planner = Planner(child, live_inputs(child), (template, given), nesting, change_set_id)
         changes = planner.plan()
         self.nested_outputs[logical_id] = planner.outputs()
-        inputs_changed = not child.has_template(text) or planner.changed_parameters
+        kind = "UPDATE" if child.stack_id in nesting.backend.stacks else "CREATE"
+        inputs_changed = kind == "CREATE" or not child.has_template(text) or planner.changed_parameters
         if not changes and not inputs_changed:
             return None, False
-        register_nested(nesting, child, change_set_id, text, given, changes, self.change_set_id)
+        register_nested(nesting, child, change_set_id, text, given, changes, self.change_set_id, kind=kind)
         return change_set_id, bool(changes)
+
+
+def _new_child(parent: Stack, logical_id: str) -> Stack:
+    """The stack an added nested stack becomes, named as AWS names it; it exists once the change set runs."""
+    name = f"{parent.name}-{logical_id}-{uuid.uuid4().hex[:12].upper()}"
+    return Stack(
+        stack_id=generate_stack_id(name, parent.region_name, parent.account_id),
+        name=name,
+        template={},
+        parameters={},
+        account_id=parent.account_id,
+        region_name=parent.region_name,
+    )
 
 
 def _same_template(child: Any, after: Any, before: Any) -> tuple[Any, Any]:
@@ -346,6 +385,26 @@ def _plain(value: Any) -> Any:
     return None if value is NO_VALUE else value
 
 
+def _value_text(value: Any) -> str:
+    """A value as AWS prints it in a Target: text as is, anything else as JSON."""
+    if isinstance(value, Unknown):
+        return _KNOWN_AFTER_APPLY
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), default=lambda unknown: _KNOWN_AFTER_APPLY)
+
+
+def _values(path: str, before: Any, after: Any) -> dict[str, str]:
+    """Path, BeforeValue/AfterValue (absent where the property is) and AttributeChangeType of a change."""
+    values = {"Path": path}
+    if before is not NO_VALUE:
+        values["BeforeValue"] = _value_text(before)
+    if after is not NO_VALUE:
+        values["AfterValue"] = _value_text(after)
+    kind = "Add" if before is NO_VALUE else "Remove" if after is NO_VALUE else "Modify"
+    return {**values, "AttributeChangeType": kind}
+
+
 def _detail(  # noqa: PLR0917 - a Detail has these six fields
     attribute: str,
     name: str | None,
@@ -353,10 +412,13 @@ def _detail(  # noqa: PLR0917 - a Detail has these six fields
     evaluation: str,
     source: str,
     entity: str | None,
+    *,
+    values: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     target: dict[str, Any] = {"Attribute": attribute, "RequiresRecreation": recreation}
     if name is not None:
         target["Name"] = name
+    target.update(values or {})
     detail: dict[str, Any] = {"Target": target, "Evaluation": evaluation, "ChangeSource": source}
     if entity is not None:
         detail["CausingEntity"] = entity
@@ -405,9 +467,12 @@ def register_nested(  # noqa: PLR0917 - the parts of a nested change set
     given: dict[str, Any],
     changes: list[ResourceChange],
     parent_id: str,
+    *,
+    kind: str = "UPDATE",
 ) -> None:
+    """A child's change set: UPDATE for a live child, CREATE for one the root's execution creates."""
     change_set = ChangeSet(
-        change_set_type="UPDATE",
+        change_set_type=kind,
         change_set_id=change_set_id,
         change_set_name=change_set_id.split("/")[-2],
         stack=child,
@@ -476,6 +541,28 @@ def _respond_create_change_set(self: CloudFormationResponse) -> ActionResult:
     return result
 
 
+def _respond_describe_change_set(self: CloudFormationResponse) -> ActionResult:
+    """Path, BeforeValue, AfterValue and AttributeChangeType only when IncludePropertyValues=True."""
+    change_set = self.cloudformation_backend.describe_change_set(
+        change_set_name=self._get_param("ChangeSetName")
+    )
+    if self._get_bool_param("IncludePropertyValues", False):
+        return ActionResult(change_set)
+    view = copy.copy(change_set)
+    view.changes = [
+        replace(change, details=[_without_values(detail) for detail in change.details])
+        if isinstance(change, ResourceChange)
+        else change
+        for change in change_set.changes
+    ]
+    return ActionResult(view)
+
+
+def _without_values(detail: dict[str, Any]) -> dict[str, Any]:
+    target = {key: value for key, value in detail["Target"].items() if key not in _PROPERTY_VALUES}
+    return {**detail, "Target": target}
+
+
 def _respond_list_change_sets(self: CloudFormationResponse) -> ActionResult:
     """ListChangeSets answers for one stack (its name or id) and, as AWS, forgets executed ones."""
     name = self._get_param("StackName")
@@ -514,6 +601,7 @@ def install() -> None:
     CloudFormationBackend.delete_change_set = delete_change_set
     CloudFormationResponse.create_change_set = _respond_create_change_set
     CloudFormationResponse.list_change_sets = _respond_list_change_sets
+    CloudFormationResponse.describe_change_set = _respond_describe_change_set
     parsing.ResourceMap.build_resource_diff = build_resource_diff
     ChangeSet.include_nested_stacks = False
     ChangeSet.parent_change_set_id = None
