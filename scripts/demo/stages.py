@@ -14,6 +14,8 @@ from scripts.aws import AwsFactory
 from scripts.demo import api_tour
 from scripts.demo.runner import DemoContext, Stage
 from scripts.errors import RelayError
+from scripts.stacks.params import load_params
+from scripts.stacks.target import resolve_target
 
 ENV = "demo"
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
@@ -42,15 +44,49 @@ def templates_linted(context: DemoContext) -> str:
 
 
 def stacks_deployed(context: DemoContext, region: str) -> str:
-    """Deploy one region's root stack (nested children included) through a change set."""
-    context.relay("stack", "deploy", "--env", ENV, "--region", region, "--yes")
+    """Deploy one region's root stack (nested children included) through a change set, in the demo's zone."""
+    zone_id = hosted_zone(context)
+    context.relay(
+        "stack", "deploy", "--env", ENV, "--region", region, "--yes", "-p", f"HostedZoneId={zone_id}"
+    )
     outputs = _outputs(context, region)
     (context.report_dir / f"stack-outputs.{region}.json").write_text(json.dumps(outputs, indent=2))
     tree = stack_tree(context, region)
     (context.report_dir / f"stack-tree.{region}.txt").write_text(tree)
     children = tree.count("\n") - 1
     live = outputs["ActiveSlot"]
-    return f"relay-{ENV} in {region}: {children} nested stacks, {len(outputs)} outputs, live slot {live}"
+    return (
+        f"relay-{ENV} in {region}: {children} nested stacks, {len(outputs)} outputs, live slot {live}, "
+        f"failover record {outputs['RecordName']} in zone {zone_id}"
+    )
+
+
+def hosted_zone(context: DemoContext) -> str:
+    """The ID of the public zone holding the params files' RecordName, created when absent.
+
+    As on AWS, the zone is the operator's, made once before the first deploy and given to the stacks by
+    ID (`-p HostedZoneId=...`: an ID is known only once the zone exists); a re-run finds it by name.
+    """
+    record = load_params(resolve_target(ENV, PRIMARY, context.root / "cloudformation")).parameters.get(
+        "RecordName"
+    )
+    if not isinstance(record, str) or "." not in record:
+        raise RelayError(f"the {ENV} params files name no RecordName: the DR drill needs it to move DNS")
+    zone = record.split(".", 1)[1].rstrip(".") + "."
+    route53 = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"]).client(
+        "route53", PRIMARY
+    )
+    found = route53.list_hosted_zones_by_name(DNSName=zone, MaxItems="1")["HostedZones"]
+    if not (found and found[0]["Name"] == zone):
+        config = {"Comment": f"relay {ENV}: failover record {record}", "PrivateZone": False}
+        found = [
+            route53.create_hosted_zone(
+                Name=zone, CallerReference=f"relay-{ENV}-{zone}", HostedZoneConfig=config
+            )["HostedZone"]
+        ]
+    zone_id = str(found[0]["Id"]).rsplit("/", 1)[-1]  # "/hostedzone/Z..." -> "Z..."
+    context.facts["hosted_zone"] = f"{zone} ({zone_id})"
+    return zone_id
 
 
 def _outputs(context: DemoContext, region: str) -> dict[str, str]:
@@ -215,9 +251,31 @@ def dr_drilled(context: DemoContext) -> str:
     live = _live_region(context, dr_dir)
     context.facts["api"] = _production_url(context, live)
     api_tour.wait_ready(context.facts["api"])
+    dns = _dns_moved(context, report)
     rto = report.get("rto_seconds")
     measured = f"{rto:.1f} s" if isinstance(rto, (int, float)) else "?"
-    return f"drill done: RTO {measured} measured; {live} is now live; timeline in {dr_dir}"
+    return f"drill done: RTO {measured} measured; {live} is now live; {dns}; timeline in {dr_dir}"
+
+
+def _dns_moved(context: DemoContext, report: dict[str, Any]) -> str:
+    """The drill's DNS step must have moved the record; the failover records as Route 53 now answers."""
+    step = next((s for s in report.get("steps", []) if s.get("name") == "promote:move-dns"), None)
+    if step is None or step.get("status") != "done":
+        raise RelayError(f"the drill did not move DNS: promote:move-dns is {step}")
+    context.facts["dns_move"] = str(step.get("detail", ""))
+    outputs = _outputs(context, STANDBY)
+    route53 = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"]).client(
+        "route53", STANDBY
+    )
+    name = outputs["RecordName"].rstrip(".") + "."
+    records = route53.list_resource_record_sets(HostedZoneId=outputs["HostedZoneId"], StartRecordName=name)
+    roles = {
+        record["SetIdentifier"].removeprefix(f"relay-{ENV}-"): record["Failover"]
+        for record in records["ResourceRecordSets"]
+        if record["Name"] == name and "Failover" in record
+    }
+    context.facts["dns_records"] = ", ".join(f"{region} {role}" for region, role in sorted(roles.items()))
+    return f"DNS moved: {name} {context.facts['dns_records']}"
 
 
 def _live_region(context: DemoContext, dr_dir: Path) -> str:

@@ -15,15 +15,15 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_STAGES = {
     "emulator up": "us-east-1 and us-west-2",
     "templates linted": "0 findings",
-    "primary stacks deployed": "relay-demo in us-east-1: 7 nested stacks",
-    "standby stacks deployed": "relay-demo in us-west-2: 7 nested stacks",
+    "primary stacks deployed": "relay-demo in us-east-1: 8 nested stacks",
+    "standby stacks deployed": "relay-demo in us-west-2: 8 nested stacks",
     "bundle built": "s3://relay-demo-artifacts-",
     "blue/green release": "live slot green",
     "API exercised": "products imported",
     "second release (canary)": "live slot blue",
     "drift scan": "caught (exit 2",
     "standby on the release": "us-west-2 runs the same bundle",
-    "DR drill": "us-west-2 is now live",
+    "DR drill": "us-west-2 is now live; DNS moved: api.relay-demo.example.com.",
 }
 
 
@@ -56,6 +56,11 @@ def test_the_demo_runs_every_stage_and_leaves_the_api_live(demo_env: dict[str, s
             assert outcomes[name]["ok"], f"{name}: {outcomes[name]['outcome']}"
             assert expected in outcomes[name]["outcome"], f"{name}: {outcomes[name]['outcome']}"
         assert result.returncode == 0
+
+        drill = json.loads((reports / "dr-drill.json").read_text())
+        move_dns = next(step for step in drill["steps"] if step["name"] == "promote:move-dns")
+        assert move_dns["status"] == "done", move_dns  # the demo's zone holds the failover records
+        assert summary["facts"]["dns_records"] == "us-east-1 SECONDARY, us-west-2 PRIMARY"
 
         api = summary["facts"]["api"]
         with urllib.request.urlopen(f"{api}/version", timeout=10) as response:
