@@ -103,7 +103,7 @@ def test_drill_on_the_real_stacks_with_the_release_live_in_both(
         steps["promote:smoke-test"]["status"] == "done"
         and "round trip" in steps["promote:smoke-test"]["detail"]
     )
-    assert steps["promote:move-dns"]["status"] == "skipped"  # deployed here without HostedZoneId: no DNS stack
+    assert steps["promote:move-dns"]["status"] == "skipped"  # no HostedZoneId here: no DNS stack
     released = steps["promote:release-live-bundle"]
     assert released["status"] == "done" and released["detail"].startswith("no-op:"), released
     assert released["expected_seconds"] == 0
