@@ -49,6 +49,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _is_refused_login(error: Exception) -> bool:
+    """psycopg gives a failed connection no SQLSTATE (28P01 stays on the server): the message it is."""
     return "password authentication failed" in str(error)
 
 

@@ -225,9 +225,9 @@ CASES = (
 )
 
 
-def _median_run(runs: list[dict[str, float]]) -> dict[str, float]:
-    """The run with the median rate, whole (its p50 and p99 belong to that same run)."""
-    return {**sorted(runs, key=lambda run: run["req_per_s"])[len(runs) // 2], "rounds": len(runs)}
+def _median_run(runs: list[dict[str, float]], by: str = "req_per_s") -> dict[str, float]:
+    """The run with the median `by`, whole (its other figures belong to that same run)."""
+    return {**sorted(runs, key=lambda run: run[by])[len(runs) // 2], "rounds": len(runs)}
 
 
 def _ratios(numerators: list[dict[str, float]], denominators: list[dict[str, float]]) -> list[float]:
@@ -272,7 +272,7 @@ def main() -> None:
             results["b_two_connections"] = wrk(url, RANDOM_GET, args.duration, 2)
     results.update({name: _median_run(measured) for name, measured in runs.items()})
     results["b_half_rate_paced"] = {
-        **sorted(paced_runs, key=lambda run: run["p99_ms"])[len(paced_runs) // 2],
+        **_median_run(paced_runs, by="p99_ms"),
         "p99_ms_per_round": [run["p99_ms"] for run in paced_runs],
     }
     results["ratio_b_over_a_per_round"] = _ratios(runs["b_get_product"], runs["a_hello_wsgi"])

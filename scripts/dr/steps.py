@@ -418,13 +418,12 @@ def _new_primary_changes(ctx: DrContext) -> dict[str, str]:
     )
 
 
+def _stack_update_intent(region: str, changes: dict[str, str]) -> str:
+    return f"update the stack in {describe_changes(region, changes)}" if changes else "nothing to record"
+
+
 def _record_new_intent(ctx: DrContext) -> str:
-    changes = _new_primary_changes(ctx)
-    return (
-        f"update the stack in {describe_changes(ctx.target_region, changes)}"
-        if changes
-        else "nothing to record"
-    )
+    return _stack_update_intent(ctx.target_region, _new_primary_changes(ctx))
 
 
 def record_new_primary(ctx: DrContext) -> str:
@@ -446,12 +445,7 @@ def _old_region_changes(ctx: DrContext) -> dict[str, str]:
 def _record_old_intent(ctx: DrContext) -> str:
     if ctx.source is None:
         return f"mark {ctx.source_region}'s stack to reconcile at failback ({ctx.source_reason})"
-    changes = _old_region_changes(ctx)
-    return (
-        f"update the stack in {describe_changes(ctx.source_region, changes)}"
-        if changes
-        else "nothing to record"
-    )
+    return _stack_update_intent(ctx.source_region, _old_region_changes(ctx))
 
 
 def record_old_region(ctx: DrContext) -> str:

@@ -63,6 +63,20 @@ def _release_in_primary(aws: AwsFactory, tmp_path: Path, release_id: str) -> str
     return url
 
 
+def _standby_on(
+    release_id: str,
+    aws: AwsFactory,
+    emulator: process.EmulatorState,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, Any]:
+    """Both regions deployed, `release_id` live in the primary and promoted to the standby's idle slot."""
+    mapping = _deploy_both(aws, emulator, monkeypatch)
+    _release_in_primary(aws, tmp_path, release_id)
+    promote_standby(aws, ENV, PRIMARY, STANDBY, show=_quiet)
+    return mapping
+
+
 def _relay_cli(
     emulator: process.EmulatorState, capsys: Any
 ) -> tuple[Callable[..., tuple[int, str]], Callable[..., tuple[int, Any]]]:
@@ -86,9 +100,7 @@ def test_drill_on_the_real_stacks_with_the_release_live_in_both(
     dr_emulator: process.EmulatorState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     aws = AwsFactory(endpoint_url=dr_emulator.endpoint)
-    mapping = _deploy_both(aws, dr_emulator, monkeypatch)
-    _release_in_primary(aws, tmp_path, "dr-e2e")
-    promote_standby(aws, ENV, PRIMARY, STANDBY, show=_quiet)
+    mapping = _standby_on("dr-e2e", aws, dr_emulator, tmp_path, monkeypatch)
     assert _version_through_production_listener(aws, mapping, STANDBY)["release_id"] == "dr-e2e"
     cli, relay = _relay_cli(dr_emulator, capsys)
 
@@ -145,9 +157,7 @@ def test_promote_releases_the_live_bundle_to_a_standby_left_on_an_older_release(
     own_emulator: process.EmulatorState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     aws = AwsFactory(endpoint_url=own_emulator.endpoint)
-    mapping = _deploy_both(aws, own_emulator, monkeypatch)
-    _release_in_primary(aws, tmp_path, "test-1")
-    promote_standby(aws, ENV, PRIMARY, STANDBY, show=_quiet)
+    mapping = _standby_on("test-1", aws, own_emulator, tmp_path, monkeypatch)
     live = _release_in_primary(aws, tmp_path, "test-2")  # the pipeline did not keep the standby up
     copy_verified(
         aws.client("s3", PRIMARY), aws.client("s3", STANDBY), live, load_layout(aws, ENV, STANDBY).bucket
