@@ -50,9 +50,13 @@ def _describe(aws: AwsFactory, region: str, name: str) -> dict[str, Any]:
     return found
 
 
-def test_promotion_goes_through_aws_states_and_clears_the_link_on_both_sides(aws_dr: AwsFactory) -> None:
+def test_promotion_goes_through_aws_states_and_clears_the_link_on_both_sides(
+    aws_dr: AwsFactory, dr_emulator: Any
+) -> None:
     name, _ = _primary_and_replica(aws_dr)
     wait_until(lambda: _describe(aws_dr, "us-west-2", name)["DBInstanceStatus"] == "available", "replica")
+    # Long enough that polling sees `modifying` on a busy host (the default 0.6 s was missed once in CI).
+    control(dr_emulator.port, "/relay-api/dr-faults", {"timings": {"promote_modifying": 3.0}})
     rds = aws_dr.client("rds", "us-west-2")
     assert (
         rds.promote_read_replica(DBInstanceIdentifier=name)["DBInstance"]["DBInstanceStatus"] == "modifying"
