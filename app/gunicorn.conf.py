@@ -22,9 +22,12 @@ def _number(name: str, default: float) -> float:
 # All interfaces by default: the instance sits behind the ALB's security group.
 bind = os.environ.get("RELAY_APP_BIND") or f"0.0.0.0:{os.environ.get('PORT') or 8000}"
 workers = int(_number("RELAY_APP_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-# Threads, not the sync worker: the sync worker ignores keep-alive, and the ALB reuses connections.
+# gthread, not the sync worker: the sync worker ignores keep-alive, and the ALB reuses connections.
 worker_class = "gthread"
-threads = int(_number("RELAY_APP_THREADS", 4))
+# One request thread per worker (docs/adr/0015): a request's database round trip and log write release
+# the GIL, and with more threads each release hands the GIL to another thread, which cost 30-40% more
+# CPU per GET here. Raise it for deployments whose requests mostly wait (long uploads, slow services).
+threads = int(_number("RELAY_APP_THREADS", 1))
 # Above the ALB's 60 s idle timeout: the ALB, not gunicorn, must close idle connections (else 502s).
 keepalive = 75
 timeout = int(_number("RELAY_APP_TIMEOUT", 30))
