@@ -38,9 +38,12 @@ graceful_timeout = int(_number("RELAY_APP_GRACEFUL_TIMEOUT", 30))
 # spikes under load), and a broken configuration stops the master at once instead of crash-looping
 # workers. New code or settings therefore need a restart (the deploy hooks restart), not a HUP.
 preload_app = True
-# Recycle workers now and then (leaks), with jitter so they do not all restart at once.
-max_requests = int(_number("RELAY_APP_MAX_REQUESTS", 5000))
-max_requests_jitter = int(_number("RELAY_APP_MAX_REQUESTS_JITTER", 500))
+# Recycle workers now and then (leaks), with jitter so they do not all restart at once. Rarely: a
+# recycled worker drops its database connections and its clients' kept-alive connections, and even
+# forked from the preloaded app it copies the pages it touches; every 5,000 requests (the old value,
+# a few seconds per worker under load) showed as p99 spikes (docs/adr/0016).
+max_requests = int(_number("RELAY_APP_MAX_REQUESTS", 50000))
+max_requests_jitter = int(_number("RELAY_APP_MAX_REQUESTS_JITTER", 5000))
 accesslog = None  # the app writes one JSON line per request
 errorlog = "-"
 # After SIGTERM, keep serving while /readyz answers 503, so the ALB stops routing here first.
