@@ -18,10 +18,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from scripts.aws import AwsFactory
 from scripts.errors import RelayError
 
 console = Console(stderr=True)
@@ -42,6 +44,10 @@ class DemoContext:
     ) -> subprocess.CompletedProcess[str]:
         """Run the real `relay` CLI (the one door), logging its output to the current stage's log."""
         return self.run([sys.executable, "-m", "scripts", *args], check=check, ok_codes=ok_codes)
+
+    def aws(self, service: str, region: str) -> Any:
+        """A boto3 client on the demo's endpoint (the emulator), for what a stage checks directly."""
+        return AwsFactory.from_environment(endpoint_url=self.env["AWS_ENDPOINT_URL"]).client(service, region)
 
     def run(
         self, argv: list[str], check: bool = True, ok_codes: tuple[int, ...] = (0,), timeout: float = 600

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scripts.aws import AwsFactory
 from scripts.demo import api_tour
 from scripts.demo.runner import DemoContext, Stage
 from scripts.errors import RelayError
@@ -30,9 +29,7 @@ def emulator_up(context: DemoContext) -> str:
     context.relay("emulator", "start")
     _refresh_local_mapping(context)
     endpoint = context.env["AWS_ENDPOINT_URL"]
-    AwsFactory.from_environment(endpoint_url=endpoint).client("s3", PRIMARY).create_bucket(
-        Bucket=IMPORT_BUCKET
-    )
+    context.aws("s3", PRIMARY).create_bucket(Bucket=IMPORT_BUCKET)
     context.facts["emulator"] = endpoint
     return f"moto + Relay extensions on {endpoint} (us-east-1 and us-west-2)"
 
@@ -73,9 +70,7 @@ def hosted_zone(context: DemoContext) -> str:
     if not isinstance(record, str) or "." not in record:
         raise RelayError(f"the {ENV} params files name no RecordName: the DR drill needs it to move DNS")
     zone = record.split(".", 1)[1].rstrip(".") + "."
-    route53 = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"]).client(
-        "route53", PRIMARY
-    )
+    route53 = context.aws("route53", PRIMARY)
     found = route53.list_hosted_zones_by_name(DNSName=zone, MaxItems="1")["HostedZones"]
     if not (found and found[0]["Name"] == zone):
         config = {"Comment": f"relay {ENV}: failover record {record}", "PrivateZone": False}
@@ -98,9 +93,7 @@ def _outputs(context: DemoContext, region: str) -> dict[str, str]:
 
 def stack_tree(context: DemoContext, region: str) -> str:
     """The root and its nested stacks as an indented list with their status, for the report folder."""
-    cfn = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"]).client(
-        "cloudformation", region
-    )
+    cfn = context.aws("cloudformation", region)
     lines: list[str] = []
 
     def visit(stack: str, depth: int) -> None:
@@ -205,7 +198,7 @@ def drift_caught(context: DemoContext) -> str:
         raise RelayError(
             f"the first scan should be clean, exit {code}: see {context.report_dir}/drift-clean.json"
         )
-    ssm = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"]).client("ssm", PRIMARY)
+    ssm = context.aws("ssm", PRIMARY)
     name = _app_setting(context)
     original = ssm.get_parameter(Name=name)["Parameter"]["Value"]
     ssm.put_parameter(Name=name, Value="edited-in-the-console", Overwrite=True)
@@ -264,9 +257,7 @@ def _dns_moved(context: DemoContext, report: dict[str, Any]) -> str:
         raise RelayError(f"the drill did not move DNS: promote:move-dns is {step}")
     context.facts["dns_move"] = str(step.get("detail", ""))
     outputs = _outputs(context, STANDBY)
-    route53 = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"]).client(
-        "route53", STANDBY
-    )
+    route53 = context.aws("route53", STANDBY)
     name = outputs["RecordName"].rstrip(".") + "."
     records = route53.list_resource_record_sets(HostedZoneId=outputs["HostedZoneId"], StartRecordName=name)
     roles = {
