@@ -1,6 +1,6 @@
 """API benchmark: the app against a bare WSGI app and the tutorial way, under one gunicorn config.
 
-    .venv/bin/python bench/api_bench.py [--duration 8] [--connections 32]
+    .venv/bin/python bench/api_bench.py [--rounds 5] [--duration 6] [--connections 32]
 
 Runs once, on 127.0.0.1 only, bounded in time. Starts its own PostgreSQL (Debian binaries), migrates
 and seeds it, then measures with `wrk`:
