@@ -238,6 +238,12 @@ def _ratios(numerators: list[dict[str, float]], denominators: list[dict[str, flo
     ]
 
 
+def _progress(round_number: int, rounds: int, name: str, run: dict[str, float]) -> None:
+    """One line per run on stderr: the JSON comes at the end, and a run on a busy host shows here."""
+    rate = run.get("req_per_s") or run.get("achieved_req_per_s")
+    print(f"round {round_number}/{rounds} {name}: {rate:.0f} req/s, p99 {run['p99_ms']} ms", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=6, help="seconds per wrk run")
@@ -259,14 +265,16 @@ def main() -> None:
     paced_runs: list[dict[str, float]] = []
     with running_postgres() as database_url:
         seed(database_url)
-        for _ in range(args.rounds):
+        for round_number in range(1, args.rounds + 1):
             for name, target, script in CASES:
                 with gunicorn(target, database_url, logs / f"{name}.log") as url:
                     wrk(url, script, 2, args.connections)
                     settle(database_url)
                     runs[name].append(wrk(url, script, args.duration, args.connections))
+                    _progress(round_number, args.rounds, name, runs[name][-1])
                     if name == "b_get_product":
                         paced_runs.append(paced(url, runs[name][-1]["req_per_s"] / 2, args.duration))
+                        _progress(round_number, args.rounds, "b_half_rate_paced", paced_runs[-1])
         with gunicorn("app:create_app()", database_url, logs / "b_two_connections.log") as url:
             wrk(url, RANDOM_GET, 2, 2)
             results["b_two_connections"] = wrk(url, RANDOM_GET, args.duration, 2)
