@@ -1,8 +1,9 @@
 """Database engines and the two ways views touch them: one-statement reads and one write transaction.
 
 Reads run on an AUTOCOMMIT connection (no BEGIN/ROLLBACK pair: one round trip per statement), on the
-replica when one is configured and answering, else on the primary. Writes run in one transaction per
-request on the primary (see docs/adr/0003-data-access.md).
+replica when one is configured and answering, else on the primary; each request thread keeps its read
+connection between requests. Writes run in one transaction per request on the primary (see
+docs/adr/0003-data-access.md and docs/adr/0017-keep-read-connections-per-thread.md).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -99,7 +100,12 @@ def make_engine(
         return engine
     connect_args = {"connect_timeout": settings.db_connect_timeout, "application_name": "relay-app"}
     if pooled:
-        options.update(pool_size=settings.db_pool_size, max_overflow=2, pool_recycle=1800, pool_timeout=5)
+        # Read connections are held one per request thread (HeldConnections), so their number is bounded
+        # by the threads, not by the pool: a pool limit below the thread count would starve a thread.
+        overflow = -1 if autocommit else 2
+        options.update(
+            pool_size=settings.db_pool_size, max_overflow=overflow, pool_recycle=1800, pool_timeout=5
+        )
     else:
         options["poolclass"] = NullPool
     engine = create_engine(url, connect_args=connect_args, **options)
@@ -125,6 +131,53 @@ class ReplicaBreaker:
             self._open_until = time.monotonic() + self._retry_seconds
 
 
+class HeldConnections:
+    """Each thread keeps its read connection of each engine between requests, for up to a minute.
+
+    Taking a connection from the pool and giving it back around every one-statement read cost 10-15% of
+    a GET's CPU under load (docs/adr/0017); Django keeps per-thread connections (CONN_MAX_AGE) for the
+    same reason. A held connection goes back to the pool after `max_age` seconds, so the pool's
+    recycling and a rotated login still apply, and at once after any error, so a broken one is not reused.
+    """
+
+    def __init__(self, max_age: float = 60.0) -> None:
+        self._max_age = max_age
+        self._local = threading.local()
+
+    def run(self, engine: Engine, query: Callable[[Connection], T]) -> T:
+        held = self._held()
+        connection, since = held.get(engine) or (None, 0.0)
+        if connection is not None and time.monotonic() - since > self._max_age:
+            del held[engine]
+            connection.close()
+            connection = None
+        if connection is None:
+            connection = engine.connect()
+            held[engine] = (connection, time.monotonic())
+        try:
+            return query(connection)
+        except BaseException:
+            held.pop(engine, None)
+            connection.close()
+            raise
+
+    def release(self) -> None:
+        """Give this thread's connections back to their pools (shutdown, tests)."""
+        held = self._held()
+        while held:
+            held.popitem()[1][0].close()
+
+    def forget(self) -> None:
+        """In a forked child: drop the parent's connections without touching them."""
+        self._local = threading.local()
+
+    def _held(self) -> dict[Engine, tuple[Connection, float]]:
+        held: dict[Engine, tuple[Connection, float]] | None = getattr(self._local, "connections", None)
+        if held is None:
+            held = self._local.connections = {}
+        return held
+
+
 @dataclass
 class Database:
     """The engines of one app: the primary (writes), autocommit reads, and an optional replica."""
@@ -135,6 +188,7 @@ class Database:
     probe: Engine
     breaker: ReplicaBreaker
     is_sqlite: bool
+    held: HeldConnections = field(default_factory=HeldConnections)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -161,17 +215,17 @@ class Database:
         """Run a read-only query on the replica, or on the primary when the replica fails or is down."""
         if self.replica is not None and self.breaker.closed:
             try:
-                return _run(self.replica, query)
+                return self._run(self.replica, query)
             except DBAPIError as error:
                 if not (error.connection_invalidated or isinstance(error, OperationalError)):
                     raise
                 log.warning("replica unavailable, reading from the primary: %s", error.orig)
                 self.breaker.trip()
-        return _run(self.primary_reads, query)
+        return self._run(self.primary_reads, query)
 
     def read_primary(self, query: Callable[[Connection], T]) -> T:
         """A read that must see the latest commit (no replica lag), still one autocommit statement."""
-        return _run(self.primary_reads, query)
+        return self._run(self.primary_reads, query)
 
     def ping(self, timeout_ms: int) -> None:
         """Raise unless the primary answers `SELECT 1` on a fresh connection within the timeout."""
@@ -182,21 +236,22 @@ class Database:
 
     def dispose(self, close: bool = True) -> None:
         """Drop the pooled connections; `close=False` in a forked child, whose parent still uses them."""
+        if close:
+            self.held.release()
+        else:
+            self.held.forget()
         for engine in (self.primary, self.primary_reads, self.replica, self.probe):
             if engine is not None:
                 engine.dispose(close=close)
 
-
-def _run(engine: Engine, query: Callable[[Connection], T]) -> T:
-    """Run a read; once more on a fresh connection when the pooled one had died (e.g. a DB restart)."""
-    try:
-        with engine.connect() as connection:
-            return query(connection)
-    except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-    with engine.connect() as connection:
-        return query(connection)
+    def _run(self, engine: Engine, query: Callable[[Connection], T]) -> T:
+        """Run a read; once more on a fresh connection when the held one had died (e.g. a DB restart)."""
+        try:
+            return self.held.run(engine, query)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        return self.held.run(engine, query)
 
 
 def init_app(app: Flask, settings: Settings) -> Database:

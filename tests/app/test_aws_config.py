@@ -178,7 +178,7 @@ def test_a_rotated_password_needs_no_restart(
         app = app_on_secret(aws, postgres_url, role, "first", monkeypatch)
         client = app.test_client()
         assert client.get("/readyz").status_code == 200
-        assert client.get("/products?limit=1").status_code == 200  # a pooled connection, kept below
+        assert client.get("/products?limit=1").status_code == 200  # a held connection, kept below
 
         # What RDS does when it rotates a managed secret: the password changes in both places.
         admin.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), "second"))
@@ -186,9 +186,9 @@ def test_a_rotated_password_needs_no_restart(
 
         # /readyz opens a fresh connection: its cached login is refused, the secret is read again.
         assert client.get("/readyz").status_code == 200
-        assert client.get("/products?limit=1").status_code == 200  # the open pooled session lives on
-        app.extensions[EXTENSION_KEY].primary_reads.dispose()
-        assert client.get("/products?limit=1").status_code == 200  # and new pooled ones log in anew
+        assert client.get("/products?limit=1").status_code == 200  # the open session lives on
+        app.extensions[EXTENSION_KEY].dispose()
+        assert client.get("/products?limit=1").status_code == 200  # and new connections log in anew
 
 
 def test_a_login_refused_even_after_reading_the_secret_again_is_not_ready(

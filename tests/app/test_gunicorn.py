@@ -89,7 +89,7 @@ def test_a_forked_worker_opens_its_own_connections(postgres_url: str) -> None:
         )
         return pid
 
-    parent_backend = backend_pid()  # this connection now waits in the parent's pool
+    parent_backend = backend_pid()  # this thread now holds that connection (HeldConnections)
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - the child reports through the pipe
