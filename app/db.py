@@ -146,14 +146,15 @@ class HeldConnections:
 
     def run(self, engine: Engine, query: Callable[[Connection], T]) -> T:
         held = self._held()
-        connection, since = held.get(engine) or (None, 0.0)
-        if connection is not None and time.monotonic() - since > self._max_age:
+        now = time.monotonic()
+        connection, since = held.get(engine) or (None, now)
+        if connection is not None and now - since > self._max_age:
             del held[engine]
             connection.close()
             connection = None
         if connection is None:
             connection = engine.connect()
-            held[engine] = (connection, time.monotonic())
+            held[engine] = (connection, now)
         try:
             return query(connection)
         except BaseException:
