@@ -8,6 +8,7 @@ import re
 import sys
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -19,11 +20,15 @@ SAFE_ID = re.compile(r"^[A-Za-z0-9=;:._/+-]{1,200}$")
 
 
 class JsonFormatter(logging.Formatter):
-    """Every log line is one JSON object; `extra={"fields": {...}}` adds members."""
+    """Every log line is one JSON object; `extra={"fields": {...}}` adds members.
+
+    The time is UTC with milliseconds and an explicit offset, so lines from instances in two regions
+    (and several lines within one second) sort and compare without knowing each host's time zone.
+    """
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,10 @@ def test_one_json_log_line_per_request(client: FlaskClient, caplog: pytest.LogCa
         "request_id": "req-7",
     }
     assert line["duration_ms"] >= 0
+    logged_at = datetime.fromisoformat(line["time"])
+    assert logged_at.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - logged_at) < timedelta(minutes=1)
+    assert line["time"].endswith("+00:00") and "." in line["time"]  # milliseconds, explicit offset
 
 
 @pytest.mark.parametrize(
