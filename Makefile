@@ -48,11 +48,11 @@ test: setup ## Run every test (lint included); under CI=true nothing may skip.
 
 .PHONY: demo
 demo: setup ## The whole pipeline on the embedded AWS, ending with the API live on 127.0.0.1.
-	$(PY) -m scripts.demo
+	$(PY) -m relay.demo
 
 .PHONY: demo-stop
 demo-stop: ## Stop everything `make demo` started.
-	-$(PY) -m scripts.demo --stop
+	-$(PY) -m relay.demo --stop
 
 # --- everyday targets ------------------------------------------------------------------------------
 .PHONY: lint

@@ -4,7 +4,7 @@
 
 Starts its own emulator on 127.0.0.1, builds a primary (us-east-1) and a standby (us-west-2) with the
 DR tests' world builder, then runs `relay dr plan` and `relay dr drill` through the CLI's functions.
-The modelled RTO uses documented typical AWS durations (scripts/dr/model.py) along the critical path
+The modelled RTO uses documented typical AWS durations (scripts/relay/dr/model.py) along the critical path
 of the plan, where independent steps overlap; the emulator time measures Relay's own overhead (the
 emulator compresses AWS's minutes into fractions of a second). Prints one JSON document.
 Target: modelled RTO <= 10 minutes.
@@ -24,9 +24,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "dr")]
 
 from dr_world import PRIMARY, STANDBY, World, serve_standby_app  # noqa: E402 - needs the path set-up
 
-from scripts.aws import AwsFactory  # noqa: E402
-from scripts.dr import live_release, model, operations, steps  # noqa: E402
-from scripts.emulator import process  # noqa: E402
+from relay.aws import AwsFactory  # noqa: E402
+from relay.dr import live_release, model, operations, steps  # noqa: E402
+from relay_emulator import process  # noqa: E402
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "bench",

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "tests" / "drift"))
 
 from drift_helpers import deploy  # noqa: E402 - the tests' deploy helper, so both build the same stacks
 
-from scripts.aws import AwsFactory  # noqa: E402
-from scripts.emulator import process  # noqa: E402
+from relay.aws import AwsFactory  # noqa: E402
+from relay_emulator import process  # noqa: E402
 
 REGIONS = ("us-east-1", "us-west-2")
 ROOTS_PER_REGION = 25  # each with one nested child: 100 stacks in all
@@ -76,7 +76,7 @@ def relay_drift(endpoint: str, *args: str) -> tuple[float, dict[str, Any]]:
     env = {**os.environ, "AWS_ENDPOINT_URL": endpoint}
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "scripts", "--output", "json", "drift", "--all", *args],
+        [sys.executable, "-m", "relay", "--output", "json", "drift", "--all", *args],
         capture_output=True,
         text=True,
         env=env,

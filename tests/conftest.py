@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.aws import AwsFactory
-from scripts.emulator import process
+from relay.aws import AwsFactory
+from relay_emulator import process
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",

@@ -21,7 +21,7 @@ from app.aws_config import (
 )
 from app.config import Settings
 from app.db import EXTENSION_KEY
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 UNREAD_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-unread-AbCdEf"
 PASSWORD = "p@ss:w/rd%?#&+ x"  # what RDS may generate, and worse: every URL-special character

@@ -8,7 +8,7 @@ import boto3
 from flask.testing import FlaskClient
 
 from app import create_app
-from scripts.emulator.process import EmulatorState
+from relay_emulator.process import EmulatorState
 from tests.app.conftest import make_product
 
 GOOD = "sku,name,description,price_cents,stock\nA,Apple,Red,120,10\nB,Banana,,35,0\n"

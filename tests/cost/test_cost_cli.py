@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scripts.cli import main
+from relay.cli import main
 
 
 def test_prod_estimate_in_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.cost.inputs import environment_regions
-from scripts.cost.model import Assumptions, PriceTable, region_items, total
-from scripts.errors import RelayError
+from relay.cost.inputs import environment_regions
+from relay.cost.model import Assumptions, PriceTable, region_items, total
+from relay.errors import RelayError
 
 PRIMARY = {
     "Role": "primary",

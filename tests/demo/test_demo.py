@@ -35,7 +35,7 @@ def demo_env(tmp_path: Path) -> dict[str, str]:
 
 def run_demo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "scripts.demo", *args],
+        [sys.executable, "-m", "relay.demo", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

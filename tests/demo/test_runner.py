@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.demo.runner import DemoContext, Stage, run_stages
-from scripts.errors import RelayError
+from relay.demo.runner import DemoContext, Stage, run_stages
+from relay.errors import RelayError
 
 
 def test_independent_stages_overlap_and_the_rest_wait_for_what_they_need(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ import pytest
 from dr_control import control
 from dr_world import World, serve_standby_app
 
-from scripts.aws import AwsFactory
-from scripts.emulator import process
+from relay.aws import AwsFactory
+from relay_emulator import process
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +59,8 @@ def world(
     built = World(AwsFactory(endpoint_url=dr_emulator.endpoint), env, standby_app, dr_emulator.port)
     built.build()
     # The release's functions need a full stack and a CodeDeploy release this world does not have.
-    monkeypatch.setattr("scripts.dr.live_release.last_released", built.last_released)
-    monkeypatch.setattr("scripts.dr.steps.standby_smoke", built.smoke)
+    monkeypatch.setattr("relay.dr.live_release.last_released", built.last_released)
+    monkeypatch.setattr("relay.dr.steps.standby_smoke", built.smoke)
     try:
         yield built
     finally:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 BUNDLE_KEY = "bundles/sha256/0123abcd.zip"
@@ -218,7 +218,7 @@ class World:
         return passed
 
     def last_released(self, _aws: AwsFactory, env: str, region: str) -> str:
-        """Stands in for `scripts.release.standby.last_released`: this world has no CodeDeploy release.
+        """Stands in for `relay.release.standby.last_released`: this world has no CodeDeploy release.
 
         The real one reads the newest successful deployment of the live slot, which needs the full
         stacks and a released bundle; until those deploy in the emulator end to end, both regions

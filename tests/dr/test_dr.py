@@ -12,8 +12,8 @@ import pytest
 from dr_control import control
 from dr_world import PRIMARY, PRODUCTION_SIZE, STANDBY, World
 
-from scripts.cli import main
-from scripts.dr.model import RTO_TARGET_SECONDS
+from relay.cli import main
+from relay.dr.model import RTO_TARGET_SECONDS
 
 pytestmark = pytest.mark.xdist_group("dr")
 

@@ -13,8 +13,8 @@ from botocore.exceptions import ClientError
 from dr_control import control
 from dr_world import serve_standby_app, wait_until
 
-from scripts.aws import AwsFactory
-from scripts.emulator import process
+from relay.aws import AwsFactory
+from relay_emulator import process
 
 pytestmark = pytest.mark.xdist_group("dr")
 _NUMBERS = itertools.count(1)

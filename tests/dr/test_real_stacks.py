@@ -16,15 +16,15 @@ import pytest
 from dr_control import control
 from dr_world import PRIMARY, STANDBY
 
-from scripts.aws import AwsFactory
-from scripts.cli import main
-from scripts.emulator import process
-from scripts.release import ReleaseOptions, release
-from scripts.release.bundle import REPO, build
-from scripts.release.orchestrate import load_layout
-from scripts.release.standby import copy_verified, promote_standby
-from scripts.release.upload import upload
-from scripts.stacks.deploy import deploy
+from relay.aws import AwsFactory
+from relay.cli import main
+from relay.release import ReleaseOptions, release
+from relay.release.bundle import REPO, build
+from relay.release.orchestrate import load_layout
+from relay.release.standby import copy_verified, promote_standby
+from relay.release.upload import upload
+from relay.stacks.deploy import deploy
+from relay_emulator import process
 
 pytestmark = [pytest.mark.xdist_group("dr"), pytest.mark.slow]
 ENV = "demo"  # the environment with params files in both regions

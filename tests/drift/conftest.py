@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from drift_helpers import DeployedStack, Relay, deploy
 
-from scripts import cli
-from scripts.aws import AwsFactory
-from scripts.emulator.process import EmulatorState
+from relay import cli
+from relay.aws import AwsFactory
+from relay_emulator.process import EmulatorState
 
 
 @pytest.fixture

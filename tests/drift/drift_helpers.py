@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 TEMPLATES = Path(__file__).parent / "templates"
 REGION = "us-east-1"

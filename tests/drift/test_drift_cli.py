@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from drift_helpers import DeployedStack, Relay, deploy, drift_json, resources
 
-from scripts.aws import AwsFactory
-from scripts.drift import gate
-from scripts.errors import RelayError
+from relay.aws import AwsFactory
+from relay.drift import gate
+from relay.errors import RelayError
 
 SG = "{root}/Network:WebSecurityGroup"
 PARAMETER = "{root}/Network:AppSetting"
@@ -246,7 +246,7 @@ def test_all_scans_every_root_once_with_its_children(aws: AwsFactory, tmp_path: 
 
 def test_the_installed_command_exits_1_for_an_unknown_stack(emulator: Any) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "scripts", "drift", "--stack", "relay-nope", "--region", "us-east-1"],
+        [sys.executable, "-m", "relay", "drift", "--stack", "relay-nope", "--region", "us-east-1"],
         capture_output=True,
         text=True,
         env=os.environ,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from drift_helpers import deploy
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 
 def test_detection_is_asynchronous_and_results_page_with_next_token(aws: AwsFactory, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 TEMPLATES = Path(__file__).parent / "templates"
 

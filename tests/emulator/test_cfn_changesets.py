@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 from tests.emulator.conftest import Stacks
 
 DB_CLASS = "db.t4g.micro"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 from tests.emulator.conftest import Stacks
 
 CHILDREN = ("network", "data", "storage", "app")

@@ -3,7 +3,7 @@ AWS::NoValue inside lists."""
 
 from __future__ import annotations
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 from tests.emulator.conftest import Stacks
 
 CHILD = """

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scripts.aws import AwsFactory
-from scripts.emulator.extensions.cfn_physical_names import generated_name
+from relay.aws import AwsFactory
+from relay_emulator.cloudformation.physical_names import generated_name
 from tests.emulator.conftest import Stacks
 
 LONG_STACK = "tCaT-primary-963190-DataStack-Z2I0NOFYGWBO"  # taskcat's nested data stack

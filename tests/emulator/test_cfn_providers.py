@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 from tests.emulator.conftest import TEMPLATES, Stacks
 
 DEPLOY = (TEMPLATES / "providers_deploy.yaml").read_text()

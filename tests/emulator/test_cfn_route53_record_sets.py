@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 TEMPLATE = {
     "Parameters": {"Zone": {"Type": "String"}, "Role": {"Type": "String"}},

@@ -11,7 +11,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 
 def _faults(emulator: Any, method: str, body: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from relay_cli import Relay, deploy, drift, relay  # noqa: F401 - relay is a fixture
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 REGIONS = ("us-east-1", "us-west-2")
 # Every type main.yaml declares that drift detection supports: each must really be compared.

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 
 def bucket_with_deny(aws: AwsFactory, bucket: str, action: str, condition: dict[str, Any] | None) -> Any:

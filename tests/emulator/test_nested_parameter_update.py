@@ -14,8 +14,8 @@ from typing import Any
 from relay_cli import Relay, deploy, drift, relay  # noqa: F401 - relay is a fixture
 from rich.console import Console
 
-from scripts.aws import AwsFactory
-from scripts.stacks import deploy as stacks
+from relay.aws import AwsFactory
+from relay.stacks import deploy as stacks
 
 REGION = "us-east-1"
 IMAGE_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"

@@ -6,8 +6,8 @@ import urllib.request
 
 import pytest
 
-from scripts.aws import AwsFactory
-from scripts.emulator.process import EmulatorState
+from relay.aws import AwsFactory
+from relay_emulator.process import EmulatorState
 
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 

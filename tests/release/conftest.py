@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from scripts.aws import AwsFactory
-from scripts.emulator.process import EmulatorState
-from scripts.release.bundle import REPO, Bundle, build
-from scripts.release.orchestrate import load_layout
-from scripts.stacks.deploy import deploy
+from relay.aws import AwsFactory
+from relay.release.bundle import REPO, Bundle, build
+from relay.release.orchestrate import load_layout
+from relay.stacks.deploy import deploy
+from relay_emulator.process import EmulatorState
 
 ENV, REGION = "demo", "us-east-1"
 WHEEL_CACHE = REPO / "build" / "cache"  # the locked wheelhouse is downloaded once per lock file

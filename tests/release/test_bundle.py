@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.release.bundle import REPO, Bundle, build
+from relay.release.bundle import REPO, Bundle, build
 
 
 def test_same_inputs_give_the_same_sha256(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> None:

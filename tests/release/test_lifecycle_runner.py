@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts.emulator.lifecycle.agent import Agent, Deployment
-from scripts.emulator.lifecycle.fleet import free_port
-from scripts.emulator.lifecycle.instance import APP_PATH, LocalInstance
-from scripts.release.bundle import Bundle
+from relay.release.bundle import Bundle
+from relay_emulator.codedeploy.lifecycle.agent import Agent, Deployment
+from relay_emulator.codedeploy.lifecycle.fleet import free_port
+from relay_emulator.codedeploy.lifecycle.instance import APP_PATH, LocalInstance
 
 
 def make_instance(root: Path, name: str, database: str, validate_seconds: int = 60) -> LocalInstance:

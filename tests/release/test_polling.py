@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import islice
 
-from scripts.release.polling import pauses
+from relay.release.polling import pauses
 
 
 def test_pauses_start_short_and_double_up_to_the_cap() -> None:

@@ -8,15 +8,15 @@ import json
 
 import pytest
 
-from scripts.aws import AwsFactory
-from scripts.cli import main
-from scripts.release import ReleaseOptions
-from scripts.release import pending as pending_record
-from scripts.release.bundle import Bundle
-from scripts.release.http import Endpoint
-from scripts.release.layout import listener_port, listener_weights
-from scripts.release.orchestrate import hold, load_layout, status
-from scripts.release.upload import upload
+from relay.aws import AwsFactory
+from relay.cli import main
+from relay.release import ReleaseOptions
+from relay.release import pending as pending_record
+from relay.release.bundle import Bundle
+from relay.release.http import Endpoint
+from relay.release.layout import listener_port, listener_weights
+from relay.release.orchestrate import hold, load_layout, status
+from relay.release.upload import upload
 
 ENV, REGION = "demo", "us-east-1"  # the stack fixture's (conftest.py)
 WHERE = ["--env", ENV, "--region", REGION]

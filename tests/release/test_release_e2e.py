@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from scripts.aws import AwsFactory
-from scripts.errors import RelayError
-from scripts.release import ReleaseOptions, release
-from scripts.release.bundle import Bundle
-from scripts.release.orchestrate import load_layout, status
-from scripts.release.upload import upload
+from relay.aws import AwsFactory
+from relay.errors import RelayError
+from relay.release import ReleaseOptions, release
+from relay.release.bundle import Bundle
+from relay.release.orchestrate import load_layout, status
+from relay.release.upload import upload
 
 ENV, REGION = "demo", "us-east-1"  # the stack fixture's (conftest.py)
 # The traffic path under test does not depend on recording ActiveSlot (test_ready_gate.py and

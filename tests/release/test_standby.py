@@ -8,15 +8,15 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from scripts.aws import AwsFactory
-from scripts.release.bundle import Bundle
-from scripts.release.codedeploy import s3_location
-from scripts.release.http import Endpoint
-from scripts.release.layout import listener_port
-from scripts.release.orchestrate import load_layout, status
-from scripts.release.standby import promote_standby
-from scripts.release.upload import upload
-from scripts.stacks.deploy import deploy
+from relay.aws import AwsFactory
+from relay.release.bundle import Bundle
+from relay.release.codedeploy import s3_location
+from relay.release.http import Endpoint
+from relay.release.layout import listener_port
+from relay.release.orchestrate import load_layout, status
+from relay.release.standby import promote_standby
+from relay.release.upload import upload
+from relay.stacks.deploy import deploy
 
 ENV, PRIMARY, STANDBY = "demo", "us-east-1", "us-west-2"
 

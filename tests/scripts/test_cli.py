@@ -7,14 +7,14 @@ import sys
 
 import pytest
 
-from scripts import __version__
-from scripts.cli import main
+from relay import __version__
+from relay.cli import main
 
 
 def run_relay(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real console entry point in a child process, as Jenkins' `sh` would."""
     return subprocess.run(
-        [sys.executable, "-m", "scripts", *args],
+        [sys.executable, "-m", "relay", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -18,12 +18,12 @@ def relay_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {**os.environ, "RELAY_STATE_DIR": str(tmp_path)}
     env.pop("AWS_ENDPOINT_URL", None)
     yield env
-    subprocess.run([sys.executable, "-m", "scripts", "emulator", "stop"], env=env, check=False, timeout=30)
+    subprocess.run([sys.executable, "-m", "relay", "emulator", "stop"], env=env, check=False, timeout=30)
 
 
 def relay(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "scripts", *args],
+        [sys.executable, "-m", "relay", *args],
         env=env,
         capture_output=True,
         text=True,

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from scripts.aws import AwsFactory
-from scripts.cli import main
-from scripts.stacks.deploy import deploy
-from scripts.stacks.outputs import read_outputs
+from relay.aws import AwsFactory
+from relay.cli import main
+from relay.stacks.deploy import deploy
+from relay.stacks.outputs import read_outputs
 
 
 def subscribed_queue(aws: AwsFactory, topic: str, name: str) -> str:

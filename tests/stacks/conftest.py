@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from stack_support import TEMPLATES, Relay, cli_on, reset
 
-from scripts.emulator.process import EmulatorState
+from relay_emulator.process import EmulatorState
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from scripts.cli import main
-from scripts.emulator.process import EmulatorState
+from relay.cli import main
+from relay_emulator.process import EmulatorState
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from stack_support import Relay, edit_json
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 
 def _remove_role(cfn: Path) -> None:

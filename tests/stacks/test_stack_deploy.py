@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from stack_support import Relay
 
-from scripts.aws import AwsFactory
-from scripts.emulator.process import EmulatorState
-from scripts.errors import RelayError
-from scripts.stacks.checks import CheckContext
-from scripts.stacks.deploy import deploy
-from scripts.stacks.outputs import read_outputs
+from relay.aws import AwsFactory
+from relay.errors import RelayError
+from relay.stacks.checks import CheckContext
+from relay.stacks.deploy import deploy
+from relay.stacks.outputs import read_outputs
+from relay_emulator.process import EmulatorState
 
 pytestmark = pytest.mark.usefixtures("clean_emulator")
 

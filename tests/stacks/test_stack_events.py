@@ -10,7 +10,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from scripts.stacks.events import EventStream
+from relay.stacks.events import EventStream
 
 ROOT = "arn:aws:cloudformation:us-east-1:123456789012:stack/relay-demo/1"
 CHILD = "arn:aws:cloudformation:us-east-1:123456789012:stack/relay-demo-Data-X/2"

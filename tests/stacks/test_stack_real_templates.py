@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from stack_support import reset
 
-from scripts.aws import AwsFactory
-from scripts.emulator.process import EmulatorState
+from relay.aws import AwsFactory
+from relay_emulator.process import EmulatorState
 
 CFN_DIR = Path(__file__).resolve().parents[2] / "cloudformation"
 RECORD = "api.relay-test.example.com"
@@ -23,7 +23,7 @@ Deployed = dict[str, dict[str, str]]
 def relay_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The real `relay` command in a subprocess (once per module: the deployment is shared)."""
     return subprocess.run(
-        [sys.executable, "-m", "scripts", *args, "--cfn-dir", str(CFN_DIR)],
+        [sys.executable, "-m", "relay", *args, "--cfn-dir", str(CFN_DIR)],
         capture_output=True,
         text=True,
         timeout=600,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from stack_support import cli_on
 
-from scripts.aws import AwsFactory
+from relay.aws import AwsFactory
 
 CFN_DIR = Path(__file__).resolve().parents[2] / "cloudformation"
 PRIMARY = ("--env", "demo", "--region", "us-east-1")

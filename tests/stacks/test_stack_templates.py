@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.errors import RelayError
-from scripts.stacks.templates import dump_template, load_template, load_tree
+from relay.errors import RelayError
+from relay.stacks.templates import dump_template, load_template, load_tree
 
 ROOT = """\
 AWSTemplateFormatVersion: 2010-09-09

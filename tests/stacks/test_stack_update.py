@@ -10,9 +10,9 @@ import pytest
 from rich.console import Console
 from stack_support import Relay, edit_json
 
-from scripts.aws import AwsFactory
-from scripts.stacks import render
-from scripts.stacks.changeset import ChangeSet, PropertyChange, ResourceChange
+from relay.aws import AwsFactory
+from relay.stacks import render
+from relay.stacks.changeset import ChangeSet, PropertyChange, ResourceChange
 
 pytestmark = pytest.mark.usefixtures("clean_emulator")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.errors import RelayError
-from scripts.stacks.waiting import Backoff
+from relay.errors import RelayError
+from relay.stacks.waiting import Backoff
 
 
 class FakeTime:
@@ -24,7 +24,7 @@ class FakeTime:
 def test_delays_grow_exponentially_within_the_cap_and_start_over_after_progress(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("scripts.stacks.waiting.random.uniform", lambda low, high: high)  # the ceiling itself
+    monkeypatch.setattr("relay.stacks.waiting.random.uniform", lambda low, high: high)  # the ceiling itself
     fake = FakeTime()
     backoff = Backoff(base=0.5, cap=4.0, timeout=1000, sleep=fake.sleep, clock=fake.clock)
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from stack_support import cli_on, reset
 
-from scripts.aws import AwsFactory
-from scripts.emulator.process import EmulatorState
+from relay.aws import AwsFactory
+from relay_emulator.process import EmulatorState
 
 REPO = Path(__file__).resolve().parents[2]
 TASKCAT_PYTHON = REPO / ".tools" / "taskcat" / "bin" / "python"

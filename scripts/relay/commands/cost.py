@@ -1,0 +1,110 @@
+"""`relay cost`: the monthly estimate of an environment, and what warm standby costs over pilot light."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from relay.context import RelayContext, pass_relay
+from relay.cost.inputs import environment_regions
+from relay.cost.live import hourly_price
+from relay.cost.model import Assumptions, LineItem, PriceTable, region_items, total
+
+
+def _with_live_prices(
+    relay: RelayContext, prices: PriceTable, regions: dict[str, dict[str, str]]
+) -> tuple[PriceTable, str]:
+    """Replace the table's EC2 and RDS hourly prices with Pricing API answers where it gives them."""
+    pricing = relay.aws.client("pricing", "us-east-1")
+    updated = {
+        name: {
+            **table,
+            "ec2_hour": dict(table["ec2_hour"]),
+            "rds_postgres_hour": dict(table["rds_postgres_hour"]),
+        }
+        for name, table in prices.regions.items()
+    }
+    answered = 0
+    for region, parameters in regions.items():
+        for family, size in (
+            ("ec2_hour", parameters["InstanceType"]),
+            ("rds_postgres_hour", parameters["DbInstanceClass"]),
+        ):
+            usd = hourly_price(pricing, region, family, size)
+            if usd is not None:
+                updated[region][family][size] = usd
+                answered += 1
+    if answered == 0:
+        return prices, f"bundled table of {prices.as_of} (the Pricing API did not answer)"
+    return replace(
+        prices, regions=updated
+    ), f"AWS Pricing API ({answered} prices), else the table of {prices.as_of}"
+
+
+@click.command("cost")
+@click.option("--env", "env", required=True, help="Environment: demo, staging or prod.")
+@click.option(
+    "--pricing-api", is_flag=True, help="Ask the AWS Pricing API for EC2 and RDS prices (needs credentials)."
+)
+@click.option(
+    "--internet-out-gb",
+    type=float,
+    default=Assumptions.internet_out_gb,
+    show_default=True,
+    help="Assumed monthly data transfer out to the internet.",
+)
+@pass_relay
+def command(relay: RelayContext, env: str, pricing_api: bool, internet_out_gb: float) -> None:
+    """Estimate the monthly cost of ENV from its templates and params files (both regions).
+
+    Prices come from a bundled, dated table for us-east-1 and us-west-2, or from the AWS Pricing API
+    with --pricing-api. The standby region is shown as deployed (warm standby) and as pilot light
+    (no instances until a failover), so the price of a faster recovery is visible.
+    """
+    regions = environment_regions(env)
+    prices = PriceTable.bundled()
+    source = f"bundled table of {prices.as_of}"
+    if pricing_api:
+        prices, source = _with_live_prices(relay, prices, regions)
+    assumptions = Assumptions(internet_out_gb=internet_out_gb)
+    items: list[LineItem] = []
+    pilot_light: list[LineItem] = []
+    for region, parameters in regions.items():
+        region_lines = region_items(region, parameters, prices, assumptions)
+        items += region_lines
+        is_standby = parameters.get("Role") == "standby"
+        pilot_light += (
+            region_items(region, parameters, prices, assumptions, standby_instances=0)
+            if is_standby
+            else region_lines
+        )
+    report: dict[str, Any] = {
+        "env": env,
+        "prices": source,
+        "currency": "USD per month",
+        "items": [asdict(item) for item in items],
+        "total": total(items),
+        "total_pilot_light": total(pilot_light),
+        "warm_standby_premium": round(total(items) - total(pilot_light), 2),
+    }
+    if relay.output == "json":
+        click.echo(json.dumps(report, indent=2))
+        return
+    table = Table(title=f"relay-{env}: monthly estimate ({source})", title_justify="left")
+    for column, justify in (
+        ("region", "left"),
+        ("item", "left"),
+        ("quantity", "left"),
+        ("USD/month", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for item in items:
+        table.add_row(item.region, item.item, item.quantity, f"{item.monthly_usd:,.2f}")
+    table.add_row("", "total (warm standby)", "", f"{report['total']:,.2f}", style="bold")
+    table.add_row("", "total if the standby were pilot light", "", f"{report['total_pilot_light']:,.2f}")
+    Console().print(table)

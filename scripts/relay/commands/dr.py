@@ -1,0 +1,154 @@
+"""`relay dr`: plan, promote, failback, drill and status of the cross-region standby (docs/dr.md).
+
+Every subcommand prints a timeline (stderr) and, with `--output json`, the timeline as JSON (stdout);
+plan, promote, failback and drill also write `<op>-<env>-<time>.json` and `.html` to --report-dir.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from relay.context import RelayContext, pass_relay
+from relay.dr import operations, report
+from relay.dr.timeline import Timeline
+from relay.vocabulary import STANDBY_REGION
+
+DEFAULT_REPORT_DIR = Path("reports/dr")
+_err = Console(stderr=True)
+
+
+def _common(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every subcommand shares: which environment, from which region, to which."""
+    options = [
+        click.option("--env", required=True, help="Environment: demo, staging or prod."),
+        click.option(
+            "--from", "source", default="us-east-1", show_default=True, help="The primary region now."
+        ),
+        click.option("--to", "target", default=STANDBY_REGION, show_default=True, help="The standby region."),
+        click.option(
+            "--report-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=DEFAULT_REPORT_DIR,
+            show_default=True,
+            help="Where the JSON and HTML timeline and the local journal copy go.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _changes(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of the subcommands that change AWS: dry-run unless --execute with --confirm."""
+    options = [
+        click.option(
+            "--execute", is_flag=True, help="Really do it (the default is a dry-run that changes nothing)."
+        ),
+        click.option(
+            "--confirm", metavar="ENV-REGION", help="Confirmation: the env and the region that changes."
+        ),
+        click.option(
+            "--rpo-budget", type=float, default=60.0, show_default=True, help="Max replica lag, seconds."
+        ),
+        click.option(
+            "--force-rpo", metavar="REASON", help="Promote despite lag over budget; the reason is recorded."
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _show(relay: RelayContext, result: Timeline, report_dir: Path | None) -> None:
+    """Print the timeline; write the report files; JSON on stdout for machines."""
+    report.print_timeline(result, _err)
+    if report_dir is not None:
+        json_path, html_path = report.write(result, report_dir)
+        _err.print(f"report: {json_path} and {html_path}")
+    if relay.output == "json":
+        click.echo(json.dumps(result.to_json()))
+
+
+def _progress(name: str, status: str, detail: str) -> None:
+    _err.print(f"[bold]{name}[/]: {status} — {detail}", highlight=False)
+
+
+def _request(**kwargs: Any) -> operations.Request:
+    return operations.Request(
+        env=kwargs["env"],
+        source=kwargs["source"],
+        target=kwargs["target"],
+        report_dir=kwargs["report_dir"],
+        execute=kwargs.get("execute", False),
+        confirm=kwargs.get("confirm"),
+        rpo_budget=kwargs.get("rpo_budget", 60.0),
+        force_rpo=kwargs.get("force_rpo"),
+    )
+
+
+@click.group("dr")
+def command() -> None:
+    """Cross-region disaster recovery: plan, promote, failback, drill, status (see docs/dr.md)."""
+
+
+@command.command("plan")
+@_common
+@click.option("--rpo-budget", type=float, default=60.0, show_default=True, help="Max replica lag, seconds.")
+@pass_relay
+def plan_command(relay: RelayContext, /, **kwargs: Any) -> None:
+    """Readiness with reasons, the steps with typical durations, the modelled RTO. Exit 1 when not ready."""
+    result, ok = operations.plan(relay.aws, _request(**kwargs))
+    _show(relay, result, kwargs["report_dir"])
+    if not ok:
+        raise click.exceptions.Exit(1)
+
+
+@command.command("promote")
+@_common
+@_changes
+@pass_relay
+def promote_command(relay: RelayContext, /, **kwargs: Any) -> None:
+    """Fail over to --to: fence, promote the replica, scale, smoke-test, move DNS, verify (resumable)."""
+    _show(relay, operations.promote(relay.aws, _request(**kwargs), _progress), kwargs["report_dir"])
+
+
+@command.command("failback")
+@_common
+@_changes
+@pass_relay
+def failback_command(relay: RelayContext, /, **kwargs: Any) -> None:
+    """Re-protect after a promotion: --from becomes a replica of --to again (confirm with ENV-FROM)."""
+    _show(relay, operations.failback(relay.aws, _request(**kwargs), _progress), kwargs["report_dir"])
+
+
+@command.command("drill")
+@_common
+@_changes
+@pass_relay
+def drill_command(relay: RelayContext, /, **kwargs: Any) -> None:
+    """Practise the whole cycle (demo or staging): promote, verify, failback; records the last drill."""
+    _show(relay, operations.drill(relay.aws, _request(**kwargs), _progress), kwargs["report_dir"])
+
+
+@command.command("status")
+@_common
+@pass_relay
+def status_command(relay: RelayContext, /, **kwargs: Any) -> None:
+    """Which region is live, each database's role and lag, the journals, the last drill."""
+    answer = operations.status(
+        relay.aws, kwargs["env"], (kwargs["source"], kwargs["target"]), kwargs["report_dir"]
+    )
+    if relay.output == "json":
+        click.echo(json.dumps(answer, default=str))
+        return
+    click.echo(
+        f"env {answer['env']}: live region {answer['live_region']}, writer(s) {answer['writer_regions']}"
+    )
+    for region, state in answer["regions"].items():
+        click.echo(f"{region}: " + json.dumps(state, default=str))

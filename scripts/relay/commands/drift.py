@@ -1,0 +1,95 @@
+"""`relay drift`: drift of root and nested stacks, in every region asked for, as one report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from relay.context import OUTPUT_FORMATS, RelayContext, pass_relay
+from relay.drift.detection import Polling
+from relay.drift.render import RENDERERS
+from relay.drift.scan import ScanOptions, load_ignore_rules, scan
+from relay.drift.template_drift import DEFAULT_TEMPLATE_DIR, TemplateSource
+from relay.errors import RelayError
+from relay.vocabulary import REGIONS
+
+
+@click.command("drift")
+@click.option("--stack", "stacks", multiple=True, metavar="NAME", help="Root stack to scan (repeatable).")
+@click.option("--all", "scan_all", is_flag=True, help="Scan every root stack of each region.")
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    metavar="REGION",
+    help="Region to scan (repeatable; default: the global --region, else us-east-1 and us-west-2).",
+)
+@click.option(
+    "--ignore",
+    "ignore_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML ignore rules (each with a reason); ignored drift is shown but does not fail.",
+)
+@click.option("--output", type=click.Choice(OUTPUT_FORMATS), help="Overrides the global --output.")
+@click.option(
+    "--junit-file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the JUnit XML report to this file, from the same scan (for CI next to --output).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Stacks checked at once per region (regions run in parallel).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_TEMPLATE_DIR,
+    show_default=True,
+    help="The repository's cloudformation/ folder, for template drift.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=900.0,
+    show_default=True,
+    help="Seconds to wait for one stack's detection before reporting it not checked.",
+)
+@pass_relay
+def command(  # noqa: PLR0917 - click passes each option as an argument
+    relay: RelayContext,
+    stacks: tuple[str, ...],
+    scan_all: bool,
+    regions: tuple[str, ...],
+    ignore_file: Path | None,
+    output: str | None,
+    junit_file: Path | None,
+    concurrency: int,
+    templates: Path,
+    timeout: float,
+) -> int:
+    """Detect drift in root stacks and all their nested stacks, regions in parallel.
+
+    Exit code 0: in sync; 2: drift (resources or templates); 1: something could not be checked.
+    """
+    if bool(stacks) == scan_all:
+        raise RelayError(
+            "name the stacks with --stack NAME (repeatable), or scan every root stack with --all"
+        )
+    options = ScanOptions(
+        stacks=stacks,
+        concurrency=concurrency,
+        ignore_rules=load_ignore_rules(ignore_file),
+        templates=TemplateSource(templates),
+        polling=Polling(timeout=timeout),
+    )
+    chosen = list(regions or relay.regions or REGIONS)
+    report = scan(relay.aws, chosen, options, lambda message: click.echo(message, err=True))
+    click.echo(RENDERERS[output or relay.output](report))
+    if junit_file is not None:
+        junit_file.parent.mkdir(parents=True, exist_ok=True)
+        junit_file.write_text(RENDERERS["junit"](report))
+    return report.exit_code

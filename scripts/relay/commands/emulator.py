@@ -1,0 +1,110 @@
+"""`relay emulator`: the embedded AWS on 127.0.0.1 (both regions, one moto server)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import time
+from typing import Any
+
+import click
+
+from relay.context import RelayContext, pass_relay
+from relay.errors import RelayError
+from relay_emulator import process
+
+
+class _EmulatorGroup(click.Group):
+    """Turns the emulator's own errors into Relay's, so the CLI's edge prints them as one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except process.EmulatorError as error:
+            raise RelayError(str(error)) from error
+
+
+@click.group("emulator", cls=_EmulatorGroup)
+def command() -> None:
+    """Run the embedded AWS: a moto server on 127.0.0.1 that plays every region, plus Relay's extensions."""
+
+
+@command.command()
+@click.option("--port", type=int, help="Port on 127.0.0.1 (default: a free one).")
+def start(port: int | None) -> None:
+    """Start the emulator in the background (idempotent: a running one is reused)."""
+    state, started = process.start(port)
+    verb = "started" if started else "already running"
+    click.echo(f"emulator {verb}: {state.endpoint} (pid {state.pid}, log {state.log})", err=True)
+    click.echo(f"use it with: export AWS_ENDPOINT_URL={state.endpoint}", err=True)
+
+
+@command.command()
+def stop() -> None:
+    """Stop the emulator; all emulated resources are gone with it."""
+    state = process.stop()
+    click.echo("emulator stopped" if state else "emulator was not running", err=True)
+
+
+@command.command()
+@pass_relay
+def status(relay: RelayContext) -> None:
+    """Say whether the emulator runs, where, and which extensions it loaded (exit 1 when down)."""
+    state = process.require_running()
+    health = process.health(state.port) or {}
+    report = {
+        "endpoint": state.endpoint,
+        "pid": state.pid,
+        "uptime_seconds": round(time.time() - state.started_at, 1),
+        "extensions": health.get("extensions", []),
+        "log": state.log,
+    }
+    if relay.output == "json":
+        click.echo(json.dumps(report))
+        return
+    for key, value in report.items():
+        click.echo(f"{key:>15}: {', '.join(value) if isinstance(value, list) else value}")
+
+
+@command.command()
+def url() -> None:
+    """Print the endpoint URL, for `export AWS_ENDPOINT_URL=$(relay emulator url)`."""
+    click.echo(process.require_running().endpoint)
+
+
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+@command.command()
+def env() -> None:
+    """Print shell exports for using the emulator: `eval "$(relay emulator env)"`.
+
+    AWS_ENDPOINT_URL points every AWS call at it; fake credentials are set when none are; and
+    RELAY_CONNECT_TO maps each emulated load balancer's DNS name and port to the local HAProxy port
+    that plays it (like curl's --connect-to), so `relay smoke` reaches the local fleet. Run it again
+    after deploying stacks: new listeners get new local ports.
+    """
+    state = process.require_running()
+    exports = {"AWS_ENDPOINT_URL": state.endpoint}
+    exports.update({key: value for key, value in FAKE_CREDENTIALS.items() if key not in os.environ})
+    if "traffic" in process.routes(state):
+        connect_to = process.control(state, "traffic").get("connect_to")
+        if connect_to:
+            exports["RELAY_CONNECT_TO"] = str(connect_to)
+    for key, value in exports.items():
+        click.echo(f"export {key}={shlex.quote(value)}")
+
+
+@command.command()
+@click.option("--yes", is_flag=True, help="Really delete every emulated resource.")
+def reset(yes: bool) -> None:
+    """Delete every resource in every region (dry-run without --yes)."""
+    state = process.require_running()
+    if not yes:
+        click.echo(
+            f"would reset every resource of the emulator at {state.endpoint}; add --yes to do it", err=True
+        )
+        return
+    process.reset(state)
+    click.echo("emulator reset", err=True)

@@ -1,0 +1,83 @@
+"""Exercise a running API the way a client would: a product, an order, a CSV import."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any
+
+from relay.errors import RelayError
+
+
+def call(
+    base_url: str,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+) -> tuple[int, Any]:
+    """One HTTP request; JSON answers decoded. Errors come back as (status, problem) instead of raising."""
+    data = None
+    if body is not None:
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+    request = urllib.request.Request(  # noqa: S310 - the demo's own API on loopback
+        f"{base_url}{path}",
+        data=data,
+        method=method,
+        headers={"Content-Type": content_type, **(headers or {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the demo's own API on loopback
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def wait_ready(base_url: str, seconds: float = 30) -> None:
+    """Poll /readyz until it answers 200, or fail naming the URL."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if call(base_url, "GET", "/readyz")[0] == 200:
+                return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise RelayError(f"the API at {base_url} did not become ready in {seconds:.0f}s")
+
+
+def tour(base_url: str) -> dict[str, Any]:
+    """Create a product, order two of it, import a CSV; return what a reader would want to see."""
+    sku = f"DEMO-{uuid.uuid4().hex[:8].upper()}"
+    status, product = call(
+        base_url,
+        "POST",
+        "/products",
+        body={"sku": sku, "name": "Relay mug", "description": "Blue/green", "price_cents": 1250, "stock": 5},
+    )
+    if status != 201:
+        raise RelayError(f"POST /products answered {status}: {product}")
+    status, order = call(
+        base_url,
+        "POST",
+        "/orders",
+        body={"lines": [{"product_id": product["id"], "quantity": 2}]},
+        headers={"Idempotency-Key": f"demo-{sku}"},
+    )
+    if status != 201:
+        raise RelayError(f"POST /orders answered {status}: {order}")
+    csv_text = (
+        "sku,name,description,price_cents,stock\n"
+        + "\n".join(f"{sku}-{n},Sticker {n},Imported,{100 + n},{10 * n}" for n in range(1, 4))
+        + "\n"
+    )
+    status, report = call(base_url, "POST", "/imports", body=csv_text, content_type="text/csv")
+    if status != 201:
+        raise RelayError(f"POST /imports answered {status}: {report}")
+    _, version = call(base_url, "GET", "/version")
+    return {"product": product, "order": order, "import": report, "version": version}

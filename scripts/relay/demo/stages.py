@@ -1,0 +1,344 @@
+"""The demo's stages, in pipeline order; each drives the real `relay` CLI and returns a one-line outcome."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from relay.demo import api_tour
+from relay.demo.runner import DemoContext, Stage
+from relay.errors import RelayError
+from relay.stacks.params import load_params
+from relay.stacks.target import resolve_target
+from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION
+
+ENV = "demo"
+PRIMARY, STANDBY = PRIMARY_REGION, STANDBY_REGION
+IMPORT_BUCKET = "relay-demo-imports"
+# The environment and the direction of every cross-region command (promote-standby, dr).
+ACROSS = ("--env", ENV, "--from", PRIMARY, "--to", STANDBY)
+
+
+def emulator_up(context: DemoContext) -> str:
+    context.env["RELAY_APP_IMPORT_BUCKET"] = IMPORT_BUCKET  # the local fleet's API keeps raw imports there
+    context.env["RELAY_FLEET_DIR"] = str(Path(context.env["RELAY_STATE_DIR"]) / "fleet")
+    context.relay("emulator", "start")
+    _refresh_local_mapping(context)
+    endpoint = context.env["AWS_ENDPOINT_URL"]
+    context.aws("s3", PRIMARY).create_bucket(Bucket=IMPORT_BUCKET)
+    context.facts["emulator"] = endpoint
+    return f"moto + Relay extensions on {endpoint} (us-east-1 and us-west-2)"
+
+
+def templates_linted(context: DemoContext) -> str:
+    templates = sorted(str(path) for path in (context.root / "cloudformation").rglob("*.yaml"))
+    context.run([str(Path(sys.executable).with_name("cfn-lint")), "--", *templates])
+    return f"cfn-lint: {len(templates)} templates, 0 findings"
+
+
+def stacks_deployed(context: DemoContext, region: str) -> str:
+    """Deploy one region's root stack (nested children included) through a change set, in the demo's zone."""
+    zone_id = hosted_zone(context)
+    context.relay(
+        "stack", "deploy", "--env", ENV, "--region", region, "--yes", "-p", f"HostedZoneId={zone_id}"
+    )
+    outputs = _outputs(context, region)
+    (context.report_dir / f"stack-outputs.{region}.json").write_text(json.dumps(outputs, indent=2))
+    tree = stack_tree(context, region)
+    (context.report_dir / f"stack-tree.{region}.txt").write_text(tree)
+    children = tree.count("\n") - 1
+    live = outputs["ActiveSlot"]
+    return (
+        f"relay-{ENV} in {region}: {children} nested stacks, {len(outputs)} outputs, live slot {live}, "
+        f"failover record {outputs['RecordName']} in zone {zone_id}"
+    )
+
+
+def hosted_zone(context: DemoContext) -> str:
+    """The ID of the public zone holding the params files' RecordName, created when absent.
+
+    As on AWS, the zone is the operator's, made once before the first deploy and given to the stacks by
+    ID (`-p HostedZoneId=...`: an ID is known only once the zone exists); a re-run finds it by name.
+    """
+    record = load_params(resolve_target(ENV, PRIMARY, context.root / "cloudformation")).parameters.get(
+        "RecordName"
+    )
+    if not isinstance(record, str) or "." not in record:
+        raise RelayError(f"the {ENV} params files name no RecordName: the DR drill needs it to move DNS")
+    zone = record.split(".", 1)[1].rstrip(".") + "."
+    route53 = context.aws("route53", PRIMARY)
+    found = route53.list_hosted_zones_by_name(DNSName=zone, MaxItems="1")["HostedZones"]
+    if not (found and found[0]["Name"] == zone):
+        config = {"Comment": f"relay {ENV}: failover record {record}", "PrivateZone": False}
+        found = [
+            route53.create_hosted_zone(
+                Name=zone, CallerReference=f"relay-{ENV}-{zone}", HostedZoneConfig=config
+            )["HostedZone"]
+        ]
+    zone_id = str(found[0]["Id"]).rsplit("/", 1)[-1]  # "/hostedzone/Z..." -> "Z..."
+    context.facts["hosted_zone"] = f"{zone} ({zone_id})"
+    return zone_id
+
+
+def _outputs(context: DemoContext, region: str) -> dict[str, str]:
+    """The root stack's outputs, through `relay stack outputs` like any consumer."""
+    answer = context.relay("--output", "json", "stack", "outputs", "--env", ENV, "--region", region).stdout
+    outputs: dict[str, str] = json.loads(answer)
+    return outputs
+
+
+def stack_tree(context: DemoContext, region: str) -> str:
+    """The root and its nested stacks as an indented list with their status, for the report folder."""
+    cfn = context.aws("cloudformation", region)
+    lines: list[str] = []
+
+    def visit(stack: str, depth: int) -> None:
+        [described] = cfn.describe_stacks(StackName=stack)["Stacks"]
+        lines.append(f"{'  ' * depth}{described['StackName']}  {described['StackStatus']}")
+        for resource in cfn.describe_stack_resources(StackName=stack)["StackResources"]:
+            if resource["ResourceType"] == "AWS::CloudFormation::Stack":
+                visit(resource["PhysicalResourceId"], depth + 1)
+
+    visit(f"relay-{ENV}", 0)
+    return "\n".join(lines) + "\n"
+
+
+def primary_deployed(context: DemoContext) -> str:
+    return stacks_deployed(context, PRIMARY)
+
+
+def standby_deployed(context: DemoContext) -> str:
+    return stacks_deployed(context, STANDBY)
+
+
+def bundle_built(context: DemoContext) -> str:
+    url = (
+        context.relay("bundle", "--upload", "--env", ENV, "--region", PRIMARY).stdout.strip().splitlines()[-1]
+    )
+    context.facts["bundle"] = url
+    return f"revision uploaded to {url}"
+
+
+def _refresh_local_mapping(context: DemoContext) -> None:
+    """Ask the emulator where its load balancers listen locally (a new stack means new listeners)."""
+    for line in context.relay("emulator", "env").stdout.splitlines():
+        key, _, value = line.removeprefix("export ").partition("=")
+        context.env[key] = os.environ[key] = value.strip("'")  # for child commands and this process's boto3
+
+
+def _released(context: DemoContext, *extra: str) -> str:
+    _refresh_local_mapping(context)
+    context.relay("release", "--env", ENV, "--region", PRIMARY, "--bundle", context.facts["bundle"], *extra)
+    status = json.loads(
+        context.relay("--output", "json", "release", "status", "--env", ENV, "--region", PRIMARY).stdout
+    )
+    (context.report_dir / "release-status.json").write_text(json.dumps(status, indent=2))
+    base_url = _production_url(context)
+    context.facts["api"] = base_url
+    _, version = api_tour.call(base_url, "GET", "/version")
+    return f"live slot {version['slot']} serves release {version['release_id']} at {base_url}"
+
+
+def _production_url(context: DemoContext, region: str = PRIMARY) -> str:
+    """The local address that plays the production listener of a region's load balancer."""
+    outputs = _outputs(context, region)
+    for rule in context.env.get("RELAY_CONNECT_TO", "").split(","):
+        source, _, target = rule.partition("=")
+        if source == f"{outputs['AlbDnsName']}:80":
+            return f"http://{target}"
+    raise RelayError(f"the emulator maps no local port for {outputs['AlbDnsName']}:80")
+
+
+def first_release(context: DemoContext) -> str:
+    return _released(context)
+
+
+def second_release(context: DemoContext) -> str:
+    """Release again, canary first: traffic moves to the other slot in two steps."""
+    return _released(context, "--canary", "50")
+
+
+def api_exercised(context: DemoContext) -> str:
+    seen = api_tour.tour(context.facts["api"])
+    (context.report_dir / "api-tour.json").write_text(json.dumps(seen, indent=2))
+    stored = seen["import"].get("stored_at", "")
+    if not str(stored).startswith("s3://"):
+        raise RelayError(f"the CSV import was not kept in the emulator's S3: stored_at={stored!r}")
+    return (
+        f"product {seen['product']['sku']}, order #{seen['order']['id']} "
+        f"({seen['order']['total_cents']} cents), "
+        f"{seen['import']['created']} products imported, raw file at {stored}"
+    )
+
+
+def _drift(context: DemoContext, name: str) -> tuple[int, dict[str, Any]]:
+    """Scan both regions once; keep the JSON and JUnit reports; return the exit code and the JSON."""
+    regions = ("--region", PRIMARY, "--region", STANDBY)
+    junit = ("--junit-file", str(context.report_dir / f"drift-{name}.xml"))
+    result = context.relay(
+        "--output", "json", "drift", "--stack", f"relay-{ENV}", *regions, *junit, ok_codes=(0, 2)
+    )
+    (context.report_dir / f"drift-{name}.json").write_text(result.stdout)
+    return result.returncode, json.loads(result.stdout)
+
+
+def _app_setting(context: DemoContext) -> str:
+    outputs = _outputs(context, PRIMARY)
+    return f"{outputs['AppConfigParameterPath']}RELAY_ROLE"
+
+
+def drift_caught(context: DemoContext) -> str:
+    """A clean scan, a console change caught (exit 2), the change reverted, a clean scan again."""
+    code, _ = _drift(context, "clean")
+    if code != 0:
+        raise RelayError(
+            f"the first scan should be clean, exit {code}: see {context.report_dir}/drift-clean.json"
+        )
+    ssm = context.aws("ssm", PRIMARY)
+    name = _app_setting(context)
+    original = ssm.get_parameter(Name=name)["Parameter"]["Value"]
+    ssm.put_parameter(Name=name, Value="edited-in-the-console", Overwrite=True)
+    code, report = _drift(context, "changed")
+    ssm.put_parameter(Name=name, Value=original, Overwrite=True)
+    if code != 2:
+        raise RelayError(f"the out-of-band change of {name} was not caught (exit {code})")
+    reverted, _ = _drift(context, "reverted")
+    if reverted != 0:
+        raise RelayError(f"the scan after reverting {name} is not clean (exit {reverted})")
+    drifted = report.get("summary", {})
+    return f"clean → {name} edited out of band: caught (exit 2, {drifted}) → reverted: clean"
+
+
+def standby_on_release(context: DemoContext) -> str:
+    _refresh_local_mapping(context)  # the standby's listeners, for its smoke test
+    context.relay("release", "promote-standby", *ACROSS, "--bundle", context.facts["bundle"])
+    status = json.loads(
+        context.relay("--output", "json", "release", "status", "--env", ENV, "--region", STANDBY).stdout
+    )
+    (context.report_dir / "release-status.standby.json").write_text(json.dumps(status, indent=2))
+    return f"{STANDBY} runs the same bundle ({context.facts['bundle'].rsplit('/', 1)[-1][:12]}…)"
+
+
+def dr_drilled(context: DemoContext) -> str:
+    """The whole DR cycle on the emulator: plan, promote the standby, verify, fail back; timeline kept."""
+    dr_dir = context.report_dir / "dr"
+    context.relay("dr", "plan", *ACROSS)
+    result = context.relay(
+        "--output",
+        "json",
+        "dr",
+        "drill",
+        *ACROSS,
+        "--execute",
+        "--confirm",
+        f"{ENV}-{STANDBY}",
+        "--report-dir",
+        str(dr_dir),
+    )
+    (context.report_dir / "dr-drill.json").write_text(result.stdout)
+    report = json.loads(result.stdout)
+    live = _live_region(context, dr_dir)
+    context.facts["api"] = _production_url(context, live)
+    api_tour.wait_ready(context.facts["api"])
+    dns = _dns_moved(context, report)
+    rto = report.get("rto_seconds")
+    measured = f"{rto:.1f} s" if isinstance(rto, (int, float)) else "?"
+    return f"drill done: RTO {measured} measured; {live} is now live; {dns}; timeline in {dr_dir}"
+
+
+def _dns_moved(context: DemoContext, report: dict[str, Any]) -> str:
+    """The drill's DNS step must have moved the record; the failover records as Route 53 now answers."""
+    step = next((s for s in report.get("steps", []) if s.get("name") == "promote:move-dns"), None)
+    if step is None or step.get("status") != "done":
+        raise RelayError(f"the drill did not move DNS: promote:move-dns is {step}")
+    context.facts["dns_move"] = str(step.get("detail", ""))
+    outputs = _outputs(context, STANDBY)
+    route53 = context.aws("route53", STANDBY)
+    name = outputs["RecordName"].rstrip(".") + "."
+    records = route53.list_resource_record_sets(HostedZoneId=outputs["HostedZoneId"], StartRecordName=name)
+    roles = {
+        record["SetIdentifier"].removeprefix(f"relay-{ENV}-"): record["Failover"]
+        for record in records["ResourceRecordSets"]
+        if record["Name"] == name and "Failover" in record
+    }
+    context.facts["dns_records"] = ", ".join(f"{region} {role}" for region, role in sorted(roles.items()))
+    return f"DNS moved: {name} {context.facts['dns_records']}"
+
+
+def _live_region(context: DemoContext, dr_dir: Path) -> str:
+    """After a drill the standby serves: ask `relay dr status` which region holds the writer now."""
+    answer = context.relay(
+        "--output",
+        "json",
+        "dr",
+        "status",
+        *ACROSS,
+        "--report-dir",
+        str(dr_dir),
+    ).stdout
+    status = json.loads(answer)
+    live = status.get("live_region") or (status.get("writer_regions") or [None])[0]
+    if live not in (PRIMARY, STANDBY):
+        raise RelayError(f"`relay dr status` names no live region after the drill: {answer[:200]}")
+    return str(live)
+
+
+def stop_started_processes(state_dir: Path) -> list[str]:
+    """Stop what the demo started (API, emulator); say what was stopped."""
+    stopped = []
+    api_state = state_dir / "demo-api.json"
+    if api_state.exists():
+        pid = json.loads(api_state.read_text())["pid"]
+        try:
+            os.killpg(pid, signal.SIGTERM)
+            stopped.append(f"API (pid {pid})")
+        except ProcessLookupError:
+            pass
+        api_state.unlink()
+    result = subprocess.run(
+        [sys.executable, "-m", "relay", "emulator", "stop"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "RELAY_STATE_DIR": str(state_dir)},
+    )
+    if "emulator stopped" in result.stderr:
+        stopped.append("emulator")
+    return stopped
+
+
+EMULATOR, LINT, PRIMARY_STACKS, STANDBY_STACKS = (
+    "emulator up",
+    "templates linted",
+    "primary stacks deployed",
+    "standby stacks deployed",
+)
+BUNDLE, FIRST_RELEASE, API, SECOND_RELEASE = (
+    "bundle built",
+    "blue/green release",
+    "API exercised",
+    "second release (canary)",
+)
+STANDBY_RELEASE = "standby on the release"
+
+# What a pipeline would overlap: linting while the emulator starts; the standby region's stacks while the
+# bundle builds and the primary releases; the standby kept on the release (once the primary took it) while
+# the primary goes on. Drift and the DR drill look at both regions, so they wait until both are settled.
+STAGES: list[Stage] = [
+    Stage(EMULATOR, emulator_up, after=()),
+    Stage(LINT, templates_linted, after=()),
+    Stage(PRIMARY_STACKS, primary_deployed, after=(EMULATOR, LINT)),
+    Stage(STANDBY_STACKS, standby_deployed, after=(PRIMARY_STACKS,)),
+    Stage(BUNDLE, bundle_built, after=(PRIMARY_STACKS,)),
+    Stage(FIRST_RELEASE, first_release, after=(PRIMARY_STACKS, BUNDLE)),
+    Stage(API, api_exercised, after=(FIRST_RELEASE,)),
+    Stage(SECOND_RELEASE, second_release, after=(API,)),
+    Stage("drift scan", drift_caught, after=(SECOND_RELEASE, STANDBY_STACKS, STANDBY_RELEASE)),
+    Stage(STANDBY_RELEASE, standby_on_release, after=(STANDBY_STACKS, FIRST_RELEASE)),
+    Stage("DR drill", dr_drilled),
+]

@@ -1,0 +1,89 @@
+"""The RTO/RPO model: documented typical AWS durations per step, and the critical path through the plan.
+
+Sources (numbers kept in ../shared/TOOLING-NOTES.md, "Numbers for plans and models"):
+- RDS read-replica promotion: "several minutes or longer", a reboot included (RDS User Guide,
+  "Promoting a read replica"); modelled at 5 minutes.
+- Instance provisioning and warm-up: CodeDeploy's EC2 blue/green example takes 3 min 40 s to provision;
+  an ASG launch plus boot and health-check grace of the warm slot is modelled at 3 minutes.
+- Deploying a revision to the new instances: the example's reroute/deploy phase, 2 minutes.
+- Releasing the live bundle to the standby: nothing when its live slot runs it already (the usual
+  case: `relay release promote-standby` keeps it there); otherwise the plan takes the release team's
+  model of a release at the standby's configuration (`relay release --plan`, scripts/relay/release/plan.py).
+- Route 53: alias/record TTL 60 s, plus health checks 3 failures x 10 s interval = 30 s to notice.
+- Fencing: scaling the old slots to 0 takes effect at once; instances leave service within a minute.
+- Recording the outcome in the stacks: a change set on each root stack, ~2 minutes for slot sizes, ~5
+  for the new primary's (its database is modified: managed secret, backups); after recovery, outside
+  the RTO.
+- Re-protecting: a final snapshot and delete of the old writer, ~10 minutes; creating a cross-region
+  replica copies a snapshot across regions, modelled at 15 minutes for a small database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+DNS_TTL_SECONDS = 60
+HEALTH_CHECK_SECONDS = 3 * 10
+
+TYPICAL_SECONDS: dict[str, float] = {
+    "fence-writers": 60,
+    "promote-replica": 300,
+    "point-app-at-db": 10,
+    "scale-standby-slot": 180,
+    "release-live-bundle": 0,  # the no-op; the plan records the release's modelled time when one is due
+    "smoke-test": 30,
+    "move-dns": DNS_TTL_SECONDS + HEALTH_CHECK_SECONDS,
+    "verify": 30,
+    "record-old-region": 120,
+    "record-new-primary": 300,
+    "retire-old-writer": 600,
+    "create-replica": 900,
+    "wait-replicating": 60,
+    "warm-old-slot": 180,
+}
+RTO_TARGET_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Node:
+    """A step as the model sees it: its name, what must finish first, its typical duration."""
+
+    name: str
+    after: tuple[str, ...]
+    seconds: float
+
+
+def critical_path(nodes: Iterable[Node]) -> tuple[float, list[str], dict[str, float]]:
+    """Earliest finish of every step when independent steps overlap; the RTO is the latest finish.
+
+    Returns (modelled RTO, the steps on the critical path in order, earliest start per step).
+    """
+    by_name = {node.name: node for node in nodes}
+    finish: dict[str, float] = {}
+    start: dict[str, float] = {}
+
+    def earliest_finish(name: str) -> float:
+        if name not in finish:
+            node = by_name[name]
+            start[name] = max((earliest_finish(dep) for dep in node.after if dep in by_name), default=0.0)
+            finish[name] = start[name] + node.seconds
+        return finish[name]
+
+    for name in by_name:
+        earliest_finish(name)
+    if not finish:
+        return 0.0, [], {}
+    last = max(finish, key=lambda name: finish[name])
+    path = [last]
+    while True:
+        deps = [dep for dep in by_name[path[-1]].after if dep in by_name]
+        if not deps:
+            break
+        path.append(max(deps, key=lambda dep: finish[dep]))
+    return finish[last], list(reversed(path)), start
+
+
+def serial_seconds(nodes: Iterable[Node]) -> float:
+    """What the same steps would take one after another: what parallelism saves is the difference."""
+    return sum(node.seconds for node in nodes)

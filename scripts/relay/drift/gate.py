@@ -1,0 +1,41 @@
+"""The deploy gate: `relay stack deploy` refuses to deploy over drift (unless --allow-drift).
+
+Deploying over drift silently reverts the out-of-band change, or fails half-way; either way someone
+should look first. Template drift does not block: a deploy exists to change the template.
+"""
+
+from __future__ import annotations
+
+from relay.aws import AwsFactory
+from relay.drift import discovery
+from relay.drift.model import DRIFTED, EXIT_DRIFT, NOT_CHECKED
+from relay.drift.scan import ScanOptions, scan_region
+from relay.errors import RelayError
+
+
+def check(aws: AwsFactory, region: str, stack_name: str) -> None:
+    """Return when the stack (nested ones included) is in sync or does not exist yet; raise otherwise."""
+    if discovery.describe(aws.client("cloudformation", region), stack_name) is None:
+        return  # first deploy: nothing can have drifted
+    [report] = scan_region(
+        aws, region, ScanOptions(stacks=(stack_name,), templates=None), lambda _message: None
+    )
+    rescan = f"`relay drift --stack {stack_name} --region {region}`"
+    if report.status == DRIFTED:
+        drifted = [
+            f"{stack.label}/{resource.logical_id}"
+            for stack in report.stacks
+            for resource in stack.resources
+            if resource.drifted
+        ]
+        raise RelayError(
+            f"stack {stack_name} in {region} has drifted ({', '.join(drifted)}): see {rescan}, revert the "
+            "change or add an ignore rule, or deploy over it with --allow-drift",
+            exit_code=EXIT_DRIFT,
+        )
+    if report.status == NOT_CHECKED:
+        reasons = sorted({stack.reason for stack in report.stacks if stack.status == NOT_CHECKED})
+        raise RelayError(
+            f"could not check stack {stack_name} in {region} for drift ({'; '.join(reasons)}); "
+            f"retry, see {rescan}, or deploy with --allow-drift"
+        )

@@ -1,0 +1,36 @@
+"""The report as JSON: every root, stack, resource and difference, plus a summary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from relay.drift.model import ScanReport
+
+
+def as_data(report: ScanReport) -> dict[str, Any]:
+    roots = []
+    for root in report.roots:
+        stacks = []
+        for stack in root.stacks:
+            entry = asdict(stack)
+            entry["label"] = stack.label
+            for resource, data in zip(stack.resources, entry["resources"], strict=True):
+                data["drifted"] = resource.drifted
+                data["shown_status"] = resource.shown_status
+            stacks.append(entry)
+        roots.append(
+            {
+                "region": root.region,
+                "name": root.name,
+                "status": root.status,
+                "template_drifted": root.template_drifted,
+                "stacks": stacks,
+            }
+        )
+    return {"summary": report.summary(), "errors": report.errors, "roots": roots}
+
+
+def render(report: ScanReport) -> str:
+    return json.dumps(as_data(report), indent=2)

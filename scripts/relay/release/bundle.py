@@ -1,0 +1,218 @@
+"""Build the CodeDeploy revision zip: reproducible (same inputs, same sha256) and self-contained.
+
+The zip holds appspec.yml, the hooks, the systemd unit, the app wheel, a wheelhouse of the locked runtime
+dependencies (instances have no internet) and release.json naming the release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from relay import __version__
+from relay.errors import RelayError
+
+REPO = Path(__file__).resolve().parents[3]
+CODEDEPLOY = REPO / "codedeploy"
+LOCK_FILE = CODEDEPLOY / "requirements.lock"
+# CPython 3.11 on x86_64 Linux: what the instances (and this machine) run.
+TARGET = ["--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--implementation", "cp"]
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the oldest time a zip can hold: timestamps never vary
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A built revision and what names it."""
+
+    path: Path
+    sha256: str
+    release_id: str
+    git_sha: str
+    version: str
+
+    @property
+    def key(self) -> str:
+        """The content-addressed S3 key: the same bytes always land at the same key."""
+        return f"bundles/sha256/{self.sha256}.zip"
+
+
+def git_sha(repo: Path = REPO) -> str:
+    """The commit being bundled, with `-dirty` when the tree has uncommitted changes to bundled paths."""
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+
+    head = run("rev-parse", "HEAD")
+    if head.returncode != 0:
+        raise RelayError(f"cannot read the git commit in {repo}: {head.stderr.strip()}")
+    dirty = run("status", "--porcelain", "--", "app", "codedeploy", "pyproject.toml").stdout.strip()
+    return head.stdout.strip() + ("-dirty" if dirty else "")
+
+
+def _commit_epoch(repo: Path) -> str:
+    """SOURCE_DATE_EPOCH for the wheel build: the commit's time, so rebuilding gives the same bytes."""
+    shown = subprocess.run(
+        ["git", "log", "-1", "--format=%ct"], cwd=repo, capture_output=True, text=True, check=False
+    )
+    return shown.stdout.strip() or "315532800"
+
+
+def _run(argv: list[str], what: str, env: dict[str, str] | None = None) -> None:
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
+    if done.returncode != 0:
+        raise RelayError(f"{what} failed:\n{done.stderr.strip()[-2000:]}")
+
+
+PACKAGED = ("pyproject.toml", "README.md", "app", "scripts")  # what the project wheel is built from
+
+
+def build_app_wheel(out: Path, repo: Path = REPO) -> Path:
+    """The project wheel (app package), built with fixed timestamps from a private copy of the sources.
+
+    A private copy: setuptools builds in the source folder's build/, which concurrent builds would share.
+    """
+    env = {**os.environ, "SOURCE_DATE_EPOCH": _commit_epoch(repo)}
+    source = out / "source"
+    for name in PACKAGED:
+        path = repo / name
+        if path.is_dir():
+            shutil.copytree(
+                path, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+            )
+        elif path.exists():
+            source.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, source / name)
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(source)],
+        "building the app wheel",
+        env,
+    )
+    wheels = sorted(out.glob("relay-*.whl"))
+    if not wheels:
+        raise RelayError(f"pip built no relay wheel in {out}")
+    return _normalised(wheels[0])
+
+
+def _normalised(wheel: Path) -> Path:
+    """Rewrite the wheel with fixed timestamps and modes: setuptools stamps build times into it."""
+    with zipfile.ZipFile(wheel) as source:
+        entries = [
+            (info.filename, source.read(info), bool((info.external_attr >> 16) & 0o111))
+            for info in source.infolist()
+        ]
+    with zipfile.ZipFile(wheel, "w") as target:
+        for name, data, executable in entries:  # RECORD stays last, where pip expects it
+            _add(target, name, data, executable)
+    return wheel
+
+
+def wheelhouse(cache_root: Path, lock: Path = LOCK_FILE) -> Path:
+    """The locked dependencies' wheels, downloaded once per lock-file content and then reused."""
+    if not lock.exists():
+        raise RelayError(f"{lock} is missing; create it with `relay bundle --relock`")
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()[:16]
+    cached = cache_root / f"wheelhouse-{digest}"
+    if (cached / ".complete").exists():
+        return cached
+    partial = Path(tempfile.mkdtemp(prefix="wheelhouse-", dir=cache_root))
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--only-binary=:all:",
+            "--no-deps",
+            "--require-hashes",
+            *TARGET,
+            "--dest",
+            str(partial),
+            "--requirement",
+            str(lock),
+        ],
+        "downloading the locked wheelhouse",
+    )
+    (partial / ".complete").touch()
+    shutil.rmtree(cached, ignore_errors=True)
+    partial.rename(cached)
+    return cached
+
+
+def relock(repo: Path = REPO, lock: Path = LOCK_FILE) -> Path:
+    """Resolve the app's runtime dependencies and pin them with hashes (pip's own resolver, no extra tool)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--dry-run",
+                "--ignore-installed",
+                "--only-binary=:all:",
+                *TARGET,
+                "--target",
+                scratch,
+                "--report",
+                str(report),
+                str(repo),
+            ],
+            "resolving the runtime dependencies",
+        )
+        installs = json.loads(report.read_text())["install"]
+    lines = [
+        "# The API's runtime dependencies, pinned with hashes: `relay bundle --relock` rewrites this file."
+    ]
+    for item in sorted(installs, key=lambda entry: entry["metadata"]["name"].lower()):
+        name, version = item["metadata"]["name"], item["metadata"]["version"]
+        if name == "relay":
+            continue
+        digest = item["download_info"]["archive_info"]["hashes"]["sha256"]
+        lines.append(f"{name}=={version} --hash=sha256:{digest}")
+    lock.write_text("\n".join(lines) + "\n")
+    return lock
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+    info.external_attr = (0o100755 if executable else 0o100644) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data, compresslevel=9)
+
+
+def build(out_dir: Path, cache_root: Path, release_id: str | None = None, repo: Path = REPO) -> Bundle:
+    """Build the revision zip in `out_dir`; `release_id` defaults to the version and commit."""
+    sha = git_sha(repo)
+    rid = release_id or f"{__version__}-{sha[:12]}{'-dirty' if sha.endswith('-dirty') else ''}"
+    cache_root.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    deps = wheelhouse(cache_root)
+    with tempfile.TemporaryDirectory() as scratch:
+        app_wheel = build_app_wheel(Path(scratch), repo)
+        files: dict[str, tuple[bytes, bool]] = {
+            f"wheelhouse/{wheel.name}": (wheel.read_bytes(), False) for wheel in deps.glob("*.whl")
+        }
+        files[f"wheelhouse/{app_wheel.name}"] = (app_wheel.read_bytes(), False)
+    for path in sorted(CODEDEPLOY.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            files[path.relative_to(CODEDEPLOY).as_posix()] = (path.read_bytes(), os.access(path, os.X_OK))
+    metadata = {"release_id": rid, "version": __version__, "git_sha": sha}
+    files["release.json"] = (json.dumps(metadata, indent=2, sort_keys=True).encode() + b"\n", False)
+    target = out_dir / f"relay-{rid}.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        for name in sorted(files):
+            data, executable = files[name]
+            _add(archive, name, data, executable)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    return Bundle(path=target, sha256=digest, release_id=rid, git_sha=sha, version=__version__)

@@ -1,0 +1,40 @@
+"""Checks that run before any change set is created; one failing check stops the deployment.
+
+The drift gate is the first: it raises `RelayError(..., exit_code=2)` when the stack drifted, unless
+`relay stack deploy --allow-drift`. Add a check by appending it to `PRE_DEPLOY_CHECKS` (or pass
+`checks=` to `deploy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from relay.aws import AwsFactory
+from relay.drift import gate
+from relay.stacks.target import StackTarget
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may look at: the target, the stack as it is now (None before the first deploy)."""
+
+    aws: AwsFactory
+    target: StackTarget
+    stack: dict[str, Any] | None
+    allow_drift: bool
+
+
+PreDeployCheck = Callable[[CheckContext], None]
+"""Returns when the deployment may go on; raises RelayError saying why and what to do otherwise."""
+
+
+def no_drift(context: CheckContext) -> None:
+    """Deploying over drift reverts someone's change unseen: stop unless told it is fine."""
+    if context.stack is None or context.allow_drift:
+        return
+    gate.check(context.aws, context.target.region, context.target.stack_name)
+
+
+PRE_DEPLOY_CHECKS: list[PreDeployCheck] = [no_drift]

@@ -1,0 +1,144 @@
+"""Params files (`cloudformation/params/<env>.<region>.json`): load, check against the template, resolve.
+
+A value is a string or `{"StackOutput": {"Region": ..., "Stack": ..., "Output": ...}}`, read at deploy
+time from the other region's stack (Relay uses no cross-region exports).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from relay.errors import RelayError
+from relay.stacks.target import StackTarget
+from relay.stacks.templates import Template
+
+KNOWN_KEYS = {"Template", "Parameters", "Tags", "TerminationProtection"}
+REFERENCE_KEYS = {"Region", "Stack", "Output"}
+
+OutputsReader = Callable[[str, str], dict[str, str]]
+"""(region, stack name) -> that stack's outputs."""
+
+
+@dataclass(frozen=True)
+class StackOutputRef:
+    """A parameter value read from another stack's output at deploy time."""
+
+    region: str
+    stack: str
+    output: str
+
+
+@dataclass(frozen=True)
+class StackParams:
+    """A params file, checked: values are strings or references until `resolve` reads the references."""
+
+    path: Path
+    template: Path
+    parameters: dict[str, str | StackOutputRef]
+    tags: dict[str, str] = field(default_factory=dict)
+    termination_protection: bool = False
+
+    def resolve(self, read_outputs: OutputsReader) -> dict[str, str]:
+        """Every parameter as a string, reading each referenced stack's outputs once."""
+        cache: dict[tuple[str, str], dict[str, str]] = {}
+        resolved = {}
+        for name, value in self.parameters.items():
+            if isinstance(value, str):
+                resolved[name] = value
+                continue
+            key = (value.region, value.stack)
+            if key not in cache:
+                try:
+                    cache[key] = read_outputs(value.region, value.stack)
+                except RelayError as error:
+                    raise RelayError(f"{self.path}: parameter {name} needs {error.message}") from error
+            outputs = cache[key]
+            if value.output not in outputs:
+                raise RelayError(
+                    f"{self.path}: parameter {name} refers to output {value.output} of {value.stack} in "
+                    f"{value.region}, which has no such output (it has:"
+                    f" {', '.join(sorted(outputs)) or 'none'})"
+                )
+            resolved[name] = outputs[value.output]
+        return resolved
+
+    def check_against(self, template: Template) -> None:
+        """Every name declared by the template, every required one set: say which and where when not."""
+        unknown = sorted(set(self.parameters) - set(template.parameters))
+        if unknown:
+            raise RelayError(
+                f"{self.path}: unknown parameter(s) {', '.join(unknown)}: {template.path.name} declares "
+                f"{', '.join(sorted(template.parameters)) or 'none'}"
+            )
+        missing = [name for name in template.required_parameters() if name not in self.parameters]
+        if missing:
+            raise RelayError(
+                f"{self.path}: missing required parameter(s) {', '.join(missing)} "
+                f"(declared without a Default in {template.path.name})"
+            )
+
+
+def load_params(target: StackTarget) -> StackParams:
+    """Read and check the target's params file; every problem is one line naming the file."""
+    path = target.params_file
+    if not path.is_file():
+        raise RelayError(
+            f"no params file for {target.env} in {target.region}: {path} does not exist "
+            "(format in docs/interfaces.md)"
+        )
+    try:
+        document = json.loads(path.read_text())
+    except ValueError as error:
+        raise RelayError(f"{path}: not valid JSON: {error}") from error
+    if not isinstance(document, dict):
+        raise RelayError(f"{path}: expected a JSON object with Template and Parameters")
+    unknown = sorted(set(document) - KNOWN_KEYS)
+    if unknown:
+        raise RelayError(
+            f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(KNOWN_KEYS))}"
+        )
+    template = document.get("Template", "main.yaml")
+    protection = document.get("TerminationProtection", False)
+    if not isinstance(template, str) or not isinstance(protection, bool):
+        raise RelayError(f"{path}: Template must be a file name and TerminationProtection true or false")
+    return StackParams(
+        path=path,
+        template=target.cfn_dir / template,
+        parameters={
+            name: _parameter(path, name, value) for name, value in _mapping(path, document, "Parameters")
+        },
+        tags={name: _string(path, f"tag {name}", value) for name, value in _mapping(path, document, "Tags")},
+        termination_protection=protection,
+    )
+
+
+def _mapping(path: Path, document: Mapping[str, Any], key: str) -> list[tuple[str, Any]]:
+    value = document.get(key, {})
+    if not isinstance(value, dict):
+        raise RelayError(f"{path}: {key} must be a JSON object")
+    return list(value.items())
+
+
+def _string(path: Path, what: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise RelayError(f"{path}: {what} must be a string, got {json.dumps(value)}")
+    return value
+
+
+def _parameter(path: Path, name: str, value: Any) -> str | StackOutputRef:
+    if isinstance(value, dict) and set(value) == {"StackOutput"}:
+        reference = value["StackOutput"]
+        if not isinstance(reference, dict) or set(reference) != REFERENCE_KEYS:
+            raise RelayError(
+                f"{path}: parameter {name}: a StackOutput reference needs exactly Region, Stack and Output"
+            )
+        return StackOutputRef(
+            region=_string(path, f"parameter {name} Region", reference["Region"]),
+            stack=_string(path, f"parameter {name} Stack", reference["Stack"]),
+            output=_string(path, f"parameter {name} Output", reference["Output"]),
+        )
+    return _string(path, f"parameter {name} (a string or a StackOutput reference)", value)

@@ -1,0 +1,168 @@
+"""The emulated ALB carries real traffic: HAProxy on 127.0.0.1 follows listeners, weights and targets.
+
+Every change to a listener, rule or target (and a short poll for instance launches, terminations and
+health) reconciles HAProxy: new weights through its runtime API at once, new frontends or servers by a
+seamless reload. Target health answers from HAProxy's own /readyz checks. `/relay-api/traffic` tells
+where each listener serves locally.
+"""
+
+from __future__ import annotations
+
+import atexit
+import signal
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from moto.ec2.models import ec2_backends
+from moto.elbv2 import models as elbv2_models
+from moto.elbv2.models import elbv2_backends
+from werkzeug.wrappers import Request
+
+from relay_emulator.codedeploy.lifecycle.fleet import fleet
+from relay_emulator.control import route
+from relay_emulator.elbv2.haproxy import HAProxy
+from relay_emulator.elbv2.model import Frontend, frontends
+
+POLL_SECONDS = 0.5
+_LOCK = threading.RLock()
+_PROXY = HAProxy(Path(tempfile.mkdtemp(prefix="relay-haproxy-")))
+_FRONTS: list[Frontend] = []
+_STATES: dict[tuple[str, str], str] = {}
+
+
+def _running_instances() -> dict[str, bool]:
+    """Instance id -> running?, over every account and region."""
+    found: dict[str, bool] = {}
+    for regions in list(ec2_backends.values()):
+        for backend in list(regions.values()):
+            for reservation in list(backend.reservations.values()):
+                for instance in reservation.instances:
+                    found[instance.id] = instance.state == "running"
+    return found
+
+
+def reconcile() -> None:
+    """Bring HAProxy and the local fleet in line with the emulated ELBv2 and EC2 state."""
+    global _FRONTS, _STATES  # noqa: PLW0603 - the extension's single state, guarded by _LOCK
+    with _LOCK:
+        running = _running_instances()
+        for local in fleet().known():
+            if not running.get(local.instance_id, False):
+                fleet().terminate(local.instance_id)
+        listeners: list[tuple[Any, str]] = []
+        groups: dict[str, Any] = {}
+        for regions in list(elbv2_backends.values()):
+            for backend in list(regions.values()):
+                groups.update(backend.target_groups)
+                for balancer in list(backend.load_balancers.values()):
+                    listeners += [
+                        (listener, balancer.dns_name)
+                        for listener in list(balancer.listeners.values())
+                        if listener.protocol in ("HTTP", "HTTPS")
+                    ]
+
+        def port_of(instance_id: str) -> int | None:
+            return fleet().instance(instance_id).port if running.get(instance_id) else None
+
+        _FRONTS = frontends(listeners, groups, port_of)
+        if _FRONTS or _PROXY.running():
+            _PROXY.apply(_FRONTS)
+            _STATES = _PROXY.server_states()
+
+
+def _after(method_name: str) -> None:
+    original = getattr(elbv2_models.ELBv2Backend, method_name)
+
+    def patched(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, *args, **kwargs)
+        reconcile()  # before the API call returns: a caller that changed weights sees them applied
+        return result
+
+    setattr(elbv2_models.ELBv2Backend, method_name, patched)
+
+
+def _health_for(original: Any) -> Any:
+    def health_for(self: Any, target: dict[str, Any], ec2_backend: Any) -> Any:
+        status = original(self, target, ec2_backend)
+        if status.status != "healthy":
+            return status
+        states = [state for (_, server), state in _STATES.items() if server == f"{self.name}__{target['Id']}"]
+        if states and not any(state.startswith("UP") for state in states):
+            return elbv2_models.FakeHealthStatus(
+                target["Id"],
+                status.port,
+                self.health_check_port,
+                "unhealthy",
+                "Target.FailedHealthChecks",
+                "Health checks failed",
+            )
+        return status
+
+    return health_for
+
+
+def _poll() -> None:
+    stop = threading.Event()
+    while not stop.wait(POLL_SECONDS):
+        try:
+            reconcile()
+        except Exception as error:
+            print(f"traffic: reconcile failed: {error}", flush=True)
+
+
+def _shutdown(*_args: Any) -> None:
+    _PROXY.stop()
+    fleet().shutdown()
+
+
+@route("traffic")
+def _traffic(_request: Request) -> dict[str, Any]:
+    with _LOCK:
+        listeners = [
+            {
+                "listener_arn": f.listener_arn,
+                "dns_name": f.dns_name,
+                "port": f.listener_port,
+                "local": f"127.0.0.1:{_PROXY.ports.get(f.listener_arn)}",
+                "servers": [
+                    {
+                        "name": s.name,
+                        "port": s.port,
+                        "weight": s.weight,
+                        "state": _STATES.get((f.backend, s.name), ""),
+                    }
+                    for s in f.servers
+                ],
+            }
+            for f in _FRONTS
+        ]
+    connect_to = ",".join(f"{item['dns_name']}:{item['port']}={item['local']}" for item in listeners)
+    return {"listeners": listeners, "connect_to": connect_to, "fleet": str(fleet().root)}
+
+
+def install() -> None:
+    """Patch ELBv2 to reconcile after every change; poll for instances and health; stop HAProxy at exit."""
+    for name in (
+        "create_listener",
+        "modify_listener",
+        "delete_listener",
+        "modify_rule",
+        "create_rule",
+        "register_targets",
+        "deregister_targets",
+    ):
+        _after(name)
+    elbv2_models.FakeTargetGroup.health_for = _health_for(elbv2_models.FakeTargetGroup.health_for)
+    threading.Thread(target=_poll, name="traffic-reconcile", daemon=True).start()
+    atexit.register(_shutdown)
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_term(signum: int, frame: Any) -> None:
+        _shutdown()
+        if callable(previous):
+            previous(signum, frame)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, on_term)

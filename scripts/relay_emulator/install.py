@@ -1,0 +1,103 @@
+"""The one list of what the emulator patches into moto, in the order it is installed.
+
+Each entry names a module whose `install()` patches moto in this (the server's) process before it
+serves. The order is explicit because some patches wrap others: the promoted-replica update wraps the
+RDS provider's update, so it comes after it. Modules that only hold helpers (template evaluation, the
+update-behaviour table, the provider base) are imported by the modules that use them and are not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from relay_emulator import dr_faults, faults, seed
+from relay_emulator.cloudformation import (
+    attributes,
+    changesets,
+    events,
+    intrinsics,
+    lifecycle,
+    nested,
+    parameters,
+    physical_names,
+)
+from relay_emulator.cloudformation.providers import (
+    acm,
+    autoscaling,
+    cloudwatch,
+    codedeploy,
+    ec2,
+    elbv2,
+    iam,
+    iam_role_policies,
+    rds,
+    rds_promoted_replica,
+    route53_record_sets,
+    s3,
+    secretsmanager,
+    sns,
+    ssm,
+)
+from relay_emulator.codedeploy import api as codedeploy_api
+from relay_emulator.drift import api as drift_api
+from relay_emulator.elbv2 import proxy
+from relay_emulator.iam import policy_conditions
+from relay_emulator.rds import replicas
+from relay_emulator.route53 import health
+from relay_emulator.s3 import replication
+
+INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
+    # CloudFormation: the engine (attributes, change sets, events, intrinsics, stack lifecycle, nested
+    # stacks, parameters, physical names), then the resource providers.
+    ("cloudformation.attributes", attributes.install),
+    ("cloudformation.changesets", changesets.install),
+    ("cloudformation.events", events.install),
+    ("cloudformation.providers.iam_role_policies", iam_role_policies.install),
+    ("cloudformation.intrinsics", intrinsics.install),
+    ("cloudformation.lifecycle", lifecycle.install),
+    ("cloudformation.nested", nested.install),
+    ("cloudformation.parameters", parameters.install),
+    ("cloudformation.physical_names", physical_names.install),
+    ("cloudformation.providers.acm", acm.install),
+    ("cloudformation.providers.autoscaling", autoscaling.install),
+    ("cloudformation.providers.cloudwatch", cloudwatch.install),
+    ("cloudformation.providers.codedeploy", codedeploy.install),
+    ("cloudformation.providers.ec2", ec2.install),
+    ("cloudformation.providers.elbv2", elbv2.install),
+    ("cloudformation.providers.iam", iam.install),
+    ("cloudformation.providers.rds", rds.install),
+    ("cloudformation.providers.s3", s3.install),
+    ("cloudformation.providers.secretsmanager", secretsmanager.install),
+    ("cloudformation.providers.sns", sns.install),
+    ("cloudformation.providers.ssm", ssm.install),
+    ("cloudformation.providers.route53_record_sets", route53_record_sets.install),
+    # Services: CodeDeploy deployments run by the lifecycle runner; RDS promotion after the RDS provider.
+    ("codedeploy.api", codedeploy_api.install),
+    ("cloudformation.providers.rds_promoted_replica", rds_promoted_replica.install),
+    ("dr_faults", dr_faults.install),
+    ("rds.replicas", replicas.install),
+    ("route53.health", health.install),
+    ("s3.replication", replication.install),
+    ("drift.api", drift_api.install),
+    ("faults", faults.install),
+    ("iam.policy_conditions", policy_conditions.install),
+    ("seed", seed.install),
+    # ELBv2 carries real traffic through HAProxy; last, as it starts a thread that reads the rest.
+    ("elbv2.proxy", proxy.install),
+)
+
+_INSTALLED: list[str] = []
+
+
+def install_all() -> list[str]:
+    """Install every entry once, in the list's order, and return their names."""
+    for name, install in INSTALLERS:
+        if name not in _INSTALLED:
+            install()
+            _INSTALLED.append(name)
+    return list(_INSTALLED)
+
+
+def installed() -> list[str]:
+    """Names of the entries installed in this process."""
+    return list(_INSTALLED)

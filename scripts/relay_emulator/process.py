@@ -1,0 +1,184 @@
+"""Start, find and stop the emulator process; a state file lets other commands and tests find it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from relay_emulator.server import HOST
+
+START_TIMEOUT_SECONDS = 60.0
+
+
+def state_dir() -> Path:
+    """Where the state file and the log live: $RELAY_STATE_DIR, else ~/.local/state/relay."""
+    configured = os.environ.get("RELAY_STATE_DIR")
+    return Path(configured) if configured else Path.home() / ".local" / "state" / "relay"
+
+
+class EmulatorError(Exception):
+    """The emulator cannot start, stop or be found: the message says what to do."""
+
+
+@dataclass(frozen=True)
+class EmulatorState:
+    """What `relay emulator start` leaves behind for everyone else."""
+
+    pid: int
+    port: int
+    log: str
+    started_at: float
+
+    @property
+    def endpoint(self) -> str:
+        # `localhost`, not 127.0.0.1: packaged TemplateURLs must be readable by the emulator's S3.
+        return f"http://localhost:{self.port}"
+
+
+def _state_file(directory: Path) -> Path:
+    return directory / "emulator.json"
+
+
+def read_state(directory: Path | None = None) -> EmulatorState | None:
+    """The recorded emulator, or None when none was started (or its process is gone)."""
+    path = _state_file(directory or state_dir())
+    if not path.exists():
+        return None
+    state = EmulatorState(**json.loads(path.read_text()))
+    return state if _alive(state.pid) else None
+
+
+def health(port: int, timeout: float = 2.0) -> dict[str, Any] | None:
+    """The emulator's health answer, or None when nothing answers on the port."""
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/relay-api/health", timeout=timeout) as response:
+            answer: dict[str, Any] = json.load(response)
+            return answer
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return True
+    return False
+
+
+def start(port: int | None = None, directory: Path | None = None) -> tuple[EmulatorState, bool]:
+    """Start the emulator unless one already runs; return it and whether this call started it."""
+    directory = directory or state_dir()
+    running = read_state(directory)
+    if running is not None and health(running.port) is not None:
+        if port is not None and port != running.port:
+            raise EmulatorError(
+                f"the emulator already runs on port {running.port}; `relay emulator stop` first to use {port}"
+            )
+        return running, False
+    if port is not None and _port_taken(port):
+        raise EmulatorError(
+            f"port {port} on {HOST} is taken; choose another --port or leave it out for a free one"
+        )
+    chosen = port or _free_port()
+    directory.mkdir(parents=True, exist_ok=True)
+    log_path = directory / "emulator.log"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "relay_emulator.server", "--port", str(chosen)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # survives the shell that started it; Ctrl-C there does not kill it
+            cwd=Path(__file__).resolve().parents[2],
+        )
+    state = EmulatorState(pid=process.pid, port=chosen, log=str(log_path), started_at=time.time())
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while health(chosen, timeout=1.0) is None:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise EmulatorError(f"the emulator did not start on port {chosen}; see {log_path}")
+        time.sleep(0.1)
+    _state_file(directory).write_text(json.dumps(asdict(state)))
+    return state, True
+
+
+def stop(directory: Path | None = None) -> EmulatorState | None:
+    """Stop the recorded emulator; return what was stopped, or None when nothing ran."""
+    directory = directory or state_dir()
+    state = read_state(directory)
+    _state_file(directory).unlink(missing_ok=True)
+    if state is None:
+        return None
+    os.killpg(state.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while _alive(state.pid) and time.monotonic() < deadline:
+        _reap(state.pid)
+        time.sleep(0.05)
+    if _alive(state.pid):
+        os.killpg(state.pid, signal.SIGKILL)
+    return state
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status when we are the parent (tests), so the pid really disappears."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def require_running(directory: Path | None = None) -> EmulatorState:
+    """The running emulator, or an error that says how to start one."""
+    state = read_state(directory)
+    if state is None or health(state.port) is None:
+        raise EmulatorError("the emulator is not running; start it with `relay emulator start`")
+    return state
+
+
+def routes(state: EmulatorState) -> list[str]:
+    """The control endpoints this emulator offers (its loaded extensions decide)."""
+    answer = health(state.port) or {}
+    return list(answer.get("control", []))
+
+
+def control(state: EmulatorState, name: str) -> dict[str, Any]:
+    """GET a control endpoint (/relay-api/<name>) of the running emulator."""
+    url = f"http://{HOST}:{state.port}/relay-api/{name}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        answer: dict[str, Any] = json.load(response)
+        return answer
+
+
+def reset(state: EmulatorState) -> None:
+    """Clear every resource in every region (moto's reset endpoint)."""
+    request = urllib.request.Request(f"http://{HOST}:{state.port}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=30):  # noqa: S310 - fixed http URL on loopback
+        pass

@@ -1,0 +1,40 @@
+"""The emulator process: moto's multi-region app behind our control endpoints, on 127.0.0.1 only.
+
+Run by `relay emulator start` as `python -m relay_emulator.server --port N`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+
+from relay_emulator import install
+from relay_emulator.control import ControlMiddleware
+
+HOST = "127.0.0.1"
+
+
+def serve(port: int) -> None:
+    """Install the extensions, then serve until killed."""
+    # Real accounts have the AWS-managed IAM policies; templates attach them by ARN.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    # What the emulator starts (the local fleet) calls back into it here.
+    os.environ["RELAY_EMULATOR_ENDPOINT"] = f"http://localhost:{port}"
+    install.install_all()
+    app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
+    server = make_server(HOST, port, app, threaded=True)
+    print(f"relay emulator serving on http://{HOST}:{port}", flush=True)
+    server.serve_forever()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    serve(parser.parse_args().port)
+
+
+if __name__ == "__main__":
+    main()
