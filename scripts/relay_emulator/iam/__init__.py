@@ -1,1 +1,1 @@
-"""iam."""
+"""IAM policy evaluation where moto is looser than AWS."""

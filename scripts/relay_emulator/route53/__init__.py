@@ -1,1 +1,1 @@
-"""route53."""
+"""Route 53 health checks that report what their endpoint really answers."""

@@ -1,1 +1,1 @@
-"""s3."""
+"""S3 cross-region replication: objects are copied to each rule's destination bucket."""
