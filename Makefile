@@ -13,8 +13,10 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 PYTEST_ARGS ?=
 
 .PHONY: help
-help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n\n"} /^[a-zA-Z_-]+:.*##/ {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+help: ## Show this help (coloured on a terminal only, and never with NO_COLOR set).
+	@if [[ -t 1 && -z "$${NO_COLOR:-}" ]]; then on=$$'\033[36m' off=$$'\033[0m'; else on= off=; fi; \
+	awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n\n"} \
+	  /^[a-zA-Z_-]+:.*##/ {printf "  %s%-14s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
 
 # --- set-up: each step runs again only when what it installs from changes -------------------------
 $(STAMPS)/apt: .ci/apt-packages.txt
