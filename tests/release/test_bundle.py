@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from relay.release.bundle import LOCK_FILE, REPO, Bundle, build
+from relay.release.bundle import LOCK_FILE, REPO, Bundle, build, git_sha
 
 
 def test_same_inputs_give_the_same_sha256(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -40,6 +40,28 @@ def test_contents_are_what_the_appspec_needs(bundle: Bundle) -> None:
     assert "relay" not in wheels
     assert release == {"release_id": "test-1", "version": bundle.version, "git_sha": bundle.git_sha}
     assert dates == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_git_sha_is_dirty_only_when_what_is_bundled_changed(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    bundled = ["app/api.py", "codedeploy/appspec.yml", "pyproject.toml"]
+    elsewhere = ["scripts/relay/cli.py", "README.md"]
+    for name in bundled + elsewhere:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("committed\n")
+    git("init", "--quiet")
+    git("add", ".")
+    git("-c", "user.name=Relay", "-c", "user.email=relay@example.invalid", "commit", "--quiet", "-m", "x")
+    clean = git_sha(tmp_path)
+    for name in elsewhere:
+        (tmp_path / name).write_text("changed\n")
+    assert git_sha(tmp_path) == clean and not clean.endswith("-dirty")
+    for name in bundled:
+        (tmp_path / name).write_text("changed\n")
+        assert git_sha(tmp_path) == f"{clean}-dirty", name
+        git("checkout", "--", name)
 
 
 def _app_wheel(bundle: Bundle) -> zipfile.ZipFile:
