@@ -10,7 +10,8 @@ All four run under app/gunicorn.conf.py. Then p99 of (b) at half its saturating 
 client: wrk2 is not packaged, so bench/paced.lua makes wrk send on a fixed schedule and counts latency
 from each request's scheduled time (no coordinated omission); its achieved rate is reported. As a
 second view, wrk with 2 connections (closed loop, well under saturation).
-Prints one JSON document; targets: b/a >= 0.3, b/d >= 1.5, p99 at half rate <= 20 ms.
+Prints one JSON document, led by the commit measured; targets: b/a >= 0.3, b/d >= 1.5, p99 at half
+rate <= 20 ms.
 """
 
 from __future__ import annotations
@@ -244,6 +245,19 @@ def _progress(round_number: int, rounds: int, name: str, run: dict[str, float]) 
     print(f"round {round_number}/{rounds} {name}: {rate:.0f} req/s, p99 {run['p99_ms']} ms", file=sys.stderr)
 
 
+def measured_commit() -> str | None:
+    """The commit under test, short, with `-dirty` when the checkout differs from it (None outside a git
+    checkout): runs are labelled by the code they measured (bench/README.md)."""
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+
+    head = git("rev-parse", "--short", "HEAD")
+    if head.returncode != 0:
+        return None
+    return head.stdout.strip() + ("-dirty" if git("status", "--porcelain").stdout.strip() else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=6, help="seconds per wrk run")
@@ -252,6 +266,7 @@ def main() -> None:
     args = parser.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="relay-api-bench-"))
     results: dict[str, Any] = {
+        "commit": measured_commit(),
         "host": {"cpus": os.cpu_count(), "load_average_before": os.getloadavg()[0]},
         "method": (
             f"{args.rounds} interleaved rounds of a, b, c, d, each wrk -t2 -c{args.connections} "

@@ -54,7 +54,7 @@ def broken_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> P
     with zipfile.ZipFile(bundle.path) as source, zipfile.ZipFile(path, "w") as target:
         for info in source.infolist():
             data = source.read(info)
-            if info.filename.startswith("wheelhouse/relay-"):
+            if info.filename.startswith("wheelhouse/relay_app-"):
                 data = _break(data)
             elif info.filename == "release.json":
                 data = data.replace(b'"test-1"', b'"test-broken"')

@@ -2,6 +2,11 @@
 
 The zip holds appspec.yml, the hooks, the systemd unit, the app wheel, a wheelhouse of the locked runtime
 dependencies (instances have no internet) and release.json naming the release.
+
+The app wheel is its own distribution, `relay-app`: the `app` package and its migrations, nothing of the
+`relay` CLI or the embedded AWS (their dependencies are not in the wheelhouse). It has no build config
+of its own to keep in step: its pyproject.toml is written at build time from the project's, taking the
+version, `[project].dependencies` (what requirements.lock pins) and `app`'s package data from there.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from relay import __version__
 from relay.errors import RelayError
@@ -26,6 +33,8 @@ LOCK_FILE = CODEDEPLOY / "requirements.lock"
 # CPython 3.11 on x86_64 Linux: what the instances (and this machine) run.
 TARGET = ["--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--implementation", "cp"]
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the oldest time a zip can hold: timestamps never vary
+APP_DISTRIBUTION = "relay-app"
+BUNDLED = ("app", "codedeploy", "pyproject.toml")  # every byte of the revision comes from these
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ def git_sha(repo: Path = REPO) -> str:
     head = run("rev-parse", "HEAD")
     if head.returncode != 0:
         raise RelayError(f"cannot read the git commit in {repo}: {head.stderr.strip()}")
-    dirty = run("status", "--porcelain", "--", "app", "codedeploy", "pyproject.toml").stdout.strip()
+    dirty = run("status", "--porcelain", "--", *BUNDLED).stdout.strip()
     return head.stdout.strip() + ("-dirty" if dirty else "")
 
 
@@ -71,33 +80,63 @@ def _run(argv: list[str], what: str, env: dict[str, str] | None = None) -> None:
         raise RelayError(f"{what} failed:\n{done.stderr.strip()[-2000:]}")
 
 
-PACKAGED = ("pyproject.toml", "README.md", "app", "scripts")  # what the project wheel is built from
+def _project(repo: Path) -> dict[str, Any]:
+    """The project's pyproject.toml, parsed."""
+    return tomllib.loads((repo / "pyproject.toml").read_text())
+
+
+def _toml(value: str | list[str]) -> str:
+    """A TOML value: a JSON string or list of strings is also valid TOML."""
+    return json.dumps(value)
+
+
+def _app_pyproject(repo: Path) -> str:
+    """The pyproject.toml of the app-only distribution, derived from the project's own."""
+    project = _project(repo)
+    main = project["project"]
+    return "\n".join(
+        [
+            "[build-system]",
+            f"requires = {_toml(project['build-system']['requires'])}",
+            f"build-backend = {_toml(project['build-system']['build-backend'])}",
+            "",
+            "[project]",
+            f"name = {_toml(APP_DISTRIBUTION)}",
+            f"version = {_toml(main['version'])}",
+            f"description = {_toml('The Relay API as installed on its instances.')}",
+            f"requires-python = {_toml(main['requires-python'])}",
+            f"license = {_toml(main['license'])}",
+            f"dependencies = {_toml(main['dependencies'])}",
+            "",
+            "[tool.setuptools.packages.find]",
+            f"include = {_toml(['app*'])}",
+            "",
+            "[tool.setuptools.package-data]",
+            f"app = {_toml(project['tool']['setuptools']['package-data']['app'])}",
+            "",
+        ]
+    )
 
 
 def build_app_wheel(out: Path, repo: Path = REPO) -> Path:
-    """The project wheel (app package), built with fixed timestamps from a private copy of the sources.
+    """The `relay-app` wheel, built with fixed timestamps from a private copy of `app` alone.
 
     A private copy: setuptools builds in the source folder's build/, which concurrent builds would share.
     """
     env = {**os.environ, "SOURCE_DATE_EPOCH": _commit_epoch(repo)}
     source = out / "source"
-    for name in PACKAGED:
-        path = repo / name
-        if path.is_dir():
-            shutil.copytree(
-                path, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
-            )
-        elif path.exists():
-            source.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, source / name)
+    shutil.copytree(
+        repo / "app", source / "app", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    )
+    (source / "pyproject.toml").write_text(_app_pyproject(repo))
     _run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(source)],
         "building the app wheel",
         env,
     )
-    wheels = sorted(out.glob("relay-*.whl"))
+    wheels = sorted(out.glob(f"{APP_DISTRIBUTION.replace('-', '_')}-*.whl"))
     if not wheels:
-        raise RelayError(f"pip built no relay wheel in {out}")
+        raise RelayError(f"pip built no {APP_DISTRIBUTION} wheel in {out}")
     return _normalised(wheels[0])
 
 
@@ -148,7 +187,10 @@ def wheelhouse(cache_root: Path, lock: Path = LOCK_FILE) -> Path:
 
 
 def relock(repo: Path = REPO, lock: Path = LOCK_FILE) -> Path:
-    """Resolve the app's runtime dependencies and pin them with hashes (pip's own resolver, no extra tool)."""
+    """Resolve `[project].dependencies` (the app's runtime needs) and pin them with hashes.
+
+    pip's own resolver, no extra tool; the same list the app wheel requires, so `pip check` passes on it.
+    """
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
         _run(
@@ -166,7 +208,7 @@ def relock(repo: Path = REPO, lock: Path = LOCK_FILE) -> Path:
                 scratch,
                 "--report",
                 str(report),
-                str(repo),
+                *_project(repo)["project"]["dependencies"],
             ],
             "resolving the runtime dependencies",
         )
@@ -176,8 +218,6 @@ def relock(repo: Path = REPO, lock: Path = LOCK_FILE) -> Path:
     ]
     for item in sorted(installs, key=lambda entry: entry["metadata"]["name"].lower()):
         name, version = item["metadata"]["name"], item["metadata"]["version"]
-        if name == "relay":
-            continue
         digest = item["download_info"]["archive_info"]["hashes"]["sha256"]
         lines.append(f"{name}=={version} --hash=sha256:{digest}")
     lock.write_text("\n".join(lines) + "\n")
