@@ -10,9 +10,6 @@ static final Map DEFAULTS = [
     standby: 'us-west-2',        // kept on the production release for DR
     canary: 0,                   // percent for the first traffic step in production; 0 shifts all at once
     approvers: '',               // who may approve production (users or groups, comma-separated); '' anyone
-    role: '',                    // IAM role to assume (withAWS); '' uses the agent's credentials
-    roleAccount: '',             // the account of that role, when it is not the agent's
-    externalId: '',              // the external id the role's trust policy requires
     topicArn: '',                // SNS topic told how the build ended; '' none
     slackChannel: '',            // Slack channel told how the build ended; '' none
     timeoutMinutes: 180,         // the whole build, approvals included
@@ -21,7 +18,7 @@ static final Map DEFAULTS = [
 /** The default Relay pipeline of a service repository, as one call: `relayPipeline()` in its Jenkinsfile. */
 def call(Map args = [:]) {
     Map config = relaySupport.arguments('relayPipeline', args, DEFAULTS)
-    Map account = config.subMap(['role', 'roleAccount', 'externalId'])
+    Map account = relaySupport.account(config)
     Map staging = account + [env: config.stagingEnv, region: config.primary]
     Map production = account + [env: config.productionEnv, region: config.primary]
     Map standby = account + [env: config.productionEnv, region: config.standby]
