@@ -1,4 +1,4 @@
-"""Fixtures shared by every test folder: the running emulator, AWS clients bound to it, CI rules."""
+"""Fixtures shared by every test folder: the running emulator, AWS clients bound to it; the CI rules."""
 
 from __future__ import annotations
 
@@ -17,17 +17,7 @@ FAKE_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
-UNDER_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    """Under CI=true a skip is a failure: a missing tool must break the build, not hide."""
-    outcome = yield
-    report = outcome.get_result()
-    if UNDER_CI and report.skipped and not hasattr(report, "wasxfail"):
-        report.outcome = "failed"
-        report.longrepr = f"skipped under CI=true, which is not allowed: {report.longrepr}"
+pytest_plugins = ["ci_rules"]  # under CI=true nothing may skip or xfail (tests/ci_rules.py)
 
 
 @pytest.fixture(scope="session")

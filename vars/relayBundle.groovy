@@ -4,9 +4,6 @@ import groovy.transform.Field
 static final Map DEFAULTS = [
     env: null,             // required: the environment whose artifact bucket receives the bundle
     region: 'us-east-1',   // the region of that bucket
-    role: '',              // IAM role to assume (withAWS); '' uses the agent's credentials
-    roleAccount: '',       // the account of that role, when it is not the agent's
-    externalId: '',        // the external id the role's trust policy requires
     timeoutMinutes: 20,    // the whole step, waiting for the lock included
 ]
 

@@ -9,10 +9,6 @@ static final Map DEFAULTS = [
     execute: false,        // promote, failback, drill: change things (false: dry-run, prints what it would do)
     confirm: '',           // with execute: '<env>-<region that changes>' (failback: <from>, else <to>), typed by a person
     forceRpo: '',          // promote: the reason to go on although replica lag exceeds the RPO budget
-    role: '',              // IAM role to assume (withAWS); '' uses the agent's credentials
-    roleAccount: '',       // the account of that role, when it is not the agent's
-    externalId: '',        // the external id the role's trust policy requires
-    timeoutMinutes: 60,    // the whole step, waiting for the locks of both regions included
 ]
 
 /** Plans, promotes, fails back or drills the standby region; executing needs the confirmation string. */

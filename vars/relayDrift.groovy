@@ -6,9 +6,6 @@ static final Map DEFAULTS = [
     regions: ['us-east-1', 'us-west-2'],    // each region gets its own scan and JUnit file
     ignore: '',                             // ignore-rules file (YAML, a reason per rule); '' ignores nothing
     failOnDrift: true,                      // drift fails the build; false marks it UNSTABLE
-    role: '',                               // IAM role to assume (withAWS); '' uses the agent's credentials
-    roleAccount: '',                        // the account of that role, when it is not the agent's
-    externalId: '',                         // the external id the role's trust policy requires
     timeoutMinutes: 30,                     // per region, waiting for the lock included
 ]
 

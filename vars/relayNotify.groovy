@@ -6,9 +6,6 @@ static final Map DEFAULTS = [
     slackChannel: '',      // Slack channel (slack plugin configured in Jenkins); '' sends none
     message: '',           // the text; '' says job, build, result and link
     region: 'us-east-1',   // the region the role is assumed in (relay publishes in the topic's own region)
-    role: '',              // IAM role to assume (withAWS); '' uses the agent's credentials
-    roleAccount: '',       // the account of that role, when it is not the agent's
-    externalId: '',        // the external id the role's trust policy requires
     timeoutMinutes: 5,     // the SNS publish
 ]
 

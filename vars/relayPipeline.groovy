@@ -3,16 +3,18 @@ import groovy.transform.Field
 @Field
 static final Map DEFAULTS = [
     testTarget: 'test',          // the service's make target that tests it, writing JUnit to reports/junit/
+    test: '',                    // a closure run as the Test stage instead of `make <testTarget>`; '' none
     stagingEnv: 'staging',       // released on every build
     productionEnv: 'prod',       // released from productionBranch only, after approval
-    productionBranch: 'main',
+    productionBranch: 'main',    // the branch released to production
     primary: 'us-east-1',        // where releases go live
     standby: 'us-west-2',        // kept on the production release for DR
     canary: 0,                   // percent for the first traffic step in production; 0 shifts all at once
     approvers: '',               // who may approve production (users or groups, comma-separated); '' anyone
-    role: '',                    // IAM role to assume (withAWS); '' uses the agent's credentials
-    roleAccount: '',             // the account of that role, when it is not the agent's
-    externalId: '',              // the external id the role's trust policy requires
+    agentLabel: '',              // the agents the build runs on; '' any agent
+    workspaceBin: '',            // a workspace directory put first on PATH (a relay the build installs); '' none
+    buildsToKeep: 30,            // older builds are deleted
+    artifactsToKeep: '',         // how many builds keep their artifacts; '' every kept build
     topicArn: '',                // SNS topic told how the build ended; '' none
     slackChannel: '',            // Slack channel told how the build ended; '' none
     timeoutMinutes: 180,         // the whole build, approvals included
@@ -21,24 +23,35 @@ static final Map DEFAULTS = [
 /** The default Relay pipeline of a service repository, as one call: `relayPipeline()` in its Jenkinsfile. */
 def call(Map args = [:]) {
     Map config = relaySupport.arguments('relayPipeline', args, DEFAULTS)
-    Map account = config.subMap(['role', 'roleAccount', 'externalId'])
+    Map account = relaySupport.account(config)
     Map staging = account + [env: config.stagingEnv, region: config.primary]
     Map production = account + [env: config.productionEnv, region: config.primary]
     Map standby = account + [env: config.productionEnv, region: config.standby]
     String bundle = ''
     pipeline {
-        agent any
+        agent { label config.agentLabel }  // '' is any agent
         options {
             timestamps()
             disableConcurrentBuilds(abortPrevious: true)
             timeout(time: config.timeoutMinutes, unit: 'MINUTES')
-            buildDiscarder(logRotator(numToKeepStr: '30'))
+            buildDiscarder(logRotator(numToKeepStr: config.buildsToKeep as String,
+                                      artifactNumToKeepStr: config.artifactsToKeep as String))
+        }
+        environment {
+            // A relay the build installs into the workspace (workspaceBin) comes first; else the agent's.
+            PATH = "${config.workspaceBin ? "${env.WORKSPACE}/${config.workspaceBin}:" : ''}${env.PATH}"
         }
         stages {
             stage('Test') {
                 steps {
-                    withEnv(["RELAY_TEST_TARGET=${config.testTarget}"]) {
-                        sh 'make "$RELAY_TEST_TARGET"'
+                    script {
+                        if (config.test) {
+                            config.test.call()
+                        } else {
+                            withEnv(["RELAY_TEST_TARGET=${config.testTarget}"]) {
+                                sh 'make "$RELAY_TEST_TARGET"'
+                            }
+                        }
                     }
                 }
             }

@@ -10,9 +10,6 @@ static final Map DEFAULTS = [
     approve: false,        // hold at ready (idle slot deployed and smoke-tested), ask (input), then shift
     approvers: '',         // who may approve (Jenkins users or groups, comma-separated); '' anyone who can build
     approvalMinutes: 60,   // how long the approval waits before the held release is aborted
-    role: '',              // IAM role to assume (withAWS); '' uses the agent's credentials
-    roleAccount: '',       // the account of that role, when it is not the agent's
-    externalId: '',        // the external id the role's trust policy requires
     timeoutMinutes: 90,    // each locked part (release, or hold / continue / abort), lock wait included
 ]
 

@@ -5,9 +5,6 @@ static final Map DEFAULTS = [
     env: null,             // required: demo | staging | prod
     region: 'us-east-1',   // the region to test
     slot: '',              // 'blue' or 'green' to test one slot; '' tests the live one
-    role: '',              // IAM role to assume (withAWS); '' uses the agent's credentials
-    roleAccount: '',       // the account of that role, when it is not the agent's
-    externalId: '',        // the external id the role's trust policy requires
     timeoutMinutes: 10,    // the whole step, waiting for the lock included
 ]
 

@@ -7,10 +7,6 @@ static final Map DEFAULTS = [
     region: 'us-east-1',      // the region to deploy in
     allowReplacement: false,  // deploy: accept a change set that replaces resources
     allowDrift: false,        // deploy: deploy over resources changed outside CloudFormation
-    role: '',                 // IAM role to assume (withAWS); '' uses the agent's credentials
-    roleAccount: '',          // the account of that role, when it is not the agent's
-    externalId: '',           // the external id the role's trust policy requires
-    timeoutMinutes: 60,       // the whole step, waiting for the lock included
 ]
 
 /** Previews (and on `deploy` executes) the change set of the root stack relay-<env> in one region. */

@@ -1,20 +1,49 @@
 import com.cloudbees.groovy.cps.NonCPS
+import groovy.transform.Field
 
 /*
- * What every relay* step shares: checking its arguments, and the frame its `sh` runs in (timeout,
- * locks, AWS account, environment). Kept here so the steps stay a defaults map and their CLI lines.
+ * What every relay* step shares: the arguments they all take, checking a step's arguments, and the frame
+ * its `sh` runs in (timeout, locks, AWS account, environment). Kept here so the steps stay their own
+ * defaults and their CLI lines.
  */
 
+/** The AWS account of a step's `sh`: every step takes it, and relayPipeline hands it on to the steps. */
+@Field
+static final Map ACCOUNT = [
+    role: '',          // IAM role to assume (withAWS); '' uses the agent's credentials
+    roleAccount: '',   // the account of that role, when it is not the agent's
+    externalId: '',    // the external id the role's trust policy requires
+]
+
+/** Every step's timeoutMinutes unless its work needs another: the whole step, waiting for the lock included. */
+@Field
+static final int TIMEOUT_MINUTES = 60
+
 /**
- * The step's arguments over its defaults. A default of null marks a required argument; unknown keys,
- * missing ones and values outside `choices` are reported together in one error naming the step.
+ * The step's arguments over its defaults and the shared ones. A default of null marks a required
+ * argument; unknown keys, missing ones and values outside `choices` are reported together in one error
+ * naming the step.
  */
 Map arguments(String step, Map args, Map defaults, Map<String, List> choices = [:]) {
-    String problems = problemsWith(args, defaults, choices)
+    Map all = withShared(defaults)
+    String problems = problemsWith(args, all, choices)
     if (problems) {
-        error("${step}: ${problems} (arguments: ${defaults.keySet().join(', ')}; see vars/${step}.txt)")
+        error("${step}: ${problems} (arguments: ${all.keySet().join(', ')}; see vars/${step}.txt)")
     }
-    return defaults + args
+    return all + args
+}
+
+/** The account part of a step's arguments, to hand on to the steps a pipeline calls. */
+Map account(Map config) {
+    return config.subMap(ACCOUNT.keySet())
+}
+
+/** The step's own defaults, then the shared ones (the step's value where it sets one, e.g. its timeout). */
+@NonCPS
+private static Map withShared(Map defaults) {
+    Map shared = ACCOUNT + [timeoutMinutes: TIMEOUT_MINUTES]
+    Map own = defaults.findAll { key, value -> !shared.containsKey(key) }
+    return own + shared + defaults.findAll { key, value -> shared.containsKey(key) }
 }
 
 @NonCPS

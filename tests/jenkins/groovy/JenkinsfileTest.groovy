@@ -1,21 +1,42 @@
 import org.junit.Test
 
+/** Relay's own Jenkinsfile: relayPipeline with Relay's arguments, in the jobs of jobs/pipeline.yaml. */
 class JenkinsfileTest extends PipelineTestCase {
-    static final List<String> STAGING = ['Set-up', 'Lint', 'Test', 'Bundle', 'Deploy staging', 'Release staging',
-                                         'Smoke staging', 'Drift gate']
-    static final List<String> PRODUCTION = ['Preview production', 'Production', 'Deploy production', 'Bundle production',
-                                            'Release production', 'Smoke production', 'Deploy standby', 'Release standby']
+    static final List<String> CHECKS = ['make setup', 'make lint', 'make test PYTEST_ARGS=--junitxml=reports/junit/pytest.xml']
 
-    void run() {
+    void run(Map parameters = [:]) {
+        helper.params.putAll([STAGING_ENV: 'staging', PRIMARY_REGION: 'us-east-1', STANDBY_REGION: 'us-west-2'] + parameters)
         helper.runScript("${ROOT}/Jenkinsfile")
     }
 
     @Test
-    void 'main goes through staging, then production behind an approval, then the standby'() {
+    void 'is relayPipeline with the job parameters, the notification targets and the build history of Relay'() {
+        helper.env.RELAY_SNS_TOPIC = 'arn:aws:sns:us-east-1:123456789012:relay-alarms'
+
+        run()
+
+        List<MethodCall> pipelines = calls('relayPipeline')
+        assert pipelines*.stackDepth == [0]
+        Map args = pipelines[0].args[0] as Map
+        assert args.test instanceof Closure
+        assert args.findAll { it.key != 'test' } == [
+            agentLabel: 'relay', workspaceBin: '.venv/bin', stagingEnv: 'staging', primary: 'us-east-1',
+            standby: 'us-west-2', buildsToKeep: 50, artifactsToKeep: 10,
+            topicArn: 'arn:aws:sns:us-east-1:123456789012:relay-alarms', slackChannel: '',
+        ]
+        assert directive('agent') == [label: ['relay']]
+        assert directive('options').subMap(['timestamps', 'disableConcurrentBuilds', 'timeout', 'buildDiscarder']) ==
+            [timestamps: [], disableConcurrentBuilds: [[abortPrevious: true]], timeout: [[time: 180, unit: 'MINUTES']],
+             buildDiscarder: [[logRotator: [numToKeepStr: '50', artifactNumToKeepStr: '10']]]]
+    }
+
+    @Test
+    void 'main goes through its checks and staging, then production behind an approval, then the standby'() {
         run()
 
         assertJobStatusSuccess()
-        assert helper.stagesRun == STAGING + PRODUCTION
+        assert helper.stagesRun == RelayPipelineTest.STAGING + RelayPipelineTest.PRODUCTION
+        assert shLines().take(3) == CHECKS
         assert relayRuns() == [
             'relay bundle --upload --env staging --region us-east-1',
             'relay stack diff --env staging --region us-east-1',
@@ -36,19 +57,27 @@ class JenkinsfileTest extends PipelineTestCase {
             'relay release promote-standby --env prod --from us-east-1 --to us-west-2',
         ]
         assert approvals()*.ok == ['Deploy', 'Release']
-        assert shLines().take(3) == ['make setup', 'make lint', 'make test PYTEST_ARGS=--junitxml=reports/junit/pytest.xml']
     }
 
     @Test
-    void 'the options and the relay on PATH'() {
+    void 'the checks run under CI=true, and every stage with the relay of the workspace'() {
         run()
 
-        Map options = helper.callStack.findAll { it.stackDepth == 2 && it.methodName in
-            ['timestamps', 'disableConcurrentBuilds', 'timeout', 'buildDiscarder'] }.collectEntries { [(it.methodName): it.args.toList()] }
-        assert options == [timestamps: [], disableConcurrentBuilds: [[abortPrevious: true]],
-                           timeout: [[time: 3, unit: 'HOURS']],
-                           buildDiscarder: [[logRotator: [numToKeepStr: '50', artifactNumToKeepStr: '10']]]]
-        assert calls('sh')[0].env.PATH == '/workspace/.venv/bin:/usr/bin:/bin'
+        assert calls('sh').findAll { it.text in CHECKS }*.env*.CI == ['true', 'true', 'true']
+        assert calls('sh').findAll { !(it.text in CHECKS) }*.env*.CI.unique() == [null]
+        assert calls('sh')*.env*.PATH.unique() == ['/workspace/.venv/bin:/usr/bin:/bin']
+    }
+
+    @Test
+    void 'the failover job releases in us-west-2 and keeps us-east-1 as the standby'() {
+        run(PRIMARY_REGION: 'us-west-2', STANDBY_REGION: 'us-east-1')
+
+        assert relayRuns().findAll { it.contains('us-east-1') } == [
+            'relay stack diff --env prod --region us-east-1',
+            'relay stack deploy --env prod --region us-east-1 --yes',
+            'relay release promote-standby --env prod --from us-west-2 --to us-east-1',
+        ]
+        assert relayRuns().size() == 17
     }
 
     @Test
@@ -58,7 +87,7 @@ class JenkinsfileTest extends PipelineTestCase {
         run()
 
         assertJobStatusSuccess()
-        assert helper.stagesRun == STAGING
+        assert helper.stagesRun == RelayPipelineTest.STAGING
         assert helper.skippedStages == ['Preview production', 'Production']
         assert approvals().isEmpty()
     }
@@ -70,7 +99,7 @@ class JenkinsfileTest extends PipelineTestCase {
 
         run()
 
-        assert helper.stagesRun == STAGING + PRODUCTION
+        assert helper.stagesRun == RelayPipelineTest.STAGING + RelayPipelineTest.PRODUCTION
     }
 
     @Test
@@ -85,14 +114,15 @@ class JenkinsfileTest extends PipelineTestCase {
     }
 
     @Test
-    void 'a failing test skips the rest and still publishes and notifies'() {
-        failOn('make test')
+    void 'a failing check skips the rest and still publishes and notifies'() {
+        failOn('make lint')
         helper.env.RELAY_SLACK_CHANNEL = '#relay'
 
         run()
 
         assert helper.build.result == 'FAILURE'
-        assert helper.stagesRun == ['Set-up', 'Lint', 'Test']
+        assert helper.stagesRun == ['Test']
+        assert shLines() == CHECKS.take(2)
         assert calls('junit')[0].args[0] == [testResults: 'reports/junit/*.xml', allowEmptyResults: true]
         assert calls('archiveArtifacts')[0].args[0] == [artifacts: 'reports/**', allowEmptyArchive: true]
         assert calls('slackSend')[0].args[0].color == 'danger'

@@ -29,6 +29,14 @@ abstract class PipelineTestCase extends BasePipelineTest {
         }
     }
 
+    /** What a pipeline directive (`options`, `agent`) recorded, keyword -> arguments, nested calls included. */
+    Map<String, List> directive(String name) {
+        MethodCall block = calls(name)[0]
+        int at = helper.callStack.indexOf(block)
+        return helper.callStack.drop(at + 1).takeWhile { it.stackDepth > block.stackDepth }
+            .collectEntries { [(it.methodName): it.args.toList()] }
+    }
+
     /** The `input` steps run (the stage directive `input { ... }` is recorded as read, with a closure). */
     List<Map> approvals() {
         return calls('input').findAll { it.args[0] instanceof Map }*.args*.getAt(0)

@@ -13,6 +13,14 @@ class RelayBundleTest extends StepTestCase {
     }
 
     @Test
+    void 'its own timeout over the shared one, and a given one over both'() {
+        step(env: 'staging')
+        step(env: 'staging', timeoutMinutes: 45)
+
+        assert calls('timeout')*.args*.getAt(0) == [[time: 20, unit: 'MINUTES'], [time: 45, unit: 'MINUTES']]
+    }
+
+    @Test
     void 'the environment is required'() {
         assert errorOf { step([:]) } == 'relayBundle: missing argument(s): env ' +
             '(arguments: env, region, role, roleAccount, externalId, timeoutMinutes; see vars/relayBundle.txt)'

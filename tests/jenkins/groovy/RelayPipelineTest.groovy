@@ -1,18 +1,54 @@
 import org.junit.Test
 
 class RelayPipelineTest extends PipelineTestCase {
+    static final List<String> STAGING = ['Test', 'Bundle', 'Deploy staging', 'Release staging', 'Smoke staging', 'Drift gate']
+    static final List<String> PRODUCTION = ['Preview production', 'Production', 'Deploy production', 'Bundle production',
+                                            'Release production', 'Smoke production', 'Deploy standby', 'Release standby']
+
     void run(Map args) {
         helper.loadScript("${ROOT}/vars/relayPipeline.groovy").call(args)
     }
 
     @Test
-    void 'runs the stages of the Jenkinsfile that a service repository needs, in the same order'() {
+    void 'tests with make, then staging, then production behind an approval, then the standby'() {
         run([:])
 
         assertJobStatusSuccess()
-        assert helper.stagesRun == JenkinsfileTest.STAGING.drop(2) + JenkinsfileTest.PRODUCTION
+        assert helper.stagesRun == STAGING + PRODUCTION
         assert shLines()[0] == 'make "$RELAY_TEST_TARGET"'
         assert calls('sh')[0].env.RELAY_TEST_TARGET == 'test'
+        assert !calls('sh')[0].env.containsKey('CI')
+    }
+
+    @Test
+    void 'any agent, the agent PATH and the build history of a service by default'() {
+        run([:])
+
+        assert directive('agent') == [label: ['']]
+        assert directive('options').subMap(['timestamps', 'disableConcurrentBuilds', 'timeout', 'buildDiscarder']) ==
+            [timestamps: [], disableConcurrentBuilds: [[abortPrevious: true]], timeout: [[time: 180, unit: 'MINUTES']],
+             buildDiscarder: [[logRotator: [numToKeepStr: '30', artifactNumToKeepStr: '']]]]
+        assert calls('sh')*.env*.PATH.unique() == ['/usr/bin:/bin']
+    }
+
+    @Test
+    void 'the agents, a relay installed in the workspace and the build history as given'() {
+        run(agentLabel: 'relay', workspaceBin: '.venv/bin', buildsToKeep: 50, artifactsToKeep: 10)
+
+        assert directive('agent') == [label: ['relay']]
+        assert directive('options').buildDiscarder == [[logRotator: [numToKeepStr: '50', artifactNumToKeepStr: '10']]]
+        assert calls('sh')*.env*.PATH.unique() == ['/workspace/.venv/bin:/usr/bin:/bin']
+    }
+
+    @Test
+    void 'a test closure replaces the make target'() {
+        List<String> ran = []
+
+        run(test: { ran << helper.env.PATH })
+
+        assert ran == ['/usr/bin:/bin']
+        assert helper.stagesRun == STAGING + PRODUCTION
+        assert !shLines().any { it.startsWith('make') }
     }
 
     @Test
