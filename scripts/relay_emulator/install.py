@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from relay_emulator import dr_faults, faults, seed
+from relay_emulator import faults, seed
 from relay_emulator.cloudformation import (
     attributes,
     changesets,
@@ -74,7 +74,6 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     # Services: CodeDeploy deployments run by the lifecycle runner; RDS promotion after the RDS provider.
     ("codedeploy.api", codedeploy_api.install),
     ("cloudformation.providers.rds_promoted_replica", rds_promoted_replica.install),
-    ("dr_faults", dr_faults.install),
     ("rds.replicas", replicas.install),
     ("route53.health", health.install),
     ("s3.replication", replication.install),

@@ -64,7 +64,7 @@ def world(
     try:
         yield built
     finally:
-        control(dr_emulator.port, "/relay-api/dr-faults", method="DELETE")
+        control(dr_emulator.port, "/relay-api/faults", method="DELETE")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -207,4 +207,4 @@ def test_prod_drills_are_refused(world: World, capsys: Any, report_dir: Path) ->
 
 def faults(world: World, body: dict[str, Any]) -> None:
     """Inject DR faults into the world's emulator."""
-    control(world.emulator_port, "/relay-api/dr-faults", body)
+    control(world.emulator_port, "/relay-api/faults", body)

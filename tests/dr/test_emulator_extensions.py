@@ -23,7 +23,7 @@ _NUMBERS = itertools.count(1)
 @pytest.fixture
 def aws_dr(dr_emulator: process.EmulatorState) -> Any:
     yield AwsFactory(endpoint_url=dr_emulator.endpoint)
-    control(dr_emulator.port, "/relay-api/dr-faults", method="DELETE")
+    control(dr_emulator.port, "/relay-api/faults", method="DELETE")
 
 
 def _primary_and_replica(aws: AwsFactory) -> tuple[str, str]:
@@ -56,7 +56,7 @@ def test_promotion_goes_through_aws_states_and_clears_the_link_on_both_sides(
     name, _ = _primary_and_replica(aws_dr)
     wait_until(lambda: _describe(aws_dr, "us-west-2", name)["DBInstanceStatus"] == "available", "replica")
     # Long enough that polling sees `modifying` on a busy host (the default 0.6 s was missed once in CI).
-    control(dr_emulator.port, "/relay-api/dr-faults", {"timings": {"promote_modifying": 3.0}})
+    control(dr_emulator.port, "/relay-api/faults", {"timings": {"promote_modifying": 3.0}})
     rds = aws_dr.client("rds", "us-west-2")
     assert (
         rds.promote_read_replica(DBInstanceIdentifier=name)["DBInstance"]["DBInstanceStatus"] == "modifying"
@@ -78,7 +78,7 @@ def test_promotion_goes_through_aws_states_and_clears_the_link_on_both_sides(
 def test_replica_lag_is_published_as_the_cloudwatch_metric(aws_dr: AwsFactory, dr_emulator: Any) -> None:
     name, _ = _primary_and_replica(aws_dr)
     wait_until(lambda: _describe(aws_dr, "us-west-2", name)["DBInstanceStatus"] == "available", "replica")
-    control(dr_emulator.port, "/relay-api/dr-faults", {"replica_lag_seconds": {name: 42}})
+    control(dr_emulator.port, "/relay-api/faults", {"replica_lag_seconds": {name: 42}})
     now = datetime.now(UTC)
     points = aws_dr.client("cloudwatch", "us-west-2").get_metric_statistics(
         Namespace="AWS/RDS",
@@ -157,7 +157,7 @@ def test_health_check_status_probes_a_local_endpoint(aws_dr: AwsFactory, dr_emul
 def test_faults_make_a_region_unreachable_and_a_promotion_fail(aws_dr: AwsFactory, dr_emulator: Any) -> None:
     name, _ = _primary_and_replica(aws_dr)
     wait_until(lambda: _describe(aws_dr, "us-west-2", name)["DBInstanceStatus"] == "available", "replica")
-    control(dr_emulator.port, "/relay-api/dr-faults", {"promotion_failures": {name: 1}})
+    control(dr_emulator.port, "/relay-api/faults", {"promotion_failures": {name: 1}})
     rds = aws_dr.client("rds", "us-west-2")
     with pytest.raises(ClientError, match="backup is in progress"):
         rds.promote_read_replica(DBInstanceIdentifier=name)
@@ -165,7 +165,7 @@ def test_faults_make_a_region_unreachable_and_a_promotion_fail(aws_dr: AwsFactor
         rds.promote_read_replica(DBInstanceIdentifier=name)["DBInstance"]["DBInstanceStatus"] == "modifying"
     )
 
-    control(dr_emulator.port, "/relay-api/dr-faults", {"unreachable_regions": ["us-east-1"]})
+    control(dr_emulator.port, "/relay-api/faults", {"unreachable_regions": ["us-east-1"]})
     one_try = Config(retries={"max_attempts": 1})
     east = aws_dr.session("us-east-1").client("rds", endpoint_url=aws_dr.endpoint_url, config=one_try)
     with pytest.raises(ClientError) as refused:
@@ -173,4 +173,4 @@ def test_faults_make_a_region_unreachable_and_a_promotion_fail(aws_dr: AwsFactor
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
     assert aws_dr.client("route53").list_hosted_zones()["HostedZones"] is not None  # global: still answers
     with pytest.raises(urllib.error.HTTPError):
-        control(dr_emulator.port, "/relay-api/dr-faults", {"no_such_fault": 1})
+        control(dr_emulator.port, "/relay-api/faults", {"no_such_fault": 1})

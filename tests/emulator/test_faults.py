@@ -1,8 +1,10 @@
-"""The fault switch: a named action fails, throttling answers AWS's Throttling error, clearing restores."""
+"""The fault switch: a named action fails, throttling answers AWS's Throttling error, POST merges,
+DELETE clears everything, an unknown fault is refused."""
 
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -47,7 +49,20 @@ def test_named_action_fails_and_throttling_is_aws_shaped(emulator: Any, aws: Aws
             "Message": "Rate exceeded",
         }
         aws.client("s3", "us-east-1").list_buckets()  # other services untouched
-        assert _faults(emulator, "GET")["throttle_ratio"] == 1.0
+        merged = _faults(emulator, "GET")
+        assert (merged["throttle_ratio"], merged["fail_actions"]) == (1.0, ["ListExports"])
     finally:
-        assert _faults(emulator, "DELETE")["throttle_ratio"] == 0.0
+        cleared = _faults(emulator, "DELETE")
+    assert (cleared["throttle_ratio"], cleared["fail_actions"], cleared["services"]) == (0.0, [], [])
     cfn.list_stacks()
+    cfn.list_exports()
+
+
+@pytest.mark.parametrize(
+    "body", [{"no_such_fault": 1}, {"throttle_ratio": 2}, {"health_check_status": {"hc-1": "Maybe"}}]
+)
+def test_a_wrong_fault_is_refused_and_changes_nothing(emulator: Any, body: dict[str, Any]) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _faults(emulator, "POST", {"latency_ms": 1, **body})
+    assert refused.value.code == 400
+    assert _faults(emulator, "GET")["latency_ms"] == 0

@@ -4,7 +4,7 @@ moto's PromoteReadReplica leaves the source link set on both sides and every ins
 `available`. AWS documents promotion as: the replica goes `modifying`, then `rebooting`, then
 `available` as a standalone, writable instance with no source; a new replica goes `creating` first.
 RDS publishes the lag of a replica as the CloudWatch metric AWS/RDS ReplicaLag (seconds, dimension
-DBInstanceIdentifier). Durations are emulated in seconds (see dr_faults.TIMINGS).
+DBInstanceIdentifier). Durations are emulated in seconds (see faults.TIMINGS).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any
 
-from relay_emulator.dr_faults import FAULTS
+from relay_emulator.faults import FAULTS
 
 _PHASES = "_relay_phases"  # [(monotonic deadline, status shown until then), ...]
 _PROVIDERS: list[type] = []  # moto finds metric providers by __subclasses__(), a weak reference
@@ -81,12 +81,10 @@ def _promote(original: Any) -> Any:
             )
         kwargs = {k: v for k, v in db_kwargs.items() if k != "db_instance_identifier"}
         database.update(**kwargs)
+        timings = FAULTS.now.timings
         total = _schedule(
             database,
-            [
-                ("modifying", FAULTS.timings["promote_modifying"]),
-                ("rebooting", FAULTS.timings["promote_rebooting"]),
-            ],
+            [("modifying", timings["promote_modifying"]), ("rebooting", timings["promote_rebooting"])],
         )
         timer = threading.Timer(total, _detach_from_source, args=(database,))
         timer.daemon = True
@@ -112,7 +110,7 @@ def _create_replica(original: Any) -> Any:
             # AWS: a cross-region replica gets the engine's default parameter group of its own region.
             replica.db_parameter_group_name = None
         replica.__dict__.pop("_relay_status", None)
-        _schedule(replica, [("creating", FAULTS.timings["replica_creating"])])
+        _schedule(replica, [("creating", FAULTS.now.timings["replica_creating"])])
         return replica
 
     return create_db_instance_read_replica
@@ -137,13 +135,14 @@ def _replica_lag_provider() -> None:
             from moto.cloudwatch.models import MetricDatum  # noqa: PLC0415
 
             data = []
+            faults = FAULTS.now
             for database in list(rds_backends[account_id][region].databases.values()):
                 source = database.source_db_instance_identifier
                 if not source or database.status == "creating":
                     continue
                 source_region = source.split(":")[3] if source.startswith("arn:") else region
-                lag = FAULTS.replica_lag_seconds.get(database.db_instance_identifier, 0.0)
-                lag += FAULTS.outage_seconds(source_region)
+                lag = faults.replica_lag_seconds.get(database.db_instance_identifier, 0.0)
+                lag += faults.outage_seconds(source_region)
                 dimensions = [{"Name": "DBInstanceIdentifier", "Value": database.db_instance_identifier}]
                 data.append(MetricDatum("AWS/RDS", "ReplicaLag", lag, dimensions, None, "Seconds"))
             return data
