@@ -62,37 +62,34 @@ def _detach_from_source(replica: Any) -> None:
                 source.replicas.remove(reference)
 
 
-def _promote(original: Any) -> Any:
+def _promote_read_replica(self: Any, db_kwargs: dict[str, Any]) -> Any:
+    """PromoteReadReplica as AWS runs it: modifying, rebooting, then standalone with no source."""
     from moto.rds.exceptions import RDSClientError  # noqa: PLC0415
 
-    def promote_read_replica(self: Any, db_kwargs: dict[str, Any]) -> Any:
-        database_id = db_kwargs["db_instance_identifier"]
-        database = self.describe_db_instances(database_id)[0]
-        if not database.source_db_instance_identifier:
-            raise RDSClientError("InvalidDBInstanceState", "DB Instance is not a read replica.")
-        if database.status != "available":
-            raise RDSClientError(
-                "InvalidDBInstanceState",
-                f"Instance {database_id} is {database.status}; retry when available.",
-            )
-        if FAULTS.take_promotion_failure(database_id):
-            raise RDSClientError(
-                "InvalidDBInstanceState", "Cannot promote a read replica while a backup is in progress."
-            )
-        kwargs = {k: v for k, v in db_kwargs.items() if k != "db_instance_identifier"}
-        database.update(**kwargs)
-        timings = FAULTS.now.timings
-        total = _schedule(
-            database,
-            [("modifying", timings["promote_modifying"]), ("rebooting", timings["promote_rebooting"])],
+    database_id = db_kwargs["db_instance_identifier"]
+    database = self.describe_db_instances(database_id)[0]
+    if not database.source_db_instance_identifier:
+        raise RDSClientError("InvalidDBInstanceState", "DB Instance is not a read replica.")
+    if database.status != "available":
+        raise RDSClientError(
+            "InvalidDBInstanceState",
+            f"Instance {database_id} is {database.status}; retry when available.",
         )
-        timer = threading.Timer(total, _detach_from_source, args=(database,))
-        timer.daemon = True
-        timer.start()
-        return database
-
-    promote_read_replica._relay_dr = True  # type: ignore[attr-defined]
-    return promote_read_replica
+    if FAULTS.take_promotion_failure(database_id):
+        raise RDSClientError(
+            "InvalidDBInstanceState", "Cannot promote a read replica while a backup is in progress."
+        )
+    kwargs = {k: v for k, v in db_kwargs.items() if k != "db_instance_identifier"}
+    database.update(**kwargs)
+    timings = FAULTS.now.timings
+    total = _schedule(
+        database,
+        [("modifying", timings["promote_modifying"]), ("rebooting", timings["promote_rebooting"])],
+    )
+    timer = threading.Timer(total, _detach_from_source, args=(database,))
+    timer.daemon = True
+    timer.start()
+    return database
 
 
 def _create_replica(original: Any) -> Any:
@@ -153,10 +150,8 @@ def _replica_lag_provider() -> None:
 def install() -> None:
     from moto.rds.models import DBInstance, RDSBackend  # noqa: PLC0415
 
-    if getattr(RDSBackend.promote_read_replica, "_relay_dr", False):
-        return
     DBInstance.status = property(_status_get, _status_set)
     DBInstance.remove_replica = _remove_replica
-    RDSBackend.promote_read_replica = _promote(RDSBackend.promote_read_replica)
+    RDSBackend.promote_read_replica = _promote_read_replica
     RDSBackend.create_db_instance_read_replica = _create_replica(RDSBackend.create_db_instance_read_replica)
     _replica_lag_provider()
