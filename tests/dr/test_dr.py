@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dr_control import control
 from dr_world import PRIMARY, PRODUCTION_SIZE, STANDBY, World
 
 from relay.cli import main
 from relay.dr.model import RTO_TARGET_SECONDS
+from tests.emulator.relay_api import control
 
 pytestmark = pytest.mark.xdist_group("dr")
 
