@@ -1,4 +1,4 @@
-"""Fault injection for tests, off by default: everything the emulator does wrong on purpose.
+"""Fault injection for tests, off by default: the API and disaster-recovery faults, in one model.
 
 Every API, shaped as AWS answers so botocore's retry logic sees what it would see:
 - `throttle_ratio`: the share of calls answered `Throttling` / `ThrottlingException` /
@@ -19,6 +19,8 @@ One control endpoint, `/relay-api/faults`: GET reads the faults, POST merges a J
 clears them all. Unknown keys are a client error, so a typo does not pass silently.
 The API faults hook moto's WSGI dispatcher, so every service and protocol is covered; an unreachable
 region is answered by moto's responder, the first place that knows the request's region and service.
+Drift detection keeps its own seeded settings (a detection's duration, throttling of the drift APIs and
+of resources inside a detection, for repeatable tests): `drift.registry`, at /relay-api/drift.
 """
 
 from __future__ import annotations

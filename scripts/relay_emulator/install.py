@@ -4,6 +4,8 @@ Each entry names a module whose `install()` patches moto in this (the server's) 
 serves. The order is explicit because some patches wrap others: the promoted-replica update wraps the
 RDS provider's update, so it comes after it. Modules that only hold helpers (template evaluation, the
 update-behaviour table, the provider base) are imported by the modules that use them and are not here.
+An entry's name is its module's path under relay_emulator; tests/emulator/test_package.py checks that,
+and that every module with an install() is listed once.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""rds."""
+"""RDS as disaster recovery needs it: read replicas, their promotion and their lag."""
