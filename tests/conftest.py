@@ -44,3 +44,18 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[process.Emula
 def aws(emulator: process.EmulatorState) -> AwsFactory:
     """An AwsFactory bound to the session's emulator."""
     return AwsFactory(endpoint_url=emulator.endpoint)
+
+
+@pytest.fixture(scope="session")
+def dr_emulator(
+    emulator: process.EmulatorState, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[process.EmulatorState]:
+    """A second emulator (the shared one's credentials) for the DR tests and the tests of the emulator's
+    DR services: they leave replicas behind and cut regions off, which the shared one's tests must not see.
+    """
+    directory = tmp_path_factory.mktemp("dr-emulator")
+    state, _ = process.start(directory=directory)
+    try:
+        yield state
+    finally:
+        process.stop(directory)

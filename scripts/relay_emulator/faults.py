@@ -1,10 +1,26 @@
-"""Fault injection for tests, off by default: throttling on a share of calls, latency per call, and named
-API actions failing, shaped as AWS answers them so botocore's retry logic sees what it would see.
+"""Fault injection for tests, off by default: the API and disaster-recovery faults, in one model.
 
-Control endpoint /relay-api/faults: GET reads the settings, POST a JSON object sets them
-({"throttle_ratio": 0.3, "latency_ms": 100, "fail_actions": ["DetectStackDrift"], "services": [...]};
-`services` limits the faults to those signing names; {} clears), DELETE clears.
-Installed as a hook on moto's WSGI dispatcher, so every service and protocol is covered.
+Every API, shaped as AWS answers so botocore's retry logic sees what it would see:
+- `throttle_ratio`: the share of calls answered `Throttling` / `ThrottlingException` /
+  `RequestLimitExceeded` / `SlowDown` ("Rate exceeded") in the request's protocol;
+- `latency_ms`: a delay before every call;
+- `fail_actions`: API actions answered `InternalFailure` (HTTP 500, which botocore retries);
+- `services`: limits the three above to these signing names (every service when empty).
+Disaster recovery, read by `rds.replicas` and `route53.health`:
+- `promotion_failures`: {db-instance-id: count}, the next `count` PromoteReadReplica calls fail;
+- `unreachable_regions`: [region, ...], every regional API answers 503, as a region outage looks
+  from outside (Route 53, IAM and STS are global and keep answering);
+- `replica_lag_seconds`: {db-instance-id: seconds}, the ReplicaLag the replica reports;
+- `health_check_status`: {health-check-id: "Success" | "Failure"}, overrides a health check's probe;
+- `timings`: {name: seconds}, emulated durations of RDS status transitions (see TIMINGS).
+
+One control endpoint, `/relay-api/faults`: GET reads the faults, POST merges a JSON object into them
+(a key given replaces that setting, except that the {id: value} maps gain or change entries), DELETE
+clears them all. Unknown keys are a client error, so a typo does not pass silently.
+The API faults hook moto's WSGI dispatcher, so every service and protocol is covered; an unreachable
+region is answered by moto's responder, the first place that knows the request's region and service.
+Drift detection keeps its own seeded settings (a detection's duration, throttling of the drift APIs and
+of resources inside a detection, for repeatable tests): `drift.registry`, at /relay-api/drift.
 """
 
 from __future__ import annotations
@@ -15,51 +31,136 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import parse_qs
 
+from moto.core.responses import BaseResponse
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from werkzeug.wrappers import Request, Response
 
 from relay_emulator.control import route
 
-_SCOPE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
+# Emulated durations of AWS status transitions: AWS takes minutes; tests need a fraction of a second.
+TIMINGS: Mapping[str, float] = {"promote_modifying": 0.6, "promote_rebooting": 0.4, "replica_creating": 0.8}
+_HEALTH_STATUSES = ("Success", "Failure")
+_GLOBAL_SERVICES = ("moto.route53", "moto.iam", "moto.sts")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Faults:
+    """The faults in force at one moment; a change makes a new one (see `merged`)."""
+
     throttle_ratio: float = 0.0
     latency_ms: int = 0
-    fail_actions: list[str] = field(default_factory=list)
-    services: list[str] = field(default_factory=list)
+    fail_actions: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    promotion_failures: Mapping[str, int] = field(default_factory=dict)
+    unreachable_regions: Mapping[str, float] = field(default_factory=dict)  # region: when it went away
+    replica_lag_seconds: Mapping[str, float] = field(default_factory=dict)
+    health_check_status: Mapping[str, str] = field(default_factory=dict)
+    timings: Mapping[str, float] = field(default_factory=lambda: dict(TIMINGS))
+
+    def merged(self, body: Mapping[str, Any]) -> Faults:
+        """These faults with `body` (the control endpoint's POST) applied, after checking all of it."""
+        known = sorted(setting.name for setting in fields(self))
+        unknown = set(body) - set(known)
+        if unknown:
+            raise ValueError(f"unknown faults {sorted(unknown)}; known: {known}")
+        changes: dict[str, Any] = {}
+        if "throttle_ratio" in body:
+            changes["throttle_ratio"] = float(body["throttle_ratio"])
+            if not 0.0 <= changes["throttle_ratio"] <= 1.0:
+                raise ValueError("throttle_ratio must be between 0 and 1")
+        if "latency_ms" in body:
+            changes["latency_ms"] = int(body["latency_ms"])
+        for names in ("fail_actions", "services"):
+            if names in body:
+                changes[names] = tuple(str(name) for name in body[names])
+        if "unreachable_regions" in body:
+            now = time.time()  # a region that stays unreachable keeps its outage's start
+            regions = [str(region) for region in body["unreachable_regions"]]
+            changes["unreachable_regions"] = {r: self.unreachable_regions.get(r, now) for r in regions}
+        statuses = {str(k): str(v) for k, v in body.get("health_check_status", {}).items()}
+        for status in statuses.values():
+            if status not in _HEALTH_STATUSES:
+                raise ValueError(f"health_check_status must be Success or Failure, not {status!r}")
+        changes["health_check_status"] = {**self.health_check_status, **statuses}
+        changes["promotion_failures"] = {
+            **self.promotion_failures,
+            **{str(k): int(v) for k, v in body.get("promotion_failures", {}).items()},
+        }
+        changes["replica_lag_seconds"] = {
+            **self.replica_lag_seconds,
+            **{str(k): float(v) for k, v in body.get("replica_lag_seconds", {}).items()},
+        }
+        changes["timings"] = {
+            **self.timings,
+            **{str(k): float(v) for k, v in body.get("timings", {}).items()},
+        }
+        return replace(self, **changes)
+
+    def outage_seconds(self, region: str) -> float:
+        """How long the region has been unreachable (0 when it is reachable)."""
+        since = self.unreachable_regions.get(region)
+        return time.time() - since if since is not None else 0.0
+
+    def answer(self) -> dict[str, Any]:
+        """The control endpoint's JSON: each setting as POST takes it."""
+        answer = {setting.name: getattr(self, setting.name) for setting in fields(self)}
+        answer["unreachable_regions"] = sorted(self.unreachable_regions)
+        return {name: list(value) if isinstance(value, tuple) else value for name, value in answer.items()}
 
 
-_STATE = Faults()
-_LOCK = threading.Lock()
+class Injector:
+    """Holds the faults in force for the whole (threaded) server.
+
+    Every change replaces `now` whole under a lock, so a request that reads `now` once sees one
+    consistent set of faults even while the control endpoint changes them.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.now = Faults()
+
+    def merge(self, body: Mapping[str, Any]) -> Faults:
+        with self._lock:
+            self.now = self.now.merged(body)
+            return self.now
+
+    def clear(self) -> Faults:
+        with self._lock:
+            self.now = Faults()
+            return self.now
+
+    def take_promotion_failure(self, db_instance_id: str) -> bool:
+        """Consume one injected failure for this instance; True when its promotion must fail."""
+        with self._lock:
+            left = self.now.promotion_failures.get(db_instance_id, 0)
+            if left <= 0:
+                return False
+            failures = {**self.now.promotion_failures, db_instance_id: left - 1}
+            self.now = replace(self.now, promotion_failures=failures)
+            return True
+
+
+FAULTS = Injector()
 _RANDOM = random.Random()  # noqa: S311 - chance of a fault, not a secret
+_SCOPE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
+_THROTTLE_CODES = {"ec2": "RequestLimitExceeded", "s3": "SlowDown"}
 
 
 @route("faults")
 def _control(request: Request) -> dict[str, Any]:
-    global _STATE  # noqa: PLW0603 - one switch for the whole server
-    if request.method in ("POST", "PUT", "DELETE"):
-        body = json.loads(request.get_data() or b"{}") if request.method != "DELETE" else {}
-        unknown = set(body) - set(asdict(Faults()))
-        if unknown:
-            raise ValueError(f"unknown fault settings {sorted(unknown)}; known: {sorted(asdict(Faults()))}")
-        ratio = float(body.get("throttle_ratio", 0.0))
-        if not 0.0 <= ratio <= 1.0:
-            raise ValueError("throttle_ratio must be between 0 and 1")
-        with _LOCK:
-            _STATE = Faults(
-                throttle_ratio=ratio,
-                latency_ms=int(body.get("latency_ms", 0)),
-                fail_actions=list(body.get("fail_actions", [])),
-                services=list(body.get("services", [])),
-            )
-    return asdict(_STATE)
+    if request.method == "DELETE":
+        FAULTS.clear()
+    elif request.method == "POST":
+        body = json.loads(request.get_data() or b"{}")
+        if not isinstance(body, dict):
+            raise ValueError("POST a JSON object of faults")
+        FAULTS.merge(body)
+    return FAULTS.now.answer()
 
 
 def _action(environ: dict[str, Any]) -> str:
@@ -91,23 +192,20 @@ def _error(environ: dict[str, Any], service: str, code: str, message: str, statu
     return Response(body, status=status, mimetype="text/xml")
 
 
-_THROTTLE_CODES = {"ec2": "RequestLimitExceeded", "s3": "SlowDown"}
-
-
 def fault_for(environ: dict[str, Any]) -> Response | None:
     """The injected answer for this request, or None to let moto answer (after the configured latency)."""
-    state = _STATE
-    if not (state.throttle_ratio or state.latency_ms or state.fail_actions):
+    faults = FAULTS.now
+    if not (faults.throttle_ratio or faults.latency_ms or faults.fail_actions):
         return None
     match = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
     service = match.group(1) if match else ""
-    if state.services and service not in state.services:
+    if faults.services and service not in faults.services:
         return None
-    if state.latency_ms:
-        time.sleep(state.latency_ms / 1000)
-    if state.fail_actions and _action(environ) in state.fail_actions:
+    if faults.latency_ms:
+        time.sleep(faults.latency_ms / 1000)
+    if faults.fail_actions and _action(environ) in faults.fail_actions:
         return _error(environ, service, "InternalFailure", "Injected failure (relay-api/faults)", 500)
-    if state.throttle_ratio and _RANDOM.random() < state.throttle_ratio:
+    if faults.throttle_ratio and _RANDOM.random() < faults.throttle_ratio:
         if environ.get("HTTP_X_AMZ_TARGET"):
             return _error(environ, service, "ThrottlingException", "Rate exceeded", 400)
         code = _THROTTLE_CODES.get(service, "Throttling")
@@ -116,6 +214,7 @@ def fault_for(environ: dict[str, Any]) -> Response | None:
 
 
 _moto_call = DomainDispatcherApplication.__call__
+_moto_call_action = BaseResponse.call_action
 
 
 def _call(self: Any, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -127,5 +226,16 @@ def _call(self: Any, environ: dict[str, Any], start_response: Callable[..., Any]
     return moto_result
 
 
+def _call_action(self: Any) -> Any:
+    """Every regional API of an unreachable region answers 503 Service Unavailable."""
+    regional = not type(self).__module__.startswith(_GLOBAL_SERVICES)
+    if regional and getattr(self, "region", "") in FAULTS.now.unreachable_regions:
+        message = f"region {self.region} is unreachable"
+        body = f"<Error><Code>ServiceUnavailable</Code><Message>{message}</Message></Error>"
+        return 503, {"Content-Type": "text/xml"}, body
+    return _moto_call_action(self)
+
+
 def install() -> None:
     DomainDispatcherApplication.__call__ = _call
+    BaseResponse.call_action = _call_action

@@ -4,13 +4,15 @@ Each entry names a module whose `install()` patches moto in this (the server's) 
 serves. The order is explicit because some patches wrap others: the promoted-replica update wraps the
 RDS provider's update, so it comes after it. Modules that only hold helpers (template evaluation, the
 update-behaviour table, the provider base) are imported by the modules that use them and are not here.
+An entry's name is its module's path under relay_emulator; tests/emulator/test_package.py checks that,
+and that every module with an install() is listed once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from relay_emulator import dr_faults, faults, seed
+from relay_emulator import faults, seed
 from relay_emulator.cloudformation import (
     attributes,
     changesets,
@@ -74,7 +76,6 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     # Services: CodeDeploy deployments run by the lifecycle runner; RDS promotion after the RDS provider.
     ("codedeploy.api", codedeploy_api.install),
     ("cloudformation.providers.rds_promoted_replica", rds_promoted_replica.install),
-    ("dr_faults", dr_faults.install),
     ("rds.replicas", replicas.install),
     ("route53.health", health.install),
     ("s3.replication", replication.install),

@@ -1,4 +1,5 @@
-"""DR tests get an emulator of their own (their faults must not hit other tests) and a fresh world each.
+"""DR tests run on an emulator of their own (`dr_emulator`: their faults must not hit other tests) and get a
+fresh world each.
 
 Each test builds both regions under an environment name of its own, so no test sees another's state
 and the emulator never needs a (slow) reset.
@@ -11,24 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dr_control import control
 from dr_world import World, serve_standby_app
 
 from relay.aws import AwsFactory
 from relay_emulator import process
-
-
-@pytest.fixture(scope="session")
-def dr_emulator(
-    emulator: process.EmulatorState, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[process.EmulatorState]:
-    """A separate emulator (the shared one's credentials): DR tests reset state that others keep."""
-    directory = tmp_path_factory.mktemp("dr-emulator")
-    state, _ = process.start(directory=directory)
-    try:
-        yield state
-    finally:
-        process.stop(directory)
+from tests.emulator.relay_api import control
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +52,7 @@ def world(
     try:
         yield built
     finally:
-        control(dr_emulator.port, "/relay-api/dr-faults", method="DELETE")
+        control(dr_emulator.port, "/relay-api/faults", method="DELETE")
 
 
 def pytest_configure(config: pytest.Config) -> None:

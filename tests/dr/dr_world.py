@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import urllib.request
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from relay.aws import AwsFactory
+from tests.emulator.polling import wait_until
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 BUNDLE_KEY = "bundles/sha256/0123abcd.zip"
@@ -305,11 +305,3 @@ class World:
 
 def _exists(s3: Any, bucket: str, key: str) -> bool:
     return bool(s3.list_objects_v2(Bucket=bucket, Prefix=key).get("KeyCount"))
-
-
-def wait_until(condition: Any, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dr_control import control
 from dr_world import PRIMARY, PRODUCTION_SIZE, STANDBY, World
 
 from relay.cli import main
 from relay.dr.model import RTO_TARGET_SECONDS
+from tests.emulator.relay_api import control
 
 pytestmark = pytest.mark.xdist_group("dr")
 
@@ -207,4 +207,4 @@ def test_prod_drills_are_refused(world: World, capsys: Any, report_dir: Path) ->
 
 def faults(world: World, body: dict[str, Any]) -> None:
     """Inject DR faults into the world's emulator."""
-    control(world.emulator_port, "/relay-api/dr-faults", body)
+    control(world.emulator_port, "/relay-api/faults", body)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dr_control import control
 from dr_world import PRIMARY, STANDBY
 
 from relay.aws import AwsFactory
@@ -25,6 +24,7 @@ from relay.release.standby import copy_verified, promote_standby
 from relay.release.upload import upload
 from relay.stacks.deploy import deploy
 from relay_emulator import process
+from tests.emulator.relay_api import control
 
 pytestmark = [pytest.mark.xdist_group("dr"), pytest.mark.slow]
 ENV = "demo"  # the environment with params files in both regions

@@ -1,4 +1,5 @@
-"""Helpers for the emulator's extension tests: upload a template tree, create a stack, read its events."""
+"""Fixtures of the emulator's tests: stacks from tests/emulator/templates in one region (shared emulator),
+and AWS clients on the DR tests' emulator for its DR services."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 import pytest
 
 from relay.aws import AwsFactory
+from relay_emulator.process import EmulatorState
+from tests.emulator.relay_api import control
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -83,3 +86,10 @@ def east(aws: AwsFactory, emulator: Any) -> Iterator[Stacks]:
     created = Stacks(aws, emulator.endpoint, "us-east-1")
     yield created
     created.delete_created()
+
+
+@pytest.fixture
+def aws_dr(dr_emulator: EmulatorState) -> Iterator[AwsFactory]:
+    """An AwsFactory bound to the DR tests' emulator; the faults a test injected are cleared after it."""
+    yield AwsFactory(endpoint_url=dr_emulator.endpoint)
+    control(dr_emulator.port, "/relay-api/faults", method="DELETE")

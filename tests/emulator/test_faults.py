@@ -1,9 +1,9 @@
-"""The fault switch: a named action fails, throttling answers AWS's Throttling error, clearing restores."""
+"""The fault switch: a named action fails, throttling answers AWS's Throttling error, POST merges,
+DELETE clears everything, an unknown fault is refused."""
 
 from __future__ import annotations
 
-import json
-import urllib.request
+import urllib.error
 from typing import Any
 
 import boto3
@@ -12,15 +12,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from relay.aws import AwsFactory
+from relay_emulator.process import EmulatorState
+from tests.emulator.relay_api import control
 
 
-def _faults(emulator: Any, method: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-    request = urllib.request.Request(
-        f"{emulator.endpoint}/relay-api/faults", method=method, data=json.dumps(body or {}).encode()
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        answer: dict[str, Any] = json.load(response)
-        return answer
+def _faults(emulator: EmulatorState, method: str, body: dict[str, Any] | None = None) -> Any:
+    return control(emulator.port, "/relay-api/faults", body, method)
 
 
 def test_named_action_fails_and_throttling_is_aws_shaped(emulator: Any, aws: AwsFactory) -> None:
@@ -47,7 +44,34 @@ def test_named_action_fails_and_throttling_is_aws_shaped(emulator: Any, aws: Aws
             "Message": "Rate exceeded",
         }
         aws.client("s3", "us-east-1").list_buckets()  # other services untouched
-        assert _faults(emulator, "GET")["throttle_ratio"] == 1.0
+        merged = _faults(emulator, "GET")
+        assert (merged["throttle_ratio"], merged["fail_actions"]) == (1.0, ["ListExports"])
     finally:
-        assert _faults(emulator, "DELETE")["throttle_ratio"] == 0.0
+        cleared = _faults(emulator, "DELETE")
+    assert (cleared["throttle_ratio"], cleared["fail_actions"], cleared["services"]) == (0.0, [], [])
     cfn.list_stacks()
+    cfn.list_exports()
+
+
+@pytest.mark.parametrize(
+    "body", [{"no_such_fault": 1}, {"throttle_ratio": 2}, {"health_check_status": {"hc-1": "Maybe"}}]
+)
+def test_a_wrong_fault_is_refused_and_changes_nothing(emulator: Any, body: dict[str, Any]) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _faults(emulator, "POST", {"latency_ms": 1, **body})
+    assert refused.value.code == 400
+    assert _faults(emulator, "GET")["latency_ms"] == 0
+
+
+@pytest.mark.xdist_group("dr")
+def test_an_unreachable_region_answers_503_and_global_services_still_answer(
+    aws_dr: AwsFactory, dr_emulator: EmulatorState
+) -> None:
+    _faults(dr_emulator, "POST", {"unreachable_regions": ["us-east-1"]})
+    one_try = Config(retries={"max_attempts": 1})
+    east = aws_dr.session("us-east-1").client("rds", endpoint_url=aws_dr.endpoint_url, config=one_try)
+    with pytest.raises(ClientError) as refused:
+        east.describe_db_instances()
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+    assert aws_dr.client("route53").list_hosted_zones()["HostedZones"] is not None  # global: still answers
+    aws_dr.client("rds", "us-west-2").describe_db_instances()  # other regions too

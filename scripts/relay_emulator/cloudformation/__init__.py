@@ -1,1 +1,1 @@
-"""CloudFormation as AWS runs it, where moto differs: stack lifecycle, change sets, events, nested stacks."""
+"""CloudFormation's engine where moto 5.2 differs from AWS: stacks, change sets, intrinsics, events."""

@@ -1,1 +1,1 @@
-"""CodeDeploy deployments that really run the revision's hooks on the local fleet."""
+"""CodeDeploy deployments that really run: the API (`api`) and the local lifecycle runner (`lifecycle/`)."""

@@ -11,9 +11,18 @@ from moto.cloudformation.parsing import clean_json
 from moto.core.types import Base64EncodedString
 
 from relay_emulator.drift.compare import differences
-from relay_emulator.drift.resources import Properties, Resource, readers
+from relay_emulator.drift.resources import Properties, Reader, Resource, cloudwatch, ec2, iam, s3, sns, ssm
 
 ResourceDrift = dict[str, Any]
+# Every CloudFormation type drift detection supports, and its live-state reader.
+READERS: dict[str, Reader] = {
+    **ec2.READERS,
+    **ssm.READERS,
+    **s3.READERS,
+    **iam.READERS,
+    **sns.READERS,
+    **cloudwatch.READERS,
+}
 
 
 def _declared(expected: Properties, actual: Properties) -> Properties:
@@ -64,7 +73,7 @@ def _without_stack_tags(expected: Properties, actual: Properties, stack_tags: di
 def resource_drift(stack: Any, logical_id: str) -> ResourceDrift | None:
     """The StackResourceDrift of one resource, or None when drift detection does not support its type."""
     declaration = stack.template_dict.get("Resources", {}).get(logical_id, {})
-    reader = readers().get(declaration.get("Type", ""))
+    reader = READERS.get(declaration.get("Type", ""))
     instance = stack.resource_map._parsed_resources.get(logical_id)
     if reader is None or instance is None or isinstance(instance, str | dict):
         return None

@@ -1,1 +1,1 @@
-"""IAM policy evaluation where moto is looser than AWS."""
+"""IAM as AWS evaluates it where moto 5.2 does not: policy conditions."""

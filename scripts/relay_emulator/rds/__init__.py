@@ -1,1 +1,1 @@
-"""RDS as disaster recovery needs it: read-replica promotion and replica lag."""
+"""RDS as disaster recovery needs it: read replicas, their promotion and their lag."""

@@ -4,7 +4,7 @@ moto's PromoteReadReplica leaves the source link set on both sides and every ins
 `available`. AWS documents promotion as: the replica goes `modifying`, then `rebooting`, then
 `available` as a standalone, writable instance with no source; a new replica goes `creating` first.
 RDS publishes the lag of a replica as the CloudWatch metric AWS/RDS ReplicaLag (seconds, dimension
-DBInstanceIdentifier). Durations are emulated in seconds (see dr_faults.TIMINGS).
+DBInstanceIdentifier). Durations are emulated in seconds (see faults.TIMINGS).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any
 
-from relay_emulator.dr_faults import FAULTS
+from relay_emulator.faults import FAULTS
 
 _PHASES = "_relay_phases"  # [(monotonic deadline, status shown until then), ...]
 _PROVIDERS: list[type] = []  # moto finds metric providers by __subclasses__(), a weak reference
@@ -62,39 +62,34 @@ def _detach_from_source(replica: Any) -> None:
                 source.replicas.remove(reference)
 
 
-def _promote(original: Any) -> Any:
+def _promote_read_replica(self: Any, db_kwargs: dict[str, Any]) -> Any:
+    """PromoteReadReplica as AWS runs it: modifying, rebooting, then standalone with no source."""
     from moto.rds.exceptions import RDSClientError  # noqa: PLC0415
 
-    def promote_read_replica(self: Any, db_kwargs: dict[str, Any]) -> Any:
-        database_id = db_kwargs["db_instance_identifier"]
-        database = self.describe_db_instances(database_id)[0]
-        if not database.source_db_instance_identifier:
-            raise RDSClientError("InvalidDBInstanceState", "DB Instance is not a read replica.")
-        if database.status != "available":
-            raise RDSClientError(
-                "InvalidDBInstanceState",
-                f"Instance {database_id} is {database.status}; retry when available.",
-            )
-        if FAULTS.take_promotion_failure(database_id):
-            raise RDSClientError(
-                "InvalidDBInstanceState", "Cannot promote a read replica while a backup is in progress."
-            )
-        kwargs = {k: v for k, v in db_kwargs.items() if k != "db_instance_identifier"}
-        database.update(**kwargs)
-        total = _schedule(
-            database,
-            [
-                ("modifying", FAULTS.timings["promote_modifying"]),
-                ("rebooting", FAULTS.timings["promote_rebooting"]),
-            ],
+    database_id = db_kwargs["db_instance_identifier"]
+    database = self.describe_db_instances(database_id)[0]
+    if not database.source_db_instance_identifier:
+        raise RDSClientError("InvalidDBInstanceState", "DB Instance is not a read replica.")
+    if database.status != "available":
+        raise RDSClientError(
+            "InvalidDBInstanceState",
+            f"Instance {database_id} is {database.status}; retry when available.",
         )
-        timer = threading.Timer(total, _detach_from_source, args=(database,))
-        timer.daemon = True
-        timer.start()
-        return database
-
-    promote_read_replica._relay_dr = True  # type: ignore[attr-defined]
-    return promote_read_replica
+    if FAULTS.take_promotion_failure(database_id):
+        raise RDSClientError(
+            "InvalidDBInstanceState", "Cannot promote a read replica while a backup is in progress."
+        )
+    kwargs = {k: v for k, v in db_kwargs.items() if k != "db_instance_identifier"}
+    database.update(**kwargs)
+    timings = FAULTS.now.timings
+    total = _schedule(
+        database,
+        [("modifying", timings["promote_modifying"]), ("rebooting", timings["promote_rebooting"])],
+    )
+    timer = threading.Timer(total, _detach_from_source, args=(database,))
+    timer.daemon = True
+    timer.start()
+    return database
 
 
 def _create_replica(original: Any) -> Any:
@@ -112,7 +107,7 @@ def _create_replica(original: Any) -> Any:
             # AWS: a cross-region replica gets the engine's default parameter group of its own region.
             replica.db_parameter_group_name = None
         replica.__dict__.pop("_relay_status", None)
-        _schedule(replica, [("creating", FAULTS.timings["replica_creating"])])
+        _schedule(replica, [("creating", FAULTS.now.timings["replica_creating"])])
         return replica
 
     return create_db_instance_read_replica
@@ -137,13 +132,14 @@ def _replica_lag_provider() -> None:
             from moto.cloudwatch.models import MetricDatum  # noqa: PLC0415
 
             data = []
+            faults = FAULTS.now
             for database in list(rds_backends[account_id][region].databases.values()):
                 source = database.source_db_instance_identifier
                 if not source or database.status == "creating":
                     continue
                 source_region = source.split(":")[3] if source.startswith("arn:") else region
-                lag = FAULTS.replica_lag_seconds.get(database.db_instance_identifier, 0.0)
-                lag += FAULTS.outage_seconds(source_region)
+                lag = faults.replica_lag_seconds.get(database.db_instance_identifier, 0.0)
+                lag += faults.outage_seconds(source_region)
                 dimensions = [{"Name": "DBInstanceIdentifier", "Value": database.db_instance_identifier}]
                 data.append(MetricDatum("AWS/RDS", "ReplicaLag", lag, dimensions, None, "Seconds"))
             return data
@@ -154,10 +150,8 @@ def _replica_lag_provider() -> None:
 def install() -> None:
     from moto.rds.models import DBInstance, RDSBackend  # noqa: PLC0415
 
-    if getattr(RDSBackend.promote_read_replica, "_relay_dr", False):
-        return
     DBInstance.status = property(_status_get, _status_set)
     DBInstance.remove_replica = _remove_replica
-    RDSBackend.promote_read_replica = _promote(RDSBackend.promote_read_replica)
+    RDSBackend.promote_read_replica = _promote_read_replica
     RDSBackend.create_db_instance_read_replica = _create_replica(RDSBackend.create_db_instance_read_replica)
     _replica_lag_provider()

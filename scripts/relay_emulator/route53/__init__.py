@@ -1,1 +1,1 @@
-"""Route 53 health checks that report what their endpoint really answers."""
+"""Route 53 as disaster recovery needs it: health checks that probe local endpoints."""

@@ -1,10 +1,11 @@
 """Route 53 GetHealthCheckStatus that tells the truth about local endpoints.
 
-moto answers Success for every health check. Here a check of a local endpoint (127.0.0.0/8 or
+moto answers Success for every health check. Here a disabled check is healthy; an injected
+`health_check_status` (relay_emulator.faults) decides next; a check of a local endpoint (127.0.0.0/8 or
 localhost) really probes it (HTTP/HTTPS GET of its ResourcePath, string match, or TCP connect), as
-Route 53's checkers do; any other endpoint answers as configured: Failure when its name carries an
-unreachable region (e.g. an ALB's *.us-east-1.elb.amazonaws.com during an injected outage) or when
-dr-faults overrides it, else Success. Disabled checks are healthy and Inverted ones flip, as documented.
+Route 53's checkers do; any other endpoint fails when its name carries an unreachable region (e.g. an
+ALB's *.us-east-1.elb.amazonaws.com during an injected outage), else succeeds. Inverted checks flip,
+as documented.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import socket
 from datetime import UTC, datetime
 from typing import Any
 
-from relay_emulator.dr_faults import FAULTS
+from relay_emulator.faults import FAULTS
 
 PROBE_TIMEOUT_SECONDS = 2.0
 CHECKER_REGIONS = ("us-east-1", "us-west-1", "eu-west-1")
@@ -55,14 +56,15 @@ def _probe(check: Any, host: str) -> tuple[bool, str]:
 def observe(check: Any) -> tuple[bool, str]:
     """Whether the check is healthy now, and the status text its checkers report."""
     host = str(check.ip_address or check.fqdn or "")
+    faults = FAULTS.now
     if check.disabled:
         healthy, text = True, "Success: health check is disabled, Route 53 considers it healthy"
-    elif check.id in FAULTS.health_check_status:
-        healthy = FAULTS.health_check_status[check.id] == "Success"
-        text = f"{FAULTS.health_check_status[check.id]}: status set by dr-faults"
+    elif check.id in faults.health_check_status:
+        healthy = faults.health_check_status[check.id] == "Success"
+        text = f"{faults.health_check_status[check.id]}: status set by relay-api/faults"
     elif _is_local(host):
         healthy, text = _probe(check, host)
-    elif any(region in host for region in FAULTS.unreachable_since):
+    elif any(region in host for region in faults.unreachable_regions):
         healthy, text = False, f"Failure: Connection timed out. The endpoint {host} did not respond"
     else:
         healthy, text = True, "Success: HTTP Status Code 200, OK"

@@ -1,1 +1,1 @@
-"""S3 cross-region replication: objects are copied to each rule's destination bucket."""
+"""S3 as disaster recovery needs it: replication of new objects to other buckets."""

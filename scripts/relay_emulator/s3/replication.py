@@ -68,13 +68,10 @@ def _put_object(original: Any) -> Any:
             timer.start()
         return key
 
-    put_object._relay_dr = True  # type: ignore[attr-defined]
     return put_object
 
 
 def install() -> None:
     from moto.s3.models import S3Backend  # noqa: PLC0415
 
-    if getattr(S3Backend.put_object, "_relay_dr", False):
-        return
     S3Backend.put_object = _put_object(S3Backend.put_object)

@@ -1,1 +1,1 @@
-"""Resource types in templates: the ones moto lacks, and the ones it creates or updates unlike AWS."""
+"""CloudFormation resource types moto lacks or handles differently, each backed by moto's service backend."""

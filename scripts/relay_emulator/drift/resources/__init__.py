@@ -2,11 +2,11 @@
 
 A reader answers the resource's current properties in the template's shape, or None when the
 resource is gone (DELETED). Types without a reader are left out of drift results, as AWS does.
+This package holds what the readers share; `drift.detector` lists the reader modules.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,17 +30,6 @@ class Resource:
 
 
 Reader = Callable[[Resource], Properties | None]
-
-_MODULES = ("ec2", "ssm", "s3", "iam", "sns", "cloudwatch")
-
-
-def readers() -> dict[str, Reader]:
-    """Every supported CloudFormation type and its reader."""
-    found: dict[str, Reader] = {}
-    for name in _MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
-        found.update(module.READERS)
-    return found
 
 
 def tag_list(tags: dict[str, str] | list[dict[str, str]] | None) -> list[dict[str, str]]:

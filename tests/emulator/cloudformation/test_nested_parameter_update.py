@@ -11,11 +11,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from relay_cli import Relay, deploy, drift, relay  # noqa: F401 - relay is a fixture
 from rich.console import Console
 
 from relay.aws import AwsFactory
 from relay.stacks import deploy as stacks
+from tests.emulator.relay_cli import Relay, deploy, drift, relay  # noqa: F401 - relay is a fixture
 
 REGION = "us-east-1"
 IMAGE_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"

@@ -1,4 +1,5 @@
-"""Generated physical names stay within each type's limit, as AWS shortens them (cfn_physical_names)."""
+"""Generated physical names stay within each type's limit, as AWS shortens them
+(relay_emulator.cloudformation.physical_names)."""
 
 from __future__ import annotations
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from relay_cli import Relay, deploy, drift, relay  # noqa: F401 - relay is a fixture
-
 from relay.aws import AwsFactory
+from tests.emulator.relay_cli import Relay, deploy, drift, relay  # noqa: F401 - relay is a fixture
 
 REGIONS = ("us-east-1", "us-west-2")
 # Every type main.yaml declares that drift detection supports: each must really be compared.

@@ -1,4 +1,5 @@
-"""The emulator's drift APIs alone, through boto3: AWS's shapes, status transitions and paging."""
+"""The emulator's drift APIs (relay_emulator.drift.api) alone, through boto3: AWS's shapes, status
+transitions and paging."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ import json
 import time
 from pathlib import Path
 
-from drift_helpers import deploy
-
 from relay.aws import AwsFactory
+from tests.drift.drift_helpers import deploy
 
 
 def test_detection_is_asynchronous_and_results_page_with_next_token(aws: AwsFactory, tmp_path: Path) -> None:
