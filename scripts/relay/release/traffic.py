@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from relay.contract import Slot
 from relay.errors import RelayError
-from relay.release.layout import Slot
 
 
 def set_weights(elbv2: Any, listener_arn: str, weights: dict[str, int]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from relay.contract import environment_of
 from relay.errors import RelayError
 from relay.stacks.templates import NESTED_STACK_TYPE
 from relay.stacks.waiting import Backoff
@@ -71,7 +72,7 @@ def change_set_type(stack: dict[str, Any] | None) -> str:
         name, region = stack["StackName"], stack["StackId"].split(":")[3]
         raise RelayError(
             f"stack {name} in {region} failed its first creation and rolled back (ROLLBACK_COMPLETE); it "
-            f"cannot be updated: delete it with `relay stack delete --env {name.removeprefix('relay-')} "
+            f"cannot be updated: delete it with `relay stack delete --env {environment_of(name) or name} "
             f"--region {region} --yes`, then deploy again"
         )
     return "UPDATE"

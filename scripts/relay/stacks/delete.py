@@ -7,10 +7,10 @@ from pathlib import Path
 from rich.console import Console
 
 from relay.aws import AwsFactory
+from relay.contract import require_stack
 from relay.errors import RelayError
 from relay.stacks import render
 from relay.stacks.events import EventStream, StackEvent, follow
-from relay.stacks.outputs import require_stack
 from relay.stacks.prompt import Ask, ask
 from relay.stacks.resources import walk
 from relay.stacks.target import resolve_target

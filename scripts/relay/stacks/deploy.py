@@ -18,12 +18,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from relay.aws import AwsFactory
+from relay.contract import capacity_parameter, describe_stack, read_outputs, require_stack
 from relay.errors import RelayError
 from relay.stacks import render
 from relay.stacks.changeset import ChangeSet, change_set_type, create_change_set, delete_change_set
 from relay.stacks.checks import PRE_DEPLOY_CHECKS, CheckContext, PreDeployCheck
 from relay.stacks.events import SUCCEEDED, EventStream, StackEvent, follow
-from relay.stacks.outputs import describe_stack, read_outputs, require_stack
 from relay.stacks.package import package_for
 from relay.stacks.params import load_params
 from relay.stacks.prompt import Ask, ask
@@ -31,6 +31,7 @@ from relay.stacks.safety import dangerous_changes
 from relay.stacks.target import StackTarget, resolve_target
 from relay.stacks.templates import load_tree
 from relay.stacks.waiting import Backoff
+from relay.vocabulary import SLOTS
 
 # Parameters that `relay release` and `relay dr` change on the live stack (docs/interfaces.md). On an
 # update they keep the stack's value: the params file only seeds them at creation (ADR 0007).
@@ -40,8 +41,7 @@ from relay.stacks.waiting import Backoff
 RUNTIME_OWNED = (
     "Role",
     "ActiveSlot",
-    "BlueDesiredCapacity",
-    "GreenDesiredCapacity",
+    *(capacity_parameter(slot) for slot in SLOTS),
     "DbOrigin",
     "SourceDbInstanceArn",
     "SourceDbSecretArn",
