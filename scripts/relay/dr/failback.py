@@ -20,9 +20,9 @@ from relay.contract import RootStack, capacity_parameter, read_root_stack
 from relay.dr.context import DrContext, Step, StepSkipped
 from relay.dr.records import describe_changes, stack_changes, write_stack
 from relay.dr.topology import describe_db, in_service, is_writable, replica_lag
-from relay.dr.waiting import wait_for
 from relay.errors import RelayError
 from relay.vocabulary import SLOTS
+from relay.waiting import wait_for, wait_with
 
 RETIRE_TIMEOUT_SECONDS = 3600.0
 REPLICA_TIMEOUT_SECONDS = 7200.0  # a cross-region replica copies the whole database
@@ -103,10 +103,12 @@ def retire_old_writer(ctx: DrContext) -> str:
             )
         rds.delete_db_instance(DBInstanceIdentifier=old.db_id, FinalDBSnapshotIdentifier=snapshot)
         ctx.journal.facts["final_snapshot"] = snapshot
-    wait_for(
-        lambda: (describe_db(rds, old.db_id) is None, "still there"),
-        RETIRE_TIMEOUT_SECONDS,
-        f"{old.db_id} deleted",
+    wait_with(
+        rds,
+        "db_instance_deleted",
+        DBInstanceIdentifier=old.db_id,
+        what=f"{old.db_id} to be deleted",
+        timeout=RETIRE_TIMEOUT_SECONDS,
     )
     return f"deleted {old.db_id}; final snapshot {ctx.journal.facts.get('final_snapshot', '(earlier run)')}"
 
@@ -119,13 +121,13 @@ def _snapshot_and_unprotect(ctx: DrContext, rds: Any, db: dict[str, Any]) -> str
     with contextlib.suppress(rds.exceptions.DBSnapshotAlreadyExistsFault):  # a re-run: it exists
         rds.create_db_snapshot(DBSnapshotIdentifier=snapshot, DBInstanceIdentifier=db_id)
     ctx.journal.facts["final_snapshot"] = snapshot
-
-    def available() -> tuple[bool, str]:
-        found = rds.describe_db_snapshots(DBSnapshotIdentifier=snapshot)["DBSnapshots"]
-        status = found[0]["Status"] if found else "missing"
-        return status == "available", status
-
-    wait_for(available, RETIRE_TIMEOUT_SECONDS, f"snapshot {snapshot}")
+    wait_with(
+        rds,
+        "db_snapshot_available",
+        DBSnapshotIdentifier=snapshot,
+        what=f"snapshot {snapshot} to be available",
+        timeout=RETIRE_TIMEOUT_SECONDS,
+    )
     if db.get("DeletionProtection"):
         rds.modify_db_instance(DBInstanceIdentifier=db_id, DeletionProtection=False, ApplyImmediately=True)
     return f"final snapshot {snapshot} of {db_id}; deletion protection off for the stack to retire it"
@@ -209,13 +211,13 @@ def _current_db_id(ctx: DrContext) -> str:
 
 
 def _wait_available(ctx: DrContext, db_id: str) -> None:
-    rds = ctx.client("rds", ctx.source_region)
-
-    def available() -> tuple[bool, str]:
-        now = describe_db(rds, db_id) or {}
-        return now.get("DBInstanceStatus") == "available", str(now.get("DBInstanceStatus"))
-
-    wait_for(available, REPLICA_TIMEOUT_SECONDS, f"replica {db_id} to be available")
+    wait_with(
+        ctx.client("rds", ctx.source_region),
+        "db_instance_available",
+        DBInstanceIdentifier=db_id,
+        what=f"replica {db_id} to be available",
+        timeout=REPLICA_TIMEOUT_SECONDS,
+    )
 
 
 def _replicating_intent(ctx: DrContext) -> str:
@@ -232,7 +234,7 @@ def wait_replicating(ctx: DrContext) -> str:
         lag = replica_lag(cloudwatch, db_id)
         return lag is not None, lag
 
-    lag = wait_for(reporting, REPLICA_TIMEOUT_SECONDS, f"ReplicaLag of {db_id}")
+    lag = wait_for(reporting, what=f"ReplicaLag of {db_id}", timeout=REPLICA_TIMEOUT_SECONDS)
     return f"{db_id} replicates, lag {lag} s"
 
 

@@ -21,12 +21,12 @@ from relay.dr.topology import (
     is_writable,
     replica_lag,
 )
-from relay.dr.waiting import wait_for
 from relay.errors import RelayError
 from relay.release.http import Endpoint
 from relay.release.layout import listener_port
 from relay.release.smoke import smoke
 from relay.vocabulary import SLOTS
+from relay.waiting import wait_for, wait_with
 
 PROMOTION_TIMEOUT_SECONDS = 3600.0  # AWS: "several minutes or longer"; large instances take longer
 SCALE_TIMEOUT_SECONDS = 1200.0
@@ -67,7 +67,7 @@ def fence_writers(ctx: DrContext) -> str:
         serving = sum(in_service(autoscaling, name)[1] for name in fenced)
         return serving == 0, serving
 
-    wait_for(drained, SCALE_TIMEOUT_SECONDS, "the old region's instances to leave service")
+    wait_for(drained, what="the old region's instances to leave service", timeout=SCALE_TIMEOUT_SECONDS)
     lag = replica_lag(ctx.client("cloudwatch"), ctx.target.db_id)
     ctx.journal.facts["lag_at_fence_seconds"] = lag
     what = f"scaled {', '.join(changed)} to 0" if changed else "old slots already at 0"
@@ -100,7 +100,7 @@ def promote_replica(ctx: DrContext) -> str:
         now = describe_db(rds, db_id) or {}
         return is_writable(now), now.get("DBInstanceStatus", "missing")
 
-    wait_for(writable, PROMOTION_TIMEOUT_SECONDS, f"{db_id} to become a standalone writer")
+    wait_for(writable, what=f"{db_id} to become a standalone writer", timeout=PROMOTION_TIMEOUT_SECONDS)
     return f"{verb} {db_id}; it is standalone and available"
 
 
@@ -160,7 +160,8 @@ def scale_standby_slot(ctx: DrContext) -> str:
         serving = in_service(autoscaling, name)[1]
         return serving >= ctx.capacity, serving
 
-    serving = wait_for(ready, SCALE_TIMEOUT_SECONDS, f"{ctx.capacity} healthy instance(s) in {name}")
+    what = f"{ctx.capacity} healthy instance(s) in {name}"
+    serving = wait_for(ready, what=what, timeout=SCALE_TIMEOUT_SECONDS)
     return f"{'scaled' if changed else 'already at size:'} {name} to {ctx.capacity}; {serving} in service"
 
 
@@ -236,8 +237,8 @@ def smoke_test(ctx: DrContext) -> str:
         passed.append(
             wait_for(
                 lambda: health_check_healthy(route53, check_id),
-                SMOKE_TIMEOUT_SECONDS,
-                f"health check {check_id}",
+                what=f"health check {check_id} to pass",
+                timeout=SMOKE_TIMEOUT_SECONDS,
             )
         )
     return "; ".join(passed)
@@ -269,12 +270,13 @@ def move_dns(ctx: DrContext) -> str:
         HostedZoneId=records.zone_id,
         ChangeBatch={"Comment": f"relay dr: {ctx.journal.run_id}", "Changes": changes},
     )["ChangeInfo"]
-
-    def in_sync() -> tuple[bool, str]:
-        status = str(route53.get_change(Id=change["Id"])["ChangeInfo"]["Status"])
-        return status == "INSYNC", status
-
-    wait_for(in_sync, DNS_TIMEOUT_SECONDS, f"Route 53 change {change['Id']}")
+    wait_with(
+        route53,
+        "resource_record_sets_changed",
+        Id=change["Id"],
+        what=f"Route 53 change {change['Id']} to be INSYNC",
+        timeout=DNS_TIMEOUT_SECONDS,
+    )
     ttl = model.DNS_TTL_SECONDS
     return f"{ctx.target_region} is PRIMARY for {records.name}; resolvers follow within TTL {ttl} s"
 

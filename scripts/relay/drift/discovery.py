@@ -7,8 +7,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from relay.drift.backoff import retry_throttled
 from relay.errors import RelayError
+from relay.waiting import retry_throttled
 
 NESTED_STACK_TYPE = "AWS::CloudFormation::Stack"
 # Stacks whose resources exist and can drift; deleted, failed-create and review-only ones cannot.

@@ -12,10 +12,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from relay.aws import AwsFactory
 from relay.drift import detection, discovery, ignore
-from relay.drift.backoff import Throttled
 from relay.drift.model import RootReport, ScanReport, StackResult
 from relay.drift.template_drift import TemplateSource, check_tree
 from relay.errors import RelayError
+from relay.waiting import Throttled
 
 Progress = Callable[[str], None]
 

@@ -10,11 +10,10 @@ from relay.aws import AwsFactory
 from relay.contract import require_stack
 from relay.errors import RelayError
 from relay.stacks import render
-from relay.stacks.events import EventStream, StackEvent, follow
+from relay.stacks.events import EventStream, StackEvent, follow, stack_backoff
 from relay.stacks.prompt import Ask, ask
 from relay.stacks.resources import walk
 from relay.stacks.target import resolve_target
-from relay.stacks.waiting import Backoff
 
 DRY_RUN = "DRY_RUN"
 
@@ -57,9 +56,7 @@ def delete(
     stream.mark()
     stream.discover()
     cfn.delete_stack(StackName=stack["StackId"])
-    status = follow(
-        cfn, stream, Backoff(timeout=timeout, what=f"{target.stack_name} to be deleted"), _print_events
-    )
+    status = follow(cfn, stream, stack_backoff(f"{target.stack_name} to be deleted", timeout), _print_events)
     if status != "DELETE_COMPLETE":
         raise RelayError(f"deleting {target} ended {status}; {stream.explain_failure()}")
     render.say(f"[green]{target.stack_name} deleted in {region}[/]")

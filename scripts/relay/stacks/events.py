@@ -12,10 +12,11 @@ from botocore.exceptions import ClientError
 
 from relay.stacks.resources import walk
 from relay.stacks.templates import NESTED_STACK_TYPE
-from relay.stacks.waiting import Backoff
+from relay.waiting import Backoff
 
 EMBEDDED_STACK = re.compile(r"arn:aws[\w-]*:cloudformation:[\w-]+:\d+:stack/[^/\s]+/[\w-]+")
 SUCCEEDED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"})
+GAVE_UP_HINT = "check the AWS console or `relay stack outputs`, then re-run (or raise --timeout)"
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,10 @@ def follow(
     backoff: Backoff,
     on_events: Callable[[list[StackEvent]], None],
 ) -> str:
-    """Poll until the root stack stops being in progress; return its final status."""
+    """Poll until the root stack stops being in progress; return its final status.
+
+    Not boto3's stack waiters: the events are shown as they happen, and progress resets the backoff.
+    """
     while True:
         status = cfn.describe_stacks(StackName=stream.root_id)["Stacks"][0]["StackStatus"]
         fresh = stream.poll()
@@ -151,7 +155,13 @@ def follow(
             stream.discover()
             on_events(stream.poll())
             return str(status)
-        backoff.wait()
+        backoff.pause(status)
+
+
+def stack_backoff(what: str, timeout: float) -> Backoff:
+    """Polls of CloudFormation, which throttles DescribeStackEvents and DescribeChangeSet per account:
+    a fixed-rate poll across many nested stacks and two regions is exactly the storm that gets throttled."""
+    return Backoff(what, timeout, first=0.5, hint=GAVE_UP_HINT)
 
 
 def _embedded_stack(reason: str | None) -> str:
