@@ -12,8 +12,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from relay.drift.discovery import NESTED_STACK_TYPE, StackNode
 from relay.drift.model import DRIFTED, IN_SYNC, NOT_CHECKED, PropertyDifference, ResourceResult, StackResult
+from relay.stacks.templates import NESTED_STACK_TYPE
+from relay.stacks.tree import StackNode
 from relay.waiting import Backoff, Throttled, TimedOut, retry_throttled
 
 UNSUPPORTED = "resource type not supported by drift detection"
@@ -104,7 +105,8 @@ def _not_checked(node: StackNode, result: StackResult, reason: str) -> StackResu
 
 def check(cfn: Any, node: StackNode, region: str, polling: Polling) -> StackResult:
     """The drift of one stack (not its children: each nested stack is checked as its own stack)."""
-    result = StackResult(name=node.name, stack_id=node.stack_id, region=region, path=node.path)
+    path = [] if node.is_root else list(node.path)
+    result = StackResult(name=node.name, stack_id=node.stack_id, region=region, path=path)
     try:
         status = wait(cfn, start(cfn, node.stack_id), polling)
         drifts = {drift["LogicalResourceId"]: drift for drift in resource_drifts(cfn, node.stack_id)}

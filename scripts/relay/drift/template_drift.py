@@ -18,11 +18,12 @@ import yaml
 from botocore.exceptions import BotoCoreError, ClientError
 
 from relay.contract import environment_of, stack_name
-from relay.drift.discovery import NESTED_STACK_TYPE, StackNode
 from relay.drift.model import DRIFTED, IN_SYNC, NOT_CHECKED, TemplateDrift
 from relay.errors import RelayError
 from relay.stacks.params import load_params
 from relay.stacks.target import StackTarget
+from relay.stacks.templates import NESTED_STACK_TYPE
+from relay.stacks.tree import StackNode
 from relay.waiting import Throttled, retry_throttled
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "cloudformation"

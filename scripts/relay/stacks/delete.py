@@ -12,8 +12,8 @@ from relay.errors import RelayError
 from relay.stacks import render
 from relay.stacks.events import EventStream, StackEvent, follow, stack_backoff
 from relay.stacks.prompt import Ask, ask
-from relay.stacks.resources import walk
 from relay.stacks.target import resolve_target
+from relay.stacks.tree import stack_tree
 
 DRY_RUN = "DRY_RUN"
 
@@ -41,8 +41,13 @@ def delete(
             f"--stack-name {target.stack_name} --region {region}` and run this again"
         )
     rows = [
-        (path, summary["LogicalResourceId"], summary["ResourceType"], summary.get("PhysicalResourceId", ""))
-        for path, summary in walk(cfn, stack["StackId"], target.stack_name)
+        (
+            node.label,
+            resource["LogicalResourceId"],
+            resource["ResourceType"],
+            resource.get("PhysicalResourceId", ""),
+        )
+        for node, resource in stack_tree(cfn, stack["StackId"], target.stack_name).rows()
     ]
     console.print(render.resources_table(target.stack_name, rows))
     if not yes:

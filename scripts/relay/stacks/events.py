@@ -10,8 +10,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from relay.stacks.resources import walk
 from relay.stacks.templates import NESTED_STACK_TYPE
+from relay.stacks.tree import name_from_id, stack_tree
 from relay.waiting import Backoff
 
 EMBEDDED_STACK = re.compile(r"arn:aws[\w-]*:cloudformation:[\w-]+:\d+:stack/[^/\s]+/[\w-]+")
@@ -47,7 +47,7 @@ class EventStream:
     def __init__(self, cfn: Any, stack_id: str) -> None:
         self.cfn = cfn
         self.root_id = stack_id
-        self.stacks: dict[str, str] = {stack_id: _short_name(stack_id)}  # id -> path shown
+        self.stacks: dict[str, str] = {stack_id: name_from_id(stack_id)}  # id -> path shown
         self.seen: set[str] = set()
         self.since: datetime | None = None
         self.events: list[StackEvent] = []
@@ -76,10 +76,8 @@ class EventStream:
 
     def discover(self) -> None:
         """Find nested stacks through their resources (for backends that send no resource events)."""
-        for path, summary in walk(self.cfn, self.root_id, self.stacks[self.root_id]):
-            child = summary.get("PhysicalResourceId", "")
-            if summary["ResourceType"] == NESTED_STACK_TYPE and child.startswith("arn:"):
-                self.stacks.setdefault(child, f"{path}/{summary['LogicalResourceId']}")
+        for node in stack_tree(self.cfn, self.root_id, self.stacks[self.root_id]).walk()[1:]:
+            self.stacks.setdefault(node.stack_id, node.label)
 
     def first_failure(self) -> StackEvent | None:
         """The earliest failed event with a reason: the cause; later failures are its consequences."""
@@ -167,9 +165,3 @@ def stack_backoff(what: str, timeout: float) -> Backoff:
 def _embedded_stack(reason: str | None) -> str:
     match = EMBEDDED_STACK.search(reason or "")
     return match.group(0) if match else ""
-
-
-def _short_name(stack_id: str) -> str:
-    """`arn:...:stack/relay-prod/uuid` -> `relay-prod`."""
-    parts = stack_id.split("/")
-    return parts[1] if len(parts) >= 3 else stack_id
