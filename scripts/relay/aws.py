@@ -11,6 +11,8 @@ from botocore.config import Config
 
 # Standard retry mode backs off with jitter and retries throttling; ten attempts ride out bursts.
 RETRY_CONFIG = Config(retries={"max_attempts": 10, "mode": "standard"}, connect_timeout=10, read_timeout=60)
+# One quick attempt: an outage must be noticed in seconds, not after ten retries with backoff.
+PROBE_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=3, read_timeout=5)
 DEFAULT_REGION = "us-east-1"
 
 
@@ -43,6 +45,13 @@ class AwsFactory:
 
     def client(self, service: str, region: str = DEFAULT_REGION) -> Any:
         """A client for `service` in `region`, with standard retries and the configured endpoint."""
+        return self._client(service, region, self.config)
+
+    def probe_client(self, service: str, region: str) -> Any:
+        """A client that tries once, briefly: for asking whether a region (that may be down) answers."""
+        return self._client(service, region, PROBE_CONFIG)
+
+    def _client(self, service: str, region: str, config: Config) -> Any:
         # The service name is a runtime string here, so the stubs' per-service overloads cannot apply.
         session: Any = self.session(region)
-        return session.client(service, endpoint_url=self.endpoint_url, config=self.config)
+        return session.client(service, endpoint_url=self.endpoint_url, config=config)

@@ -17,9 +17,9 @@ from dr_world import PRIMARY, STANDBY
 
 from relay.aws import AwsFactory
 from relay.cli import main
+from relay.contract import read_root_stack
 from relay.release import ReleaseOptions, release
 from relay.release.bundle import REPO, build
-from relay.release.orchestrate import load_layout
 from relay.release.standby import copy_verified, promote_standby
 from relay.release.upload import upload
 from relay.stacks.deploy import deploy
@@ -34,7 +34,7 @@ WHEEL_CACHE = REPO / "build" / "cache"  # shared with the release tests: downloa
 def _version_through_production_listener(
     aws: AwsFactory, mapping: dict[str, Any], region: str
 ) -> dict[str, Any]:
-    production = load_layout(aws, ENV, region).listener
+    production = read_root_stack(aws, ENV, region).listener_arn
     local = next(item["local"] for item in mapping["listeners"] if item["listener_arn"] == production)
     with urllib.request.urlopen(f"http://{local}/version", timeout=10) as response:
         answer: dict[str, Any] = json.load(response)
@@ -58,7 +58,7 @@ def _deploy_both(
 
 def _release_in_primary(aws: AwsFactory, tmp_path: Path, release_id: str) -> str:
     bundle = build(tmp_path / release_id, WHEEL_CACHE, release_id=release_id)
-    url = upload(aws.client("s3", PRIMARY), load_layout(aws, ENV, PRIMARY).bucket, bundle)
+    url = upload(aws.client("s3", PRIMARY), read_root_stack(aws, ENV, PRIMARY).artifact_bucket, bundle)
     release(aws, ENV, PRIMARY, url, ReleaseOptions(), show=_quiet)
     return url
 
@@ -160,7 +160,10 @@ def test_promote_releases_the_live_bundle_to_a_standby_left_on_an_older_release(
     mapping = _standby_on("test-1", aws, own_emulator, tmp_path, monkeypatch)
     live = _release_in_primary(aws, tmp_path, "test-2")  # the pipeline did not keep the standby up
     copy_verified(
-        aws.client("s3", PRIMARY), aws.client("s3", STANDBY), live, load_layout(aws, ENV, STANDBY).bucket
+        aws.client("s3", PRIMARY),
+        aws.client("s3", STANDBY),
+        live,
+        read_root_stack(aws, ENV, STANDBY).artifact_bucket,
     )
     assert _version_through_production_listener(aws, mapping, STANDBY)["release_id"] == "test-1"
     _, relay = _relay_cli(own_emulator, capsys)

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from relay.aws import AwsFactory
+from relay.contract import read_root_stack
 from relay.release.bundle import REPO, Bundle, build
-from relay.release.orchestrate import load_layout
 from relay.stacks.deploy import deploy
 from relay_emulator.process import EmulatorState
 
@@ -82,6 +82,6 @@ def stack(aws: AwsFactory, local_traffic: Callable[[], dict[str, Any]]) -> str:
     """The demo stack in us-east-1; returns the local URL of /version through its production listener."""
     deploy(aws, ENV, REGION, yes=True)
     mapping = local_traffic()
-    production = load_layout(aws, ENV, REGION).listener
+    production = read_root_stack(aws, ENV, REGION).listener_arn
     local = next(item["local"] for item in mapping["listeners"] if item["listener_arn"] == production)
     return f"http://{local}/version"

@@ -10,12 +10,13 @@ import pytest
 
 from relay.aws import AwsFactory
 from relay.cli import main
+from relay.contract import read_root_stack
 from relay.release import ReleaseOptions
 from relay.release import pending as pending_record
 from relay.release.bundle import Bundle
 from relay.release.http import Endpoint
 from relay.release.layout import listener_port, listener_weights
-from relay.release.orchestrate import hold, load_layout, status
+from relay.release.orchestrate import hold, status
 from relay.release.upload import upload
 
 ENV, REGION = "demo", "us-east-1"  # the stack fixture's (conftest.py)
@@ -23,9 +24,9 @@ WHERE = ["--env", ENV, "--region", REGION]
 
 
 def version(aws: AwsFactory, listener: str) -> object:
-    layout = load_layout(aws, ENV, REGION)
+    stack = read_root_stack(aws, ENV, REGION)
     port = listener_port(aws.client("elbv2", REGION), listener)
-    answer = Endpoint(layout.dns_name, port).request("GET", "/version")[1]
+    answer = Endpoint(stack.alb_dns_name, port).request("GET", "/version")[1]
     return answer["release_id"] if isinstance(answer, dict) else answer
 
 
@@ -40,17 +41,17 @@ def relay(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
 def test_hold_continue_and_abort(
     aws: AwsFactory, stack: str, bundle: Bundle, next_bundle: Bundle, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    layout = load_layout(aws, ENV, REGION)
+    stack = read_root_stack(aws, ENV, REGION)
     elbv2, ssm, scaling = (aws.client(name, REGION) for name in ("elbv2", "ssm", "autoscaling"))
     s3 = aws.client("s3", REGION)
-    first, second = upload(s3, layout.bucket, bundle), upload(s3, layout.bucket, next_bundle)
+    first, second = upload(s3, stack.artifact_bucket, bundle), upload(s3, stack.artifact_bucket, next_bundle)
     live = status(aws, ENV, REGION)["live_slot"]
-    weights = listener_weights(elbv2, layout.listener)
+    weights = listener_weights(elbv2, stack.listener_arn)
 
     held = hold(aws, ENV, REGION, first, ReleaseOptions(bake_seconds=1))
-    assert (held.state, held.from_slot, held.to_slot) == ("ready", live, layout.other(live).name)
-    assert version(aws, layout.test_listener) == "test-1"
-    assert listener_weights(elbv2, layout.listener) == weights  # production untouched
+    assert (held.state, held.from_slot, held.to_slot) == ("ready", live, stack.other_slot(live).name)
+    assert version(aws, stack.test_listener_arn) == "test-1"
+    assert listener_weights(elbv2, stack.listener_arn) == weights  # production untouched
     assert pending_record.load(ssm, ENV) == held
 
     code, out, err = relay(capsys, "release", *WHERE, "--bundle", first, "--hold-at-ready")  # a re-run
@@ -72,9 +73,9 @@ def test_hold_continue_and_abort(
     assert code == 0, err
     assert json.loads(out)["live_slot"] == held.to_slot
     assert status(aws, ENV, REGION)["stack_active_slot"] == held.to_slot  # recorded in the stack
-    assert version(aws, layout.listener) == "test-1"
+    assert version(aws, stack.listener_arn) == "test-1"
     assert pending_record.load(ssm, ENV) is None
-    old_asg = layout.slots[held.from_slot].asg
+    old_asg = stack.asg(held.from_slot)
     assert (
         scaling.describe_auto_scaling_groups(AutoScalingGroupNames=[old_asg])["AutoScalingGroups"][0][
             "Instances"
@@ -86,12 +87,12 @@ def test_hold_continue_and_abort(
 
     code, out, err = relay(capsys, "release", *WHERE, "--bundle", second, "--hold-at-ready")
     assert code == 0, err
-    assert version(aws, layout.test_listener) == "test-2"
+    assert version(aws, stack.test_listener_arn) == "test-2"
     code, out, err = relay(capsys, "release", "abort", *WHERE)
     assert code == 0, err
     assert json.loads(out) == {"aborted": "test-2", "live_slot": held.to_slot}
     assert status(aws, ENV, REGION)["slots"][held.from_slot]["instances"] == 0
-    assert version(aws, layout.listener) == "test-1"
+    assert version(aws, stack.listener_arn) == "test-1"
     assert pending_record.load(ssm, ENV) is None
     code, _, err = relay(capsys, "release", "abort", *WHERE)
     assert code == 1 and "nothing to abort" in err

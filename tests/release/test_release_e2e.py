@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from relay.aws import AwsFactory
+from relay.contract import read_root_stack
 from relay.errors import RelayError
 from relay.release import ReleaseOptions, release
 from relay.release.bundle import Bundle
-from relay.release.orchestrate import load_layout, status
+from relay.release.orchestrate import status
 from relay.release.upload import upload
 
 ENV, REGION = "demo", "us-east-1"  # the stack fixture's (conftest.py)
@@ -74,7 +75,7 @@ class Load:
 def test_release_switches_slots_and_a_broken_release_rolls_back_under_load(
     aws: AwsFactory, stack: str, bundle: Bundle, next_bundle: Bundle, broken_bundle: Path
 ) -> None:
-    bucket = load_layout(aws, ENV, REGION).bucket
+    bucket = read_root_stack(aws, ENV, REGION).artifact_bucket
     s3 = aws.client("s3", REGION)
     first = release(aws, ENV, REGION, upload(s3, bucket, bundle), ReleaseOptions(**UNRECORDED))
     assert {first.from_slot, first.to_slot} == {

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 from relay.aws import AwsFactory
+from relay.contract import read_root_stack
 from relay.release.bundle import Bundle
 from relay.release.codedeploy import s3_location
 from relay.release.http import Endpoint
 from relay.release.layout import listener_port
-from relay.release.orchestrate import load_layout, status
+from relay.release.orchestrate import status
 from relay.release.standby import promote_standby
 from relay.release.upload import upload
 from relay.stacks.deploy import deploy
@@ -27,18 +28,20 @@ def test_promote_standby_serves_the_primary_release_in_the_standby_region(
     deploy(aws, ENV, PRIMARY, yes=True)
     deploy(aws, ENV, STANDBY, yes=True)
     local_traffic()
-    primary, standby = load_layout(aws, ENV, PRIMARY), load_layout(aws, ENV, STANDBY)
-    url = upload(aws.client("s3", PRIMARY), primary.bucket, bundle)
+    primary, standby = read_root_stack(aws, ENV, PRIMARY), read_root_stack(aws, ENV, STANDBY)
+    url = upload(aws.client("s3", PRIMARY), primary.artifact_bucket, bundle)
     live_before = status(aws, ENV, STANDBY)["live_slot"]
 
     result = promote_standby(aws, ENV, PRIMARY, STANDBY, bundle_url=url)
 
     assert (result.region, result.release_id, result.from_slot) == (STANDBY, "test-1", live_before)
     _, key = s3_location(url)
-    copy = aws.client("s3", STANDBY).get_object(Bucket=standby.bucket, Key=key)["Body"].read()
+    copy = aws.client("s3", STANDBY).get_object(Bucket=standby.artifact_bucket, Key=key)["Body"].read()
     assert hashlib.sha256(copy).hexdigest() == bundle.sha256
     report = status(aws, ENV, STANDBY)
     assert (report["live_slot"], report["stack_active_slot"]) == (result.to_slot, result.to_slot)  # recorded
-    production = Endpoint(standby.dns_name, listener_port(aws.client("elbv2", STANDBY), standby.listener))
+    production = Endpoint(
+        standby.alb_dns_name, listener_port(aws.client("elbv2", STANDBY), standby.listener_arn)
+    )
     code, version = production.request("GET", "/version")
     assert code == 200 and version["release_id"] == "test-1"

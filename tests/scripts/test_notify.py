@@ -8,8 +8,8 @@ import pytest
 
 from relay.aws import AwsFactory
 from relay.cli import main
+from relay.contract import read_outputs
 from relay.stacks.deploy import deploy
-from relay.stacks.outputs import read_outputs
 
 
 def subscribed_queue(aws: AwsFactory, topic: str, name: str) -> str:

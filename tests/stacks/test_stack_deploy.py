@@ -10,10 +10,10 @@ import pytest
 from stack_support import Relay
 
 from relay.aws import AwsFactory
+from relay.contract import read_outputs
 from relay.errors import RelayError
 from relay.stacks.checks import CheckContext
 from relay.stacks.deploy import deploy
-from relay.stacks.outputs import read_outputs
 from relay_emulator.process import EmulatorState
 
 pytestmark = pytest.mark.usefixtures("clean_emulator")

@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from relay.context import RelayContext, pass_relay
+from relay.contract import read_outputs, stack_name
 from relay.release import bundle as builder
-from relay.release.orchestrate import stack_name
 from relay.release.upload import upload
-from relay.stacks.outputs import read_outputs
 
 
 @click.command("bundle")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 
 from relay.context import RelayContext, pass_relay
+from relay.contract import read_outputs, stack_name
 from relay.errors import RelayError
 from relay.notify import publish, topic_region
-from relay.release.orchestrate import stack_name
-from relay.stacks.outputs import read_outputs
 
 
 @click.command("notify")

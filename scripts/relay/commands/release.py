@@ -10,13 +10,13 @@ from rich.console import Console
 from rich.table import Table
 
 from relay.context import RelayContext, pass_relay
+from relay.release.layout import release_stack
 from relay.release.orchestrate import (
     ReleaseOptions,
     ReleaseResult,
     abort,
     continue_held,
     hold,
-    load_layout,
     release,
     status,
 )
@@ -66,11 +66,11 @@ def command(
         raise click.UsageError("--env is required")
     where = region or relay.region
     if plan_only:
-        layout = load_layout(relay.aws, env, where)
+        stack = release_stack(relay.aws, env, where)
         plan = build_plan(
-            relay.aws.client("elbv2", where), relay.aws.client("autoscaling", where), layout, canary, bake
+            relay.aws.client("elbv2", where), relay.aws.client("autoscaling", where), stack, canary, bake
         )
-        table = Table(title=f"release plan for {layout.stack_name} in {where}")
+        table = Table(title=f"release plan for {stack.name} in {where}")
         for column in ("step", "expected", "from"):
             table.add_column(column)
         for step in plan:

@@ -6,8 +6,7 @@ import click
 
 from relay.context import RelayContext, pass_relay
 from relay.release.http import Endpoint
-from relay.release.layout import listener_port, live_slot
-from relay.release.orchestrate import load_layout
+from relay.release.layout import listener_port, live_slot, release_stack
 from relay.release.smoke import smoke
 
 
@@ -23,9 +22,9 @@ def command(
     """Smoke-test: /readyz, /version, a create-and-read round trip. The live slot through the production
     listener; another slot through the test listener."""
     where = region or relay.region
-    layout = load_layout(relay.aws, env, where)
+    stack = release_stack(relay.aws, env, where)
     elbv2 = relay.aws.client("elbv2", where)
-    live = live_slot(elbv2, layout)
-    listener = layout.listener if slot in (None, live.name) else layout.test_listener
-    for passed in smoke(Endpoint(layout.dns_name, listener_port(elbv2, listener)), release_id):
+    live = live_slot(elbv2, stack)
+    listener = stack.listener_arn if slot in (None, live.name) else stack.test_listener_arn
+    for passed in smoke(Endpoint(stack.alb_dns_name, listener_port(elbv2, listener)), release_id):
         click.echo(f"ok: {passed}", err=True)

@@ -11,13 +11,13 @@ from typing import Any, TypeVar
 import click
 
 from relay.context import OUTPUT_FORMATS, RelayContext, pass_relay
+from relay.contract import read_outputs
 from relay.errors import RelayError
 from relay.stacks import render
 from relay.stacks.delete import delete as delete_stack
 from relay.stacks.deploy import DEFAULT_TIMEOUT
 from relay.stacks.deploy import deploy as deploy_stack
 from relay.stacks.diff import diff as diff_stack
-from relay.stacks.outputs import read_outputs
 from relay.stacks.package import package_for
 from relay.stacks.params import load_params
 from relay.stacks.safety import dangerous_changes

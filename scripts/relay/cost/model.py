@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from relay.contract import capacity_parameter
 from relay.errors import RelayError
+from relay.vocabulary import SLOTS
 
 PRICES_FILE = Path(__file__).with_name("prices.json")
 
@@ -110,7 +112,7 @@ def region_items(
     instances = (
         standby_instances
         if standby_instances is not None
-        else int(_number(parameters, "BlueDesiredCapacity") + _number(parameters, "GreenDesiredCapacity"))
+        else int(sum(_number(parameters, capacity_parameter(slot)) for slot in SLOTS))
     )
     add(
         f"EC2 {instance_type} (both slots)",

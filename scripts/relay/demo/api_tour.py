@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 import uuid
 from typing import Any
 
 from relay.errors import RelayError
+from relay.waiting import wait_for
 
 
 def call(
@@ -40,15 +40,15 @@ def call(
 
 def wait_ready(base_url: str, seconds: float = 30) -> None:
     """Poll /readyz until it answers 200, or fail naming the URL."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+
+    def ready() -> tuple[bool, object]:
         try:
-            if call(base_url, "GET", "/readyz")[0] == 200:
-                return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    raise RelayError(f"the API at {base_url} did not become ready in {seconds:.0f}s")
+            status, answer = call(base_url, "GET", "/readyz")
+        except OSError as error:  # URLError too: the server is not listening yet
+            return False, error
+        return status == 200, answer
+
+    wait_for(ready, what=f"the API at {base_url} to be ready", timeout=seconds, first=0.1, cap=0.5)
 
 
 def tour(base_url: str) -> dict[str, Any]:

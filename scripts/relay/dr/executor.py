@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
+from relay.dr.context import DrContext, Step, StepSkipped
 from relay.dr.journal import DONE, FAILED, PENDING, RUNNING, SKIPPED, Journal, JournalStore
-from relay.dr.steps import DrContext, Step, StepSkipped
 from relay.errors import RelayError
 
 COMPLETE = (DONE, SKIPPED)

@@ -16,25 +16,19 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from relay.dr.steps import (
-    DrContext,
-    Step,
-    StepSkipped,
-    describe_changes,
-    in_service,
-    stack_changes,
-    write_stack,
-)
-from relay.dr.topology import Site, describe_db, is_writable, read_site, replica_lag
-from relay.dr.waiting import wait_for
+from relay.contract import RootStack, capacity_parameter, read_root_stack
+from relay.dr.context import DrContext, Step, StepSkipped
+from relay.dr.records import describe_changes, stack_changes, write_stack
+from relay.dr.topology import describe_db, in_service, is_writable, replica_lag
 from relay.errors import RelayError
 from relay.vocabulary import SLOTS
+from relay.waiting import wait_for, wait_with
 
 RETIRE_TIMEOUT_SECONDS = 3600.0
 REPLICA_TIMEOUT_SECONDS = 7200.0  # a cross-region replica copies the whole database
 
 
-def _old(ctx: DrContext) -> Site:
+def _old(ctx: DrContext) -> RootStack:
     if ctx.source is None:
         raise RelayError(f"cannot re-protect {ctx.source_region}: {ctx.source_reason}; retry when it answers")
     return ctx.source
@@ -72,9 +66,9 @@ def placement(db: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in wanted.items() if value not in (None, "")}
 
 
-def stack_owns_db(site: Site) -> bool:
+def stack_owns_db(stack: RootStack) -> bool:
     """The real templates declare how the database was born; the stack then creates the replica."""
-    return "DbOrigin" in site.parameters
+    return "DbOrigin" in stack.parameters
 
 
 def _snapshot_name(ctx: DrContext, db_id: str) -> str:
@@ -109,10 +103,12 @@ def retire_old_writer(ctx: DrContext) -> str:
             )
         rds.delete_db_instance(DBInstanceIdentifier=old.db_id, FinalDBSnapshotIdentifier=snapshot)
         ctx.journal.facts["final_snapshot"] = snapshot
-    wait_for(
-        lambda: (describe_db(rds, old.db_id) is None, "still there"),
-        RETIRE_TIMEOUT_SECONDS,
-        f"{old.db_id} deleted",
+    wait_with(
+        rds,
+        "db_instance_deleted",
+        DBInstanceIdentifier=old.db_id,
+        what=f"{old.db_id} to be deleted",
+        timeout=RETIRE_TIMEOUT_SECONDS,
     )
     return f"deleted {old.db_id}; final snapshot {ctx.journal.facts.get('final_snapshot', '(earlier run)')}"
 
@@ -125,13 +121,13 @@ def _snapshot_and_unprotect(ctx: DrContext, rds: Any, db: dict[str, Any]) -> str
     with contextlib.suppress(rds.exceptions.DBSnapshotAlreadyExistsFault):  # a re-run: it exists
         rds.create_db_snapshot(DBSnapshotIdentifier=snapshot, DBInstanceIdentifier=db_id)
     ctx.journal.facts["final_snapshot"] = snapshot
-
-    def available() -> tuple[bool, str]:
-        found = rds.describe_db_snapshots(DBSnapshotIdentifier=snapshot)["DBSnapshots"]
-        status = found[0]["Status"] if found else "missing"
-        return status == "available", status
-
-    wait_for(available, RETIRE_TIMEOUT_SECONDS, f"snapshot {snapshot}")
+    wait_with(
+        rds,
+        "db_snapshot_available",
+        DBSnapshotIdentifier=snapshot,
+        what=f"snapshot {snapshot} to be available",
+        timeout=RETIRE_TIMEOUT_SECONDS,
+    )
     if db.get("DeletionProtection"):
         rds.modify_db_instance(DBInstanceIdentifier=db_id, DeletionProtection=False, ApplyImmediately=True)
     return f"final snapshot {snapshot} of {db_id}; deletion protection off for the stack to retire it"
@@ -140,22 +136,22 @@ def _snapshot_and_unprotect(ctx: DrContext, rds: Any, db: dict[str, Any]) -> str
 def _standby_changes(ctx: DrContext) -> dict[str, str]:
     """docs/stacks.md, failback: the old primary's stack becomes a standby of the new primary."""
     old = _old(ctx)
-    sizes = {f"{slot.capitalize()}DesiredCapacity": "0" for slot in SLOTS}
-    sizes[f"{old.active_slot.capitalize()}DesiredCapacity"] = str(_warm_size(ctx, old))
+    sizes = {capacity_parameter(slot): "0" for slot in SLOTS}
+    sizes[capacity_parameter(old.recorded_slot)] = str(_warm_size(ctx, old))
     return stack_changes(
         old,
         {
             "Role": "standby",
             "DbOrigin": "replica",
             "SourceDbInstanceArn": _new_primary_arn(ctx),
-            "SourceDbSecretArn": ctx.target.output("DbSecretArn"),
+            "SourceDbSecretArn": ctx.target.db_secret_arn,
             **sizes,
         },
     )
 
 
-def _warm_size(ctx: DrContext, site: Site) -> int:
-    group, _ = in_service(ctx.client("autoscaling", ctx.source_region), site.asg())
+def _warm_size(ctx: DrContext, stack: RootStack) -> int:
+    group, _ = in_service(ctx.client("autoscaling", ctx.source_region), stack.recorded_slot_asg)
     return min(ctx.capacity, int(group["MaxSize"]))
 
 
@@ -211,17 +207,17 @@ def _replica_through_stack(ctx: DrContext) -> str:
 
 def _current_db_id(ctx: DrContext) -> str:
     """The old region's database now (a replacement has a new identifier: re-read the outputs)."""
-    return read_site(ctx.aws, ctx.env, ctx.source_region).db_id
+    return read_root_stack(ctx.aws, ctx.env, ctx.source_region).db_id
 
 
 def _wait_available(ctx: DrContext, db_id: str) -> None:
-    rds = ctx.client("rds", ctx.source_region)
-
-    def available() -> tuple[bool, str]:
-        now = describe_db(rds, db_id) or {}
-        return now.get("DBInstanceStatus") == "available", str(now.get("DBInstanceStatus"))
-
-    wait_for(available, REPLICA_TIMEOUT_SECONDS, f"replica {db_id} to be available")
+    wait_with(
+        ctx.client("rds", ctx.source_region),
+        "db_instance_available",
+        DBInstanceIdentifier=db_id,
+        what=f"replica {db_id} to be available",
+        timeout=REPLICA_TIMEOUT_SECONDS,
+    )
 
 
 def _replicating_intent(ctx: DrContext) -> str:
@@ -238,27 +234,27 @@ def wait_replicating(ctx: DrContext) -> str:
         lag = replica_lag(cloudwatch, db_id)
         return lag is not None, lag
 
-    lag = wait_for(reporting, REPLICA_TIMEOUT_SECONDS, f"ReplicaLag of {db_id}")
+    lag = wait_for(reporting, what=f"ReplicaLag of {db_id}", timeout=REPLICA_TIMEOUT_SECONDS)
     return f"{db_id} replicates, lag {lag} s"
 
 
 def _warm_intent(ctx: DrContext) -> str:
-    return f"return {_old(ctx).asg()} to warm-standby size and mark the app's database read-only"
+    return f"return {_old(ctx).recorded_slot_asg} to warm-standby size and mark the app's database read-only"
 
 
 def warm_old_slot(ctx: DrContext) -> str:
     """The old region becomes a warm standby: its live slot at warm size, its app told the DB is a replica."""
     old = _old(ctx)
     autoscaling = ctx.client("autoscaling", ctx.source_region)
-    name = old.asg()
+    name = old.recorded_slot_asg
     group, _ = in_service(autoscaling, name)
     size = min(ctx.capacity, group["MaxSize"])
     if group["DesiredCapacity"] < size:
         autoscaling.update_auto_scaling_group(AutoScalingGroupName=name, MinSize=size, DesiredCapacity=size)
     ctx.client("ssm", ctx.source_region).put_parameter(
-        Name=old.app_path + "DATABASE_READ_ONLY", Value="true", Type="String", Overwrite=True
+        Name=old.app_config_path + "DATABASE_READ_ONLY", Value="true", Type="String", Overwrite=True
     )
-    return f"{name} at {max(size, group['DesiredCapacity'])}; {old.app_path}DATABASE_READ_ONLY=true"
+    return f"{name} at {max(size, group['DesiredCapacity'])}; {old.app_config_path}DATABASE_READ_ONLY=true"
 
 
 FAILBACK_STEPS: tuple[Step, ...] = (

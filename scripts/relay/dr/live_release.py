@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from relay.aws import AwsFactory
+from relay.dr.context import DrContext
 from relay.errors import RelayError
 from relay.release import ReleaseOptions, release
 from relay.release.codedeploy import s3_location
-from relay.release.orchestrate import ReleaseResult, load_layout
+from relay.release.layout import release_stack
+from relay.release.orchestrate import ReleaseResult
 from relay.release.plan import build_plan
 from relay.release.standby import last_released
-
-if TYPE_CHECKING:
-    from relay.dr.steps import DrContext
 
 FACT = "live_release"  # journal fact: what the plan found, so a resumed run releases the same bundle
 MODELLED = "modelled_seconds"  # journal fact: per-step modelled durations that depend on the plan
@@ -89,8 +87,8 @@ def find(ctx: DrContext) -> LiveRelease | None:
 
 def modelled_release_seconds(ctx: DrContext) -> float:
     """The release team's model of a release in the standby at its configuration (`relay release --plan`)."""
-    layout = load_layout(ctx.aws, ctx.env, ctx.target_region)
-    plan = build_plan(ctx.client("elbv2"), ctx.client("autoscaling"), layout, None, 0.0)
+    stack = release_stack(ctx.aws, ctx.env, ctx.target_region)
+    plan = build_plan(ctx.client("elbv2"), ctx.client("autoscaling"), stack, None, 0.0)
     return sum(step.seconds for step in plan)
 
 
@@ -105,5 +103,5 @@ def expected_seconds(ctx: DrContext, live: LiveRelease) -> float:
 def release_to_standby(ctx: DrContext, live: LiveRelease, show: Callable[[str], None]) -> ReleaseResult:
     """`relay release` of the live bundle from the standby's own bucket (it copies nothing) at production
     size: blue/green onto the idle slot, which becomes the live one."""
-    url = f"s3://{ctx.target.output('ArtifactBucket')}/{live.key}"
+    url = f"s3://{ctx.target.artifact_bucket}/{live.key}"
     return release(ctx.aws, ctx.env, ctx.target_region, url, ReleaseOptions(capacity=ctx.capacity), show=show)

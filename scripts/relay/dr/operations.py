@@ -16,18 +16,20 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from relay.aws import AwsFactory
+from relay.contract import read_root_stack
 from relay.dr import readiness, timeline
+from relay.dr.context import DrContext, Step
 from relay.dr.executor import Progress, execute
 from relay.dr.failback import FAILBACK_STEPS
 from relay.dr.journal import DONE, SUPERSEDED, Journal, JournalStore, drill_parameter
 from relay.dr.live_release import MODELLED
-from relay.dr.steps import PROMOTE_STEPS, DrContext, Step, in_service
+from relay.dr.steps import PROMOTE_STEPS
 from relay.dr.topology import (
     describe_db,
     failover_records,
+    in_service,
     is_writable,
-    probe_site,
-    read_site,
+    probe_root_stack,
     replica_lag,
 )
 from relay.errors import RelayError
@@ -59,8 +61,8 @@ def _confirm(request: Request, region: str) -> None:
 def _context(
     aws: AwsFactory, request: Request, operation: str, capacity: Callable[[DrContext], int]
 ) -> DrContext:
-    target = read_site(aws, request.env, request.target)
-    source, reason = probe_site(aws, request.env, request.source)
+    target = read_root_stack(aws, request.env, request.target)
+    source, reason = probe_root_stack(aws, request.env, request.source)
     journal = Journal(request.env, operation, request.source, request.target)
     ctx = DrContext(aws, request.env, request.source, request.target, target, source, reason, 0, journal)
     ctx.capacity = capacity(ctx)
@@ -71,10 +73,10 @@ def _context(
 def production_capacity(ctx: DrContext) -> int:
     """The old region's live slot size when it answers, else the standby slot's maximum."""
     if ctx.source is not None:
-        group, _ = in_service(ctx.client("autoscaling", ctx.source_region), ctx.source.asg())
+        group, _ = in_service(ctx.client("autoscaling", ctx.source_region), ctx.source.recorded_slot_asg)
         if group["DesiredCapacity"]:
             return int(group["DesiredCapacity"])
-    group, _ = in_service(ctx.client("autoscaling"), ctx.target.asg())
+    group, _ = in_service(ctx.client("autoscaling"), ctx.target.recorded_slot_asg)
     return max(1, int(group["MaxSize"]))
 
 
@@ -290,33 +292,33 @@ def _combine(
 
 def status(aws: AwsFactory, env: str, regions: tuple[str, str], report_dir: Path) -> dict[str, Any]:
     """Which region is live, each region's database role and lag, the journals and the last drill."""
-    sites = {region: probe_site(aws, env, region) for region in regions}
+    stacks = {region: probe_root_stack(aws, env, region) for region in regions}
     answer: dict[str, Any] = {"env": env, "regions": {}, "live_region": None}
-    for region, (site, reason) in sites.items():
-        if site is None:
+    for region, (stack, reason) in stacks.items():
+        if stack is None:
             answer["regions"][region] = {"reachable": False, "reason": reason}
             continue
         rds, ssm = aws.client("rds", region), aws.client("ssm", region)
-        db = describe_db(rds, site.db_id) or {}
+        db = describe_db(rds, stack.db_id) or {}
         source = db.get("ReadReplicaSourceDBInstanceIdentifier")
-        group, serving = in_service(aws.client("autoscaling", region), site.asg())
+        group, serving = in_service(aws.client("autoscaling", region), stack.recorded_slot_asg)
         answer["regions"][region] = {
             "reachable": True,
-            "db": site.db_id,
+            "db": stack.db_id,
             "db_role": "replica" if source else ("writer" if db else "missing"),
             "db_status": db.get("DBInstanceStatus"),
             "replica_of": source,
-            "replica_lag_seconds": replica_lag(aws.client("cloudwatch", region), site.db_id)
+            "replica_lag_seconds": replica_lag(aws.client("cloudwatch", region), stack.db_id)
             if source
             else None,
-            "live_slot": site.active_slot,
+            "live_slot": stack.recorded_slot,  # as the stack records it
             "instances_in_service": serving,
             "desired_capacity": group["DesiredCapacity"],
             "journals": {op: _journal_state(ssm, env, op, report_dir) for op in ("promote", "failback")},
             "last_drill": _parameter_json(ssm, drill_parameter(env)),
         }
-        if site.outputs.get("HostedZoneId") and answer["live_region"] is None:
-            records = failover_records(aws.client("route53"), site, regions)
+        if stack.hosted_zone_id and answer["live_region"] is None:
+            records = failover_records(aws.client("route53"), stack, regions)
             answer["live_region"] = records.primary_region()
     writers = [r for r, v in answer["regions"].items() if v.get("db_role") == "writer"]
     answer["writer_regions"] = writers

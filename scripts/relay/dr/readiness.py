@@ -8,9 +8,12 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from relay.dr import live_release
-from relay.dr.steps import DrContext
+from relay.dr.context import DrContext
 from relay.dr.topology import describe_db, failover_records, is_writable, replica_lag
 from relay.errors import RelayError
+
+# A stack whose last operation completed: its resources are what the template says.
+HEALTHY_STACK_STATES = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"}
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,9 @@ def _replica(ctx: DrContext, budget: float) -> list[Check]:
         return [Check("replica exists", False, f"{ctx.target.db_id} is {state}: nothing to promote")]
     checks = [
         Check(
-            "replica exists", True, f"{ctx.target.db_id} replicates from {source} ({db['DBInstanceStatus']})"
+            "replica exists",
+            True,
+            f"{ctx.target.db_id} replicates from {source} ({db['DBInstanceStatus']})",
         )
     ]
     lag = replica_lag(ctx.client("cloudwatch"), ctx.target.db_id)
@@ -51,8 +56,8 @@ def _replica(ctx: DrContext, budget: float) -> list[Check]:
 def _stack(ctx: DrContext) -> Check:
     return Check(
         "standby stack healthy",
-        ctx.target.healthy,
-        f"relay-{ctx.env} in {ctx.target_region} is {ctx.target.stack_status}",
+        ctx.target.status in HEALTHY_STACK_STATES,
+        f"{ctx.target.name} in {ctx.target_region} is {ctx.target.status}",
     )
 
 
@@ -63,7 +68,7 @@ def _bundle(ctx: DrContext) -> list[Check]:
     if live is None:
         _, why = live_release.live_bundle_key(ctx)
         return [Check("live bundle in standby bucket", False, f"no live release found ({why})")]
-    bucket = ctx.target.output("ArtifactBucket")
+    bucket = ctx.target.artifact_bucket
     where_to = f"--env {ctx.env} --from {ctx.source_region} --to {ctx.target_region}"
     remedy = f"run `relay release promote-standby {where_to}`"
     try:
@@ -95,7 +100,7 @@ def _bundle(ctx: DrContext) -> list[Check]:
 
 
 def _slot(ctx: DrContext) -> Check:
-    name = ctx.target.asg()
+    name = ctx.target.recorded_slot_asg
     groups = ctx.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[name])[
         "AutoScalingGroups"
     ]
@@ -111,9 +116,8 @@ def _slot(ctx: DrContext) -> Check:
 
 
 def _dns(ctx: DrContext) -> list[Check]:
-    if not ctx.target.outputs.get("HostedZoneId"):
-        alb = ctx.target.outputs.get("AlbDnsName", "its load balancer")
-        reason = f"no hosted zone: clients must be sent to {alb} by hand"
+    if not ctx.target.hosted_zone_id:
+        reason = f"no hosted zone: clients must be sent to {ctx.target.alb_dns_name} by hand"
         return [Check("Route 53 failover records", False, reason, blocking=False)]
     route53 = ctx.client("route53")
     records = failover_records(route53, ctx.target, ctx.regions)
@@ -127,7 +131,7 @@ def _dns(ctx: DrContext) -> list[Check]:
             + (f"; missing for {', '.join(missing)}" if missing else ""),
         )
     ]
-    check_id = ctx.target.outputs.get("HealthCheckId", "")
+    check_id = ctx.target.health_check_id
     try:
         exists = bool(check_id) and bool(route53.get_health_check(HealthCheckId=check_id))
     except ClientError:

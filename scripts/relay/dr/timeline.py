@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from relay.dr import model
+from relay.dr.context import Step, model_nodes
 from relay.dr.journal import Journal
 from relay.dr.live_release import MODELLED
-from relay.dr.steps import Step, model_nodes
 
 
 @dataclass(frozen=True)

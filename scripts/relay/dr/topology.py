@@ -1,4 +1,4 @@
-"""What DR reads about a region: the root stack's contract outputs, reachability, replica lag, DNS records."""
+"""What DR reads about a region: reachability, the database and its replica lag, DNS records."""
 
 from __future__ import annotations
 
@@ -6,85 +6,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from relay.aws import AwsFactory
+from relay.contract import RootStack, read_root_stack
 from relay.errors import RelayError
-from relay.stacks.outputs import describe_stack
-from relay.stacks.target import stack_name
-
-# One quick attempt: an outage must be noticed in seconds, not after ten retries with backoff.
-PROBE_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=3, read_timeout=5)
-HEALTHY_STACK_STATES = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"}
 
 
-@dataclass(frozen=True)
-class Site:
-    """One region's root stack as DR sees it (docs/interfaces.md, "Root stack outputs")."""
-
-    env: str
-    region: str
-    stack_status: str
-    outputs: dict[str, str]
-    parameters: dict[str, str]
-
-    def output(self, name: str) -> str:
-        value = self.outputs.get(name, "")
-        if not value:
-            raise RelayError(
-                f"stack {stack_name(self.env)} in {self.region} has no output {name}; "
-                "the DR code needs the contract outputs of docs/interfaces.md"
-            )
-        return value
-
-    @property
-    def db_id(self) -> str:
-        return self.output("DbInstanceIdentifier")
-
-    @property
-    def active_slot(self) -> str:
-        return self.outputs.get("ActiveSlot") or self.parameters.get("ActiveSlot") or "blue"
-
-    def asg(self, slot: str | None = None) -> str:
-        return self.output(f"{(slot or self.active_slot).capitalize()}AsgName")
-
-    @property
-    def app_path(self) -> str:
-        path = self.output("AppConfigParameterPath")
-        return path if path.endswith("/") else path + "/"
-
-    @property
-    def healthy(self) -> bool:
-        return self.stack_status in HEALTHY_STACK_STATES
-
-
-def read_site(aws: AwsFactory, env: str, region: str, probe: bool = False) -> Site:
-    """The region's root stack; `probe` uses one short attempt, for a region that may be down."""
-    cfn = (
-        aws.session(region).client("cloudformation", endpoint_url=aws.endpoint_url, config=PROBE_CONFIG)
-        if probe
-        else aws.client("cloudformation", region)
-    )
-    stack = describe_stack(cfn, stack_name(env))
-    if stack is None:
-        raise RelayError(
-            f"stack {stack_name(env)} does not exist in {region}; "
-            f"deploy it with `relay stack deploy --env {env} --region {region}`"
-        )
-    return Site(
-        env=env,
-        region=region,
-        stack_status=stack["StackStatus"],
-        outputs={o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])},
-        parameters={p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])},
-    )
-
-
-def probe_site(aws: AwsFactory, env: str, region: str) -> tuple[Site | None, str]:
-    """The region's site when its API answers and its stack exists, else None and why."""
+def probe_root_stack(aws: AwsFactory, env: str, region: str) -> tuple[RootStack | None, str]:
+    """The region's root stack when its API answers and the stack exists, else None and why."""
     try:
-        return read_site(aws, env, region, probe=True), "reachable"
+        return read_root_stack(aws, env, region, probe=True), "reachable"
     except (ClientError, BotoCoreError) as error:
         return None, f"{region} unreachable: {error}"
     except RelayError as error:
@@ -141,9 +73,9 @@ class FailoverRecords:
         return next((region for region, rec in self.by_region.items() if rec["Failover"] == "PRIMARY"), None)
 
 
-def failover_records(route53: Any, site: Site, regions: tuple[str, ...]) -> FailoverRecords:
+def failover_records(route53: Any, stack: RootStack, regions: tuple[str, ...]) -> FailoverRecords:
     """The failover records of RecordName, matched to regions by their set identifier."""
-    zone_id, name = site.output("HostedZoneId"), site.output("RecordName")
+    zone_id, name = stack.output("HostedZoneId"), stack.output("RecordName")
     fqdn = name if name.endswith(".") else name + "."
     paginator = route53.get_paginator("list_resource_record_sets")
     found: dict[str, dict[str, Any]] = {}
@@ -163,3 +95,15 @@ def health_check_healthy(route53: Any, check_id: str) -> tuple[bool, str]:
     good = [o for o in observations if o["StatusReport"]["Status"].startswith("Success")]
     detail = observations[0]["StatusReport"]["Status"] if observations else "no observations"
     return bool(observations) and len(good) * 2 > len(observations), detail
+
+
+def in_service(autoscaling: Any, asg_name: str) -> tuple[dict[str, Any], int]:
+    """The group, and how many of its instances are InService and Healthy."""
+    groups = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[asg_name])["AutoScalingGroups"]
+    if not groups:
+        raise RelayError(f"auto scaling group {asg_name} does not exist; is the stack complete?")
+    group = groups[0]
+    healthy = [
+        i for i in group["Instances"] if i["LifecycleState"] == "InService" and i["HealthStatus"] == "Healthy"
+    ]
+    return group, len(healthy)

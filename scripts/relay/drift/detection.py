@@ -6,31 +6,27 @@ unsupported types, and a failed or throttled detection names the resources it co
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from relay.drift.backoff import Throttled, delays, retry_throttled
-from relay.drift.discovery import NESTED_STACK_TYPE, StackNode
 from relay.drift.model import DRIFTED, IN_SYNC, NOT_CHECKED, PropertyDifference, ResourceResult, StackResult
+from relay.stacks.templates import NESTED_STACK_TYPE
+from relay.stacks.tree import StackNode
+from relay.waiting import Backoff, Throttled, TimedOut, retry_throttled
 
 UNSUPPORTED = "resource type not supported by drift detection"
 
 
 @dataclass(frozen=True)
 class Polling:
-    """How patiently to wait for a detection: first delay, longest delay, and the deadline."""
+    """How patiently to wait for a detection: first pause, longest pause, and the deadline."""
 
     first: float = 0.25
     cap: float = 10.0
     timeout: float = 900.0
-
-
-class DetectionTimedOut(Exception):
-    pass
 
 
 def start(cfn: Any, stack_id: str) -> str:
@@ -40,20 +36,20 @@ def start(cfn: Any, stack_id: str) -> str:
 
 
 def wait(cfn: Any, detection_id: str, polling: Polling) -> dict[str, Any]:
-    """Poll DescribeStackDriftDetectionStatus until the detection ends or the deadline passes."""
-    deadline = time.monotonic() + polling.timeout
-    waits = delays(polling.first, polling.cap)
+    """Poll DescribeStackDriftDetectionStatus until the detection ends or the deadline passes.
+
+    A detection never ends at once: the first poll waits a pause too.
+    """
+    backoff = Backoff(f"drift detection {detection_id}", polling.timeout, polling.first, polling.cap)
+    seen = "started"
     while True:
-        time.sleep(min(next(waits), max(0.0, deadline - time.monotonic())))
+        backoff.pause(seen)
         status: dict[str, Any] = retry_throttled(
             lambda: cfn.describe_stack_drift_detection_status(StackDriftDetectionId=detection_id)
         )
         if status["DetectionStatus"] != "DETECTION_IN_PROGRESS":
             return status
-        if time.monotonic() >= deadline:
-            raise DetectionTimedOut(
-                f"timed out: detection {detection_id} still running after {polling.timeout:.0f}s"
-            )
+        seen = status["DetectionStatus"]
 
 
 def resource_drifts(cfn: Any, stack_id: str) -> list[dict[str, Any]]:
@@ -109,14 +105,15 @@ def _not_checked(node: StackNode, result: StackResult, reason: str) -> StackResu
 
 def check(cfn: Any, node: StackNode, region: str, polling: Polling) -> StackResult:
     """The drift of one stack (not its children: each nested stack is checked as its own stack)."""
-    result = StackResult(name=node.name, stack_id=node.stack_id, region=region, path=node.path)
+    path = [] if node.is_root else list(node.path)
+    result = StackResult(name=node.name, stack_id=node.stack_id, region=region, path=path)
     try:
         status = wait(cfn, start(cfn, node.stack_id), polling)
         drifts = {drift["LogicalResourceId"]: drift for drift in resource_drifts(cfn, node.stack_id)}
     except Throttled as error:
         return _not_checked(node, result, f"throttled: {error}")
-    except DetectionTimedOut as error:
-        return _not_checked(node, result, str(error))
+    except TimedOut as error:
+        return _not_checked(node, result, error.message)
     except (ClientError, BotoCoreError) as error:
         return _not_checked(node, result, f"detection failed: {error}")
     failure = (

@@ -7,7 +7,7 @@ should look first. Template drift does not block: a deploy exists to change the 
 from __future__ import annotations
 
 from relay.aws import AwsFactory
-from relay.drift import discovery
+from relay.contract import describe_stack
 from relay.drift.model import DRIFTED, EXIT_DRIFT, NOT_CHECKED
 from relay.drift.scan import ScanOptions, scan_region
 from relay.errors import RelayError
@@ -15,7 +15,7 @@ from relay.errors import RelayError
 
 def check(aws: AwsFactory, region: str, stack_name: str) -> None:
     """Return when the stack (nested ones included) is in sync or does not exist yet; raise otherwise."""
-    if discovery.describe(aws.client("cloudformation", region), stack_name) is None:
+    if describe_stack(aws.client("cloudformation", region), stack_name) is None:
         return  # first deploy: nothing can have drifted
     [report] = scan_region(
         aws, region, ScanOptions(stacks=(stack_name,), templates=None), lambda _message: None

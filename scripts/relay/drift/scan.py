@@ -12,10 +12,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from relay.aws import AwsFactory
 from relay.drift import detection, discovery, ignore
-from relay.drift.backoff import Throttled
 from relay.drift.model import RootReport, ScanReport, StackResult
 from relay.drift.template_drift import TemplateSource, check_tree
 from relay.errors import RelayError
+from relay.stacks.tree import stack_tree
+from relay.waiting import Throttled
 
 Progress = Callable[[str], None]
 
@@ -45,7 +46,7 @@ def scan_region(aws: AwsFactory, region: str, options: ScanOptions, progress: Pr
     stacks = _root_stacks(cfn, region, options)
     checks: dict[str, Future[StackResult]] = {}
     with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix=f"drift-{region}") as pool:
-        trees = [pool.submit(discovery.tree, cfn, stack["StackName"], stack["StackId"]) for stack in stacks]
+        trees = [pool.submit(stack_tree, cfn, stack["StackId"], stack["StackName"]) for stack in stacks]
         for done in as_completed(trees):
             for node in done.result().walk():
                 checks[node.stack_id] = pool.submit(detection.check, cfn, node, region, options.polling)

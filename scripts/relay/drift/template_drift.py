@@ -1,10 +1,10 @@
 """Template drift: the template a stack runs differs from what the repository would deploy now.
 
 Which local file belongs to which stack: a root stack `relay-<env>` in a region uses the `Template`
-of `params/<env>.<region>.json` (the interface contract). A nested child is matched through its
-parent: the parent's local template names the child's file in the TemplateURL of the nested-stack
-resource with the child's logical id. TemplateURL itself is left out of the comparison (packaging
-rewrites it to an S3 URL); the child's content is compared on its own.
+of `params/<env>.<region>.json` (the interface contract, read as `relay stack deploy` reads it). A
+nested child is matched through its parent: the parent's local template names the child's file in the
+TemplateURL of the nested-stack resource with the child's logical id. TemplateURL itself is left out
+of the comparison (packaging rewrites it to an S3 URL); the child's content is compared on its own.
 """
 
 from __future__ import annotations
@@ -17,12 +17,16 @@ from typing import Any
 import yaml
 from botocore.exceptions import BotoCoreError, ClientError
 
-from relay.drift.backoff import Throttled, retry_throttled
-from relay.drift.discovery import NESTED_STACK_TYPE, StackNode
+from relay.contract import environment_of, stack_name
 from relay.drift.model import DRIFTED, IN_SYNC, NOT_CHECKED, TemplateDrift
+from relay.errors import RelayError
+from relay.stacks.params import load_params
+from relay.stacks.target import StackTarget
+from relay.stacks.templates import NESTED_STACK_TYPE
+from relay.stacks.tree import StackNode
+from relay.waiting import Throttled, retry_throttled
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "cloudformation"
-ROOT_PREFIX = "relay-"
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -96,14 +100,15 @@ class TemplateSource:
 
     directory: Path = DEFAULT_TEMPLATE_DIR
 
-    def root_template(self, stack_name: str, region: str) -> tuple[Path | None, str]:
+    def root_template(self, name: str, region: str) -> tuple[Path | None, str]:
         """The local template of a root stack, or None and why it is unknown."""
-        if not stack_name.startswith(ROOT_PREFIX):
-            return None, f"no local template: {stack_name} is not named {ROOT_PREFIX}<env>"
-        params = self.directory / "params" / f"{stack_name[len(ROOT_PREFIX) :]}.{region}.json"
-        if not params.is_file():
-            return None, f"no local template: {params} does not exist"
-        return self.directory / json.loads(params.read_text())["Template"], ""
+        env = environment_of(name)
+        if env is None:
+            return None, f"no local template: {name} is not named {stack_name('<env>')}"
+        try:
+            return load_params(StackTarget(env, region, self.directory)).template, ""
+        except RelayError as error:
+            return None, f"no local template: {error.message}"
 
 
 def _child_file(parent_file: Path, parent: dict[str, Any], logical_id: str) -> tuple[Path | None, str]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from relay.errors import RelayError
-from relay.release.polling import pauses
+from relay.waiting import wait_for
 
 # Policy-driven changes that would fight the release's explicit sizes; Launch/Terminate/HealthCheck stay on.
 SUSPENDED = ["AlarmNotification", "ScheduledActions", "AZRebalance"]
@@ -39,30 +38,27 @@ def scale(autoscaling: Any, asg: str, desired: int, timeout: float, poll: float 
         MaxSize=max(group["MaxSize"], desired),
         DesiredCapacity=desired,
     )
-    deadline, waits = time.monotonic() + timeout, pauses(poll)
-    while True:
+
+    def sized() -> tuple[bool, str]:
         instances = describe(autoscaling, asg)["Instances"]
         in_service = [i for i in instances if i["LifecycleState"] == "InService"]
-        if len(in_service) == desired and len(instances) == desired:
-            return
-        if time.monotonic() > deadline:
-            raise RelayError(
-                f"{asg} has {len(in_service)} InService instances, not {desired}, after {timeout:.0f}s"
-            )
-        time.sleep(next(waits))
+        done = len(in_service) == desired and len(instances) == desired
+        return done, f"{len(instances)} instance(s), {len(in_service)} InService"
+
+    wait_for(
+        sized, what=f"{asg} to have {desired} InService instance(s)", timeout=timeout, first=0.1, cap=poll
+    )
 
 
 def wait_healthy(elbv2: Any, target_group: str, count: int, timeout: float, poll: float = 1.0) -> None:
     """Wait until `count` targets of the group are healthy (the ready gate's load-balancer half)."""
-    deadline, waits = time.monotonic() + timeout, pauses(poll)
-    while True:
+
+    def healthy() -> tuple[bool, str]:
         health = elbv2.describe_target_health(TargetGroupArn=target_group)["TargetHealthDescriptions"]
-        healthy = [t for t in health if t["TargetHealth"]["State"] == "healthy"]
-        if len(healthy) >= count:
-            return
-        if time.monotonic() > deadline:
-            states = (
-                ", ".join(f"{t['Target']['Id']}={t['TargetHealth']['State']}" for t in health) or "no targets"
-            )
-            raise RelayError(f"target group not healthy after {timeout:.0f}s: {states}")
-        time.sleep(next(waits))
+        states = [t["TargetHealth"]["State"] for t in health]
+        seen = ", ".join(f"{t['Target']['Id']}={t['TargetHealth']['State']}" for t in health) or "no targets"
+        return states.count("healthy") >= count, seen
+
+    wait_for(
+        healthy, what=f"{count} healthy target(s) in {target_group}", timeout=timeout, first=0.1, cap=poll
+    )

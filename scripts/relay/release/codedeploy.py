@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
 from relay.errors import RelayError
-from relay.release.polling import pauses
+from relay.waiting import Backoff
 
 FINAL = frozenset({"Succeeded", "Failed", "Stopped"})
 
@@ -61,9 +60,12 @@ def _targets(codedeploy: Any, deployment_id: str) -> list[dict[str, Any]]:
 def follow(
     codedeploy: Any, deployment_id: str, timeout: float, show: Callable[[str], None], poll: float = 1.0
 ) -> dict[str, Any]:
-    """Wait for the deployment to finish, showing each lifecycle event once as it changes; return its info."""
+    """Wait for the deployment to finish, showing each lifecycle event once as it changes; return its info.
+
+    Not boto3's `deployment_successful` waiter: the lifecycle events are shown while it runs.
+    """
     seen: dict[tuple[str, str], str] = {}
-    deadline, waits = time.monotonic() + timeout, pauses(poll)
+    backoff = Backoff(f"deployment {deployment_id} to finish", timeout, first=0.1, cap=poll)
     while True:
         info: dict[str, Any] = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
         for target in _targets(codedeploy, deployment_id):
@@ -78,9 +80,7 @@ def follow(
                     )
         if info["status"] in FINAL:
             return info
-        if time.monotonic() > deadline:
-            raise RelayError(f"deployment {deployment_id} did not finish within {timeout:.0f}s")
-        time.sleep(next(waits))
+        backoff.pause(info["status"])
 
 
 def stop(codedeploy: Any, deployment_id: str) -> None:

@@ -1,84 +1,29 @@
-"""The release's view of a stack: the two slots, the listeners and which slot is live (from the ALB)."""
+"""Which slot is live: the production listener's weights decide; the stack only records it (ActiveSlot)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from relay.aws import AwsFactory
+from relay.contract import RootStack, Slot, read_root_stack, slot_outputs
 from relay.errors import RelayError
 from relay.vocabulary import SLOTS
 
-
-@dataclass(frozen=True)
-class Slot:
-    """One stack-owned slot: its ASG, target group and CodeDeploy deployment group."""
-
-    name: str
-    asg: str
-    target_group: str
-    deployment_group: str
-
-    @property
-    def capacity_parameter(self) -> str:
-        return f"{self.name.capitalize()}DesiredCapacity"
+# What a release reads from the root stack: all checked before it claims or touches anything.
+RELEASE_OUTPUTS = (
+    "CodeDeployApplication",
+    "ListenerArn",
+    "TestListenerArn",
+    "AlbDnsName",
+    "ArtifactBucket",
+    "ActiveSlot",
+    *(output for slot in SLOTS for output in slot_outputs(slot)),
+)
 
 
-@dataclass(frozen=True)
-class Layout:
-    """What `relay release` needs from the root stack's outputs (docs/interfaces.md)."""
-
-    stack_name: str
-    application: str
-    listener: str
-    test_listener: str
-    dns_name: str
-    bucket: str
-    alarms: tuple[str, ...]
-    recorded_slot: str
-    slots: dict[str, Slot]
-
-    def other(self, slot: str) -> Slot:
-        return self.slots["green" if slot == "blue" else "blue"]
-
-
-def from_outputs(stack_name: str, outputs: dict[str, str]) -> Layout:
-    """Build the layout; a missing output is an error naming it."""
-    needed = [
-        "CodeDeployApplication",
-        "ListenerArn",
-        "TestListenerArn",
-        "AlbDnsName",
-        "ArtifactBucket",
-        "ActiveSlot",
-    ]
-    for slot in SLOTS:
-        needed += [f"{slot.capitalize()}{name}" for name in ("AsgName", "TargetGroupArn", "DeploymentGroup")]
-    missing = [name for name in needed if not outputs.get(name)]
-    if missing:
-        raise RelayError(
-            f"stack {stack_name} lacks outputs {', '.join(missing)}; deploy the current templates"
-        )
-    slots = {
-        slot: Slot(
-            slot,
-            outputs[f"{slot.capitalize()}AsgName"],
-            outputs[f"{slot.capitalize()}TargetGroupArn"],
-            outputs[f"{slot.capitalize()}DeploymentGroup"],
-        )
-        for slot in SLOTS
-    }
-    alarms = tuple(a for a in outputs.get("AlarmNames", "").split(",") if a and a != "None")
-    return Layout(
-        stack_name=stack_name,
-        application=outputs["CodeDeployApplication"],
-        listener=outputs["ListenerArn"],
-        test_listener=outputs["TestListenerArn"],
-        dns_name=outputs["AlbDnsName"],
-        bucket=outputs["ArtifactBucket"],
-        alarms=alarms,
-        recorded_slot=outputs["ActiveSlot"],
-        slots=slots,
-    )
+def release_stack(aws: AwsFactory, env: str, region: str) -> RootStack:
+    """The root stack with every output a release uses; a missing one is an error naming it."""
+    return read_root_stack(aws, env, region).require(*RELEASE_OUTPUTS)
 
 
 def listener_weights(elbv2: Any, listener_arn: str) -> dict[str, int]:
@@ -94,10 +39,10 @@ def listener_weights(elbv2: Any, listener_arn: str) -> dict[str, int]:
     raise RelayError(f"listener {listener_arn} has no forward action; it is not a Relay production listener")
 
 
-def live_slot(elbv2: Any, layout: Layout) -> Slot:
+def live_slot(elbv2: Any, stack: RootStack) -> Slot:
     """The slot the production listener sends (most of) its traffic to: the ALB is the truth."""
-    weights = listener_weights(elbv2, layout.listener)
-    ranked = sorted(layout.slots.values(), key=lambda slot: weights.get(slot.target_group, 0), reverse=True)
+    weights = listener_weights(elbv2, stack.listener_arn)
+    ranked = sorted(stack.slots, key=lambda slot: weights.get(slot.target_group, 0), reverse=True)
     if weights.get(ranked[0].target_group, 0) == 0:
         raise RelayError("the production listener sends traffic to no slot; fix the listener, then release")
     return ranked[0]

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from relay.aws import AwsFactory
+from relay.contract import RootStack, Slot
 from relay.errors import RelayError
 from relay.release import capacity, codedeploy, pending, traffic
 from relay.release.http import Endpoint
-from relay.release.layout import Layout, Slot, from_outputs, listener_port, listener_weights, live_slot
+from relay.release.layout import listener_port, listener_weights, live_slot, release_stack
 from relay.release.pending import Pending
 from relay.release.smoke import smoke
-from relay.stacks.outputs import read_outputs
 
 Show = Callable[[str], None]
 
@@ -51,15 +51,6 @@ class ReleaseResult:
     from_slot: str
     to_slot: str
     deployment_id: str | None = None
-
-
-def stack_name(env: str) -> str:
-    return f"relay-{env}"
-
-
-def load_layout(aws: AwsFactory, env: str, region: str) -> Layout:
-    name = stack_name(env)
-    return from_outputs(name, read_outputs(aws.client("cloudformation", region), name))
 
 
 def bundle_release_id(s3: Any, bucket: str, key: str) -> str | None:
@@ -131,11 +122,11 @@ def prepare(
     """
     elbv2, scaling = aws.client("elbv2", region), aws.client("autoscaling", region)
     deploys, ssm = aws.client("codedeploy", region), aws.client("ssm", region)
-    layout = load_layout(aws, env, region)
+    stack = release_stack(aws, env, region)
     bucket, key = codedeploy.s3_location(bundle_url)
     release_id = bundle_release_id(aws.client("s3", region), bucket, key)
-    old = live_slot(elbv2, layout)
-    new = layout.other(old.name)
+    old = live_slot(elbv2, stack)
+    new = stack.other_slot(old.name)
     size = options.capacity or max(1, capacity.describe(scaling, old.asg)["DesiredCapacity"])
     claimed = Pending(
         env, region, bundle_url, release_id, old.name, new.name, size, dataclasses.asdict(options)
@@ -149,10 +140,10 @@ def prepare(
     try:
         capacity.scale(scaling, new.asg, size, options.scale_timeout)
         show(f"{new.name}: {size} instance(s) InService")
-        traffic.route_all(elbv2, layout.test_listener, to=new, away=old)
+        traffic.route_all(elbv2, stack.test_listener_arn, to=new, away=old)
         deployment_id = codedeploy.start(
             deploys,
-            layout.application,
+            stack.codedeploy_application,
             new.deployment_group,
             bucket=bucket,
             key=key,
@@ -165,10 +156,10 @@ def prepare(
             reason = (info.get("errorInformation") or {}).get("message", info["status"])
             raise RelayError(f"deployment {deployment_id} {info['status']}: {reason}")
         _ready_gate(
-            elbv2, layout, new, size=size, release_id=release_id, timeout=options.health_timeout, step=show
+            elbv2, stack, new, size=size, release_id=release_id, timeout=options.health_timeout, step=show
         )
     except Exception as error:
-        _roll_back(elbv2, deploys, layout, old=old, new=new, deployment_id=deployment_id, show=show)
+        _roll_back(elbv2, deploys, stack, old=old, new=new, deployment_id=deployment_id, show=show)
         capacity.resume(scaling, [old.asg, new.asg])
         pending.clear(ssm, env)
         raise _rolled_back(error) from error
@@ -187,12 +178,12 @@ def finish(aws: AwsFactory, held: Pending, *, show: Show = print) -> ReleaseResu
         aws.client("cloudwatch", region),
         aws.client("ssm", region),
     )
-    layout = load_layout(aws, held.env, region)
-    old, new = layout.slots[held.from_slot], layout.slots[held.to_slot]
+    stack = release_stack(aws, held.env, region)
+    old, new = stack.slot(held.from_slot), stack.slot(held.to_slot)
     try:
-        _shift(elbv2, cloudwatch, layout, old=old, new=new, options=options, step=show)
+        _shift(elbv2, cloudwatch, stack, old=old, new=new, options=options, step=show)
     except Exception as error:
-        _roll_back(elbv2, deploys, layout, old=old, new=new, deployment_id=held.deployment_id, show=show)
+        _roll_back(elbv2, deploys, stack, old=old, new=new, deployment_id=held.deployment_id, show=show)
         pending.clear(ssm, held.env)
         raise _rolled_back(error) from error
     finally:
@@ -210,7 +201,7 @@ def finish(aws: AwsFactory, held: Pending, *, show: Show = print) -> ReleaseResu
                 f"run `relay release status --env {held.env} --region {region}` "
                 f"and record ActiveSlot={new.name}"
             ) from error
-        show(f"stack {layout.stack_name}: ActiveSlot={new.name}")
+        show(f"stack {stack.name}: ActiveSlot={new.name}")
     return ReleaseResult(held.env, region, held.release_id, old.name, new.name, held.deployment_id)
 
 
@@ -226,9 +217,9 @@ def abort(aws: AwsFactory, env: str, region: str, *, show: Show = print) -> Pend
     """`relay release abort`: stop the pending release before traffic moves and scale its slot back in."""
     held = _held(aws, env, region, "abort")
     elbv2, scaling = aws.client("elbv2", region), aws.client("autoscaling", region)
-    layout = load_layout(aws, env, region)
-    old, new = layout.slots[held.from_slot], layout.slots[held.to_slot]
-    if live_slot(elbv2, layout).name != old.name:
+    stack = release_stack(aws, env, region)
+    old, new = stack.slot(held.from_slot), stack.slot(held.to_slot)
+    if live_slot(elbv2, stack).name != old.name:
         raise RelayError(
             f"traffic already moved to {new.name}: finish with `relay release continue --env {env} "
             f"--region {region}`, then `relay rollback` if needed"
@@ -237,7 +228,7 @@ def abort(aws: AwsFactory, env: str, region: str, *, show: Show = print) -> Pend
     _roll_back(
         elbv2,
         aws.client("codedeploy", region),
-        layout,
+        stack,
         old=old,
         new=new,
         deployment_id=held.deployment_id,
@@ -265,30 +256,39 @@ def _rolled_back(error: Exception) -> RelayError:
 
 
 def _ready_gate(
-    elbv2: Any, layout: Layout, new: Slot, *, size: int, release_id: str | None, timeout: float, step: Show
+    elbv2: Any, stack: RootStack, new: Slot, *, size: int, release_id: str | None, timeout: float, step: Show
 ) -> None:
     """The new slot's targets are healthy and it passes the smoke test through the test listener."""
     capacity.wait_healthy(elbv2, new.target_group, size, timeout)
-    test = Endpoint(layout.dns_name, listener_port(elbv2, layout.test_listener))
+    test = Endpoint(stack.alb_dns_name, listener_port(elbv2, stack.test_listener_arn))
     for passed in smoke(test, release_id, timeout):
         step(f"ready gate: {passed}")
 
 
 def _shift(
-    elbv2: Any, cloudwatch: Any, layout: Layout, *, old: Slot, new: Slot, options: ReleaseOptions, step: Show
+    elbv2: Any,
+    cloudwatch: Any,
+    stack: RootStack,
+    *,
+    old: Slot,
+    new: Slot,
+    options: ReleaseOptions,
+    step: Show,
 ) -> None:
     """Move the production listener's weights step by step, baking and watching the alarms after each."""
     stages = traffic.steps(options.canary)
     for share in stages:
-        traffic.set_weights(elbv2, layout.listener, {new.target_group: share, old.target_group: 100 - share})
+        traffic.set_weights(
+            elbv2, stack.listener_arn, {new.target_group: share, old.target_group: 100 - share}
+        )
         step(f"traffic: {share}% on {new.name}")
-        traffic.watch(cloudwatch, layout.alarms, options.bake_seconds / len(stages), step)
+        traffic.watch(cloudwatch, stack.alarm_names, options.bake_seconds / len(stages), step)
 
 
 def _roll_back(
     elbv2: Any,
     deploys: Any,
-    layout: Layout,
+    stack: RootStack,
     *,
     old: Slot,
     new: Slot,
@@ -296,7 +296,7 @@ def _roll_back(
     show: Show,
 ) -> None:
     """Traffic to the old slot (still warm), the deployment stopped; the new slot is left for inspection."""
-    traffic.route_all(elbv2, layout.listener, to=old, away=new)
+    traffic.route_all(elbv2, stack.listener_arn, to=old, away=new)
     show(f"rollback: all traffic on {old.name}")
     if deployment_id:
         codedeploy.stop(deploys, deployment_id)
@@ -308,16 +308,16 @@ def rollback(aws: AwsFactory, env: str, region: str, show: Show = print) -> str:
     held = pending.load(aws.client("ssm", region), env)
     if held is not None:
         raise RelayError(f"{held.describe()}: its slot is not a rollback target; `relay release abort` it")
-    layout = load_layout(aws, env, region)
-    current = live_slot(elbv2, layout)
-    target = layout.other(current.name)
+    stack = release_stack(aws, env, region)
+    current = live_slot(elbv2, stack)
+    target = stack.other_slot(current.name)
     size = len(capacity.describe(scaling, target.asg)["Instances"])
     if size == 0:
         raise RelayError(
             f"{target.name} has no instances to roll back to; release the previous bundle instead"
         )
     capacity.wait_healthy(elbv2, target.target_group, 1, 30)
-    traffic.route_all(elbv2, layout.listener, to=target, away=current)
+    traffic.route_all(elbv2, stack.listener_arn, to=target, away=current)
     show(f"rollback: all traffic on {target.name}")
     left = len(capacity.describe(scaling, current.asg)["Instances"])
     record(aws, env, region, live=target, live_size=size, idle=current, idle_size=left)
@@ -331,13 +331,13 @@ def status(aws: AwsFactory, env: str, region: str) -> dict[str, Any]:
         aws.client("autoscaling", region),
         aws.client("codedeploy", region),
     )
-    layout = load_layout(aws, env, region)
-    live = live_slot(elbv2, layout)
-    traffic_weights = listener_weights(elbv2, layout.listener)
+    stack = release_stack(aws, env, region)
+    live = live_slot(elbv2, stack)
+    traffic_weights = listener_weights(elbv2, stack.listener_arn)
     slots = {}
-    for slot in layout.slots.values():
+    for slot in stack.slots:
         ids = deploys.list_deployments(
-            applicationName=layout.application, deploymentGroupName=slot.deployment_group
+            applicationName=stack.codedeploy_application, deploymentGroupName=slot.deployment_group
         )
         last = None
         if ids.get("deployments"):
@@ -360,8 +360,8 @@ def status(aws: AwsFactory, env: str, region: str) -> dict[str, Any]:
         "env": env,
         "region": region,
         "live_slot": live.name,
-        "stack_active_slot": layout.recorded_slot,
-        "in_sync": live.name == layout.recorded_slot,
+        "stack_active_slot": stack.recorded_slot,
+        "in_sync": live.name == stack.recorded_slot,
         "pending": dataclasses.asdict(held)
         if (held := pending.load(aws.client("ssm", region), env))
         else None,

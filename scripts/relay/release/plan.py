@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from relay.release.layout import Layout, live_slot
+from relay.contract import RootStack
+from relay.release.layout import live_slot
 from relay.release.traffic import steps
 
 # Public figures (TOOLING-NOTES): CodeDeploy's EC2 blue/green example provisions one instance in ~3 min 40 s.
@@ -27,10 +28,10 @@ def _attribute(elbv2: Any, target_group: str, name: str, default: float) -> floa
     return float(next((a["Value"] for a in attributes if a["Key"] == name), default))
 
 
-def build_plan(elbv2: Any, autoscaling: Any, layout: Layout, canary: int | None, bake: float) -> list[Step]:
+def build_plan(elbv2: Any, autoscaling: Any, stack: RootStack, canary: int | None, bake: float) -> list[Step]:
     """The release's steps with modelled durations from the live configuration."""
-    old = live_slot(elbv2, layout)
-    new = layout.other(old.name)
+    old = live_slot(elbv2, stack)
+    new = stack.other_slot(old.name)
     group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[new.asg])["AutoScalingGroups"][0]
     target_group = elbv2.describe_target_groups(TargetGroupArns=[new.target_group])["TargetGroups"][0]
     warmup = float(group.get("DefaultInstanceWarmup") or group.get("HealthCheckGracePeriod") or 0)

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 from relay.errors import RelayError
 from relay.release.http import Endpoint
-from relay.release.polling import pauses
+from relay.waiting import wait_for
 
 
 def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> None:
     """/readyz answers 200 before the deadline (the target group health check needs a moment)."""
-    deadline, waits = time.monotonic() + deadline_seconds, pauses(0.5)
-    last: object = None
-    while time.monotonic() < deadline:
+
+    def ready() -> tuple[bool, object]:
         try:
-            status, last = endpoint.request("GET", "/readyz", timeout=2)
-            if status == 200:
-                return
+            status, answer = endpoint.request("GET", "/readyz", timeout=2)
         except OSError as error:
-            last = error
-        time.sleep(next(waits))
-    raise RelayError(
-        f"smoke: /readyz not ready within {deadline_seconds:.0f}s on {endpoint.host}:{endpoint.port}: {last}"
+            return False, error
+        return status == 200, answer
+
+    wait_for(
+        ready,
+        what=f"the smoke test's /readyz on {endpoint.host}:{endpoint.port} to answer 200",
+        timeout=deadline_seconds,
+        first=0.1,
+        cap=0.5,
     )
 
 

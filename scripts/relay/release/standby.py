@@ -8,17 +8,17 @@ from typing import Any
 from relay.aws import AwsFactory
 from relay.errors import RelayError
 from relay.release.codedeploy import s3_location
-from relay.release.layout import live_slot
-from relay.release.orchestrate import ReleaseOptions, ReleaseResult, Show, load_layout, release
+from relay.release.layout import live_slot, release_stack
+from relay.release.orchestrate import ReleaseOptions, ReleaseResult, Show, release
 
 
 def last_released(aws: AwsFactory, env: str, region: str) -> str:
     """The S3 URL of the newest successful deployment to the live slot's group."""
-    layout = load_layout(aws, env, region)
-    slot = live_slot(aws.client("elbv2", region), layout)
+    stack = release_stack(aws, env, region)
+    slot = live_slot(aws.client("elbv2", region), stack)
     deploys = aws.client("codedeploy", region)
     ids = deploys.list_deployments(
-        applicationName=layout.application,
+        applicationName=stack.codedeploy_application,
         deploymentGroupName=slot.deployment_group,
         includeOnlyStatuses=["Succeeded"],
     ).get("deployments", [])
@@ -54,7 +54,7 @@ def promote_standby(
 ) -> ReleaseResult:
     """Release the primary's bundle in the standby region at the standby's current size."""
     url = bundle_url or last_released(aws, env, source)
-    standby = load_layout(aws, env, target)
-    copied = copy_verified(aws.client("s3", source), aws.client("s3", target), url, standby.bucket)
+    standby = release_stack(aws, env, target)
+    copied = copy_verified(aws.client("s3", source), aws.client("s3", target), url, standby.artifact_bucket)
     show(f"bundle verified in {copied}")
     return release(aws, env, target, copied, options, show=show)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
+from relay.contract import Slot
 from relay.errors import RelayError
-from relay.release.layout import Slot
+from relay.waiting import Backoff
 
 
 def set_weights(elbv2: Any, listener_arn: str, weights: dict[str, int]) -> None:
@@ -45,14 +45,14 @@ def alarms_firing(cloudwatch: Any, names: tuple[str, ...]) -> list[str]:
 def watch(
     cloudwatch: Any, names: tuple[str, ...], seconds: float, show: Callable[[str], None], poll: float = 1.0
 ) -> None:
-    """Bake: raise as soon as an alarm fires within `seconds`."""
-    deadline = time.monotonic() + seconds
+    """Bake: raise as soon as an alarm fires within `seconds` (read once even when there is no bake)."""
+    bake = Backoff("the bake", seconds, first=poll, cap=poll)
     if seconds > 0:
         show(f"baking {seconds:.0f}s while watching {len(names)} alarms")
     while True:
         firing = alarms_firing(cloudwatch, names)
         if firing:
             raise RelayError(f"alarms in ALARM during the release: {', '.join(firing)}")
-        if time.monotonic() >= deadline:
+        if bake.expired:
             return
-        time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
+        bake.pause("no alarm in ALARM")

@@ -10,9 +10,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from relay.contract import environment_of
 from relay.errors import RelayError
 from relay.stacks.templates import NESTED_STACK_TYPE
-from relay.stacks.waiting import Backoff
+from relay.waiting import Backoff
 
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 # AWS's words for "nothing to do": a FAILED change set with the first, a refused update with the second.
@@ -71,7 +72,7 @@ def change_set_type(stack: dict[str, Any] | None) -> str:
         name, region = stack["StackName"], stack["StackId"].split(":")[3]
         raise RelayError(
             f"stack {name} in {region} failed its first creation and rolled back (ROLLBACK_COMPLETE); it "
-            f"cannot be updated: delete it with `relay stack delete --env {name.removeprefix('relay-')} "
+            f"cannot be updated: delete it with `relay stack delete --env {environment_of(name) or name} "
             f"--region {region} --yes`, then deploy again"
         )
     return "UPDATE"
@@ -84,8 +85,8 @@ def create_change_set(
     parameters: list[dict[str, Any]],
     *,
     template_url: str | None = None,
+    backoff: Backoff,
     tags: dict[str, str] | None = None,
-    backoff: Backoff | None = None,
 ) -> ChangeSet:
     """Create the change set (UsePreviousTemplate when no URL is given) and wait until it is described."""
     name = f"relay-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -112,9 +113,7 @@ def create_change_set(
     change_set = ChangeSet(
         id=created["Id"], stack_id=created["StackId"], stack_name=stack_name, change_set_type=kind
     )
-    description = _wait_until_created(
-        cfn, change_set.id, backoff or Backoff(timeout=600, what="the change set")
-    )
+    description = _wait_until_created(cfn, change_set.id, backoff)
     if description["Status"] == "FAILED":
         reason = description.get("StatusReason", "")
         if any(marker in reason for marker in NO_CHANGES):
@@ -126,11 +125,13 @@ def create_change_set(
 
 
 def _wait_until_created(cfn: Any, change_set_id: str, backoff: Backoff) -> dict[str, Any]:
+    """The change set once CloudFormation is done with it. Not boto3's waiter: FAILED is an answer here
+    ("no changes") whose description is needed, where the waiter would only raise."""
     while True:
         description: dict[str, Any] = cfn.describe_change_set(ChangeSetName=change_set_id)
         if description["Status"] in ("CREATE_COMPLETE", "FAILED", "DELETE_COMPLETE"):
             return description
-        backoff.wait()
+        backoff.pause(description["Status"])
 
 
 def _pages(cfn: Any, change_set_id: str) -> Iterator[dict[str, Any]]:

@@ -7,14 +7,13 @@ from pathlib import Path
 from rich.console import Console
 
 from relay.aws import AwsFactory
+from relay.contract import require_stack
 from relay.errors import RelayError
 from relay.stacks import render
-from relay.stacks.events import EventStream, StackEvent, follow
-from relay.stacks.outputs import require_stack
+from relay.stacks.events import EventStream, StackEvent, follow, stack_backoff
 from relay.stacks.prompt import Ask, ask
-from relay.stacks.resources import walk
 from relay.stacks.target import resolve_target
-from relay.stacks.waiting import Backoff
+from relay.stacks.tree import stack_tree
 
 DRY_RUN = "DRY_RUN"
 
@@ -42,8 +41,13 @@ def delete(
             f"--stack-name {target.stack_name} --region {region}` and run this again"
         )
     rows = [
-        (path, summary["LogicalResourceId"], summary["ResourceType"], summary.get("PhysicalResourceId", ""))
-        for path, summary in walk(cfn, stack["StackId"], target.stack_name)
+        (
+            node.label,
+            resource["LogicalResourceId"],
+            resource["ResourceType"],
+            resource.get("PhysicalResourceId", ""),
+        )
+        for node, resource in stack_tree(cfn, stack["StackId"], target.stack_name).rows()
     ]
     console.print(render.resources_table(target.stack_name, rows))
     if not yes:
@@ -57,9 +61,7 @@ def delete(
     stream.mark()
     stream.discover()
     cfn.delete_stack(StackName=stack["StackId"])
-    status = follow(
-        cfn, stream, Backoff(timeout=timeout, what=f"{target.stack_name} to be deleted"), _print_events
-    )
+    status = follow(cfn, stream, stack_backoff(f"{target.stack_name} to be deleted", timeout), _print_events)
     if status != "DELETE_COMPLETE":
         raise RelayError(f"deleting {target} ended {status}; {stream.explain_failure()}")
     render.say(f"[green]{target.stack_name} deleted in {region}[/]")

@@ -18,19 +18,19 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from relay.aws import AwsFactory
+from relay.contract import capacity_parameter, describe_stack, read_outputs, require_stack
 from relay.errors import RelayError
 from relay.stacks import render
 from relay.stacks.changeset import ChangeSet, change_set_type, create_change_set, delete_change_set
 from relay.stacks.checks import PRE_DEPLOY_CHECKS, CheckContext, PreDeployCheck
-from relay.stacks.events import SUCCEEDED, EventStream, StackEvent, follow
-from relay.stacks.outputs import describe_stack, read_outputs, require_stack
+from relay.stacks.events import SUCCEEDED, EventStream, StackEvent, follow, stack_backoff
 from relay.stacks.package import package_for
 from relay.stacks.params import load_params
 from relay.stacks.prompt import Ask, ask
 from relay.stacks.safety import dangerous_changes
 from relay.stacks.target import StackTarget, resolve_target
 from relay.stacks.templates import load_tree
-from relay.stacks.waiting import Backoff
+from relay.vocabulary import SLOTS
 
 # Parameters that `relay release` and `relay dr` change on the live stack (docs/interfaces.md). On an
 # update they keep the stack's value: the params file only seeds them at creation (ADR 0007).
@@ -40,8 +40,7 @@ from relay.stacks.waiting import Backoff
 RUNTIME_OWNED = (
     "Role",
     "ActiveSlot",
-    "BlueDesiredCapacity",
-    "GreenDesiredCapacity",
+    *(capacity_parameter(slot) for slot in SLOTS),
     "DbOrigin",
     "SourceDbInstanceArn",
     "SourceDbSecretArn",
@@ -91,7 +90,7 @@ def plan(
         for check in checks:
             check(CheckContext(aws=aws, target=target, stack=live, allow_drift=allow_drift))
         change_set = create_change_set(
-            cfn, target.stack_name, "UPDATE", parameters, backoff=_backoff(timeout)
+            cfn, target.stack_name, "UPDATE", parameters, backoff=stack_backoff("the change set", timeout)
         )
         return Plan(target=target, change_set=change_set)
 
@@ -123,7 +122,7 @@ def plan(
         parameters,
         template_url=packaged.url,
         tags=params.tags,
-        backoff=_backoff(timeout),
+        backoff=stack_backoff("the change set", timeout),
     )
     return Plan(
         target=target, change_set=change_set, termination_protection=params.termination_protection, kept=kept
@@ -240,7 +239,7 @@ def _execute(cfn: Any, change_set: ChangeSet, timeout: float) -> str:
                     done.add((event.stack, event.logical_id))
             progress.update(task, completed=min(len(done), len(change_set.changes)))
 
-        status = follow(cfn, stream, _backoff(timeout, what=f"{change_set.stack_name} to settle"), show)
+        status = follow(cfn, stream, stack_backoff(f"{change_set.stack_name} to settle", timeout), show)
     if status in SUCCEEDED:
         render.say(f"[green]{change_set.stack_name}: {status}[/]")
         return status
@@ -271,7 +270,3 @@ def _parameter(name: str, value: str | None) -> dict[str, Any]:
         if value is None
         else {"ParameterKey": name, "ParameterValue": value}
     )
-
-
-def _backoff(timeout: float, what: str = "the change set") -> Backoff:
-    return Backoff(timeout=timeout, what=what)

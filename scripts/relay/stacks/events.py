@@ -10,12 +10,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from relay.stacks.resources import walk
 from relay.stacks.templates import NESTED_STACK_TYPE
-from relay.stacks.waiting import Backoff
+from relay.stacks.tree import name_from_id, stack_tree
+from relay.waiting import Backoff
 
 EMBEDDED_STACK = re.compile(r"arn:aws[\w-]*:cloudformation:[\w-]+:\d+:stack/[^/\s]+/[\w-]+")
 SUCCEEDED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"})
+GAVE_UP_HINT = "check the AWS console or `relay stack outputs`, then re-run (or raise --timeout)"
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class EventStream:
     def __init__(self, cfn: Any, stack_id: str) -> None:
         self.cfn = cfn
         self.root_id = stack_id
-        self.stacks: dict[str, str] = {stack_id: _short_name(stack_id)}  # id -> path shown
+        self.stacks: dict[str, str] = {stack_id: name_from_id(stack_id)}  # id -> path shown
         self.seen: set[str] = set()
         self.since: datetime | None = None
         self.events: list[StackEvent] = []
@@ -75,10 +76,8 @@ class EventStream:
 
     def discover(self) -> None:
         """Find nested stacks through their resources (for backends that send no resource events)."""
-        for path, summary in walk(self.cfn, self.root_id, self.stacks[self.root_id]):
-            child = summary.get("PhysicalResourceId", "")
-            if summary["ResourceType"] == NESTED_STACK_TYPE and child.startswith("arn:"):
-                self.stacks.setdefault(child, f"{path}/{summary['LogicalResourceId']}")
+        for node in stack_tree(self.cfn, self.root_id, self.stacks[self.root_id]).walk()[1:]:
+            self.stacks.setdefault(node.stack_id, node.label)
 
     def first_failure(self) -> StackEvent | None:
         """The earliest failed event with a reason: the cause; later failures are its consequences."""
@@ -140,7 +139,10 @@ def follow(
     backoff: Backoff,
     on_events: Callable[[list[StackEvent]], None],
 ) -> str:
-    """Poll until the root stack stops being in progress; return its final status."""
+    """Poll until the root stack stops being in progress; return its final status.
+
+    Not boto3's stack waiters: the events are shown as they happen, and progress resets the backoff.
+    """
     while True:
         status = cfn.describe_stacks(StackName=stream.root_id)["Stacks"][0]["StackStatus"]
         fresh = stream.poll()
@@ -151,15 +153,15 @@ def follow(
             stream.discover()
             on_events(stream.poll())
             return str(status)
-        backoff.wait()
+        backoff.pause(status)
+
+
+def stack_backoff(what: str, timeout: float) -> Backoff:
+    """Polls of CloudFormation, which throttles DescribeStackEvents and DescribeChangeSet per account:
+    a fixed-rate poll across many nested stacks and two regions is exactly the storm that gets throttled."""
+    return Backoff(what, timeout, first=0.5, hint=GAVE_UP_HINT)
 
 
 def _embedded_stack(reason: str | None) -> str:
     match = EMBEDDED_STACK.search(reason or "")
     return match.group(0) if match else ""
-
-
-def _short_name(stack_id: str) -> str:
-    """`arn:...:stack/relay-prod/uuid` -> `relay-prod`."""
-    parts = stack_id.split("/")
-    return parts[1] if len(parts) >= 3 else stack_id

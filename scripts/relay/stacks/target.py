@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from relay.contract import stack_name
 from relay.vocabulary import check_environment, check_region
 
 DEFAULT_CFN_DIR = Path(__file__).resolve().parents[3] / "cloudformation"
@@ -35,11 +36,6 @@ class StackTarget:
 
     def __str__(self) -> str:
         return f"{self.stack_name} in {self.region}"
-
-
-def stack_name(env: str) -> str:
-    """The root stack's name, the same in every region (docs/interfaces.md)."""
-    return f"relay-{env}"
 
 
 def resolve_target(env: str, region: str, cfn_dir: Path | None = None) -> StackTarget:
