@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 
 from relay.aws import AwsFactory
+from relay.console import err, say
 from relay.errors import RelayError
 from relay.stacks import render
 from relay.stacks.events import EventStream, StackEvent, follow
@@ -28,7 +29,7 @@ def delete(
     cfn_dir: Path | None = None,
     timeout: float = 3600.0,
     confirm: Ask = ask,
-    console: Console = render.err,
+    console: Console = err,
 ) -> str:
     """Delete `relay-<env>` in `region` and wait; without `yes` show what would go and ask (or dry-run)."""
     target = resolve_target(env, region, cfn_dir)
@@ -49,7 +50,7 @@ def delete(
     if not yes:
         answer = confirm(f"Delete {target} and the {len(rows)} resources above?")
         if answer is None:
-            render.say(f"dry run: nothing deleted; re-run with --yes to delete {target}")
+            say(f"dry run: nothing deleted; re-run with --yes to delete {target}")
             return DRY_RUN
         if not answer:
             raise RelayError(f"not deleted: declined; {target} is unchanged")
@@ -62,10 +63,10 @@ def delete(
     )
     if status != "DELETE_COMPLETE":
         raise RelayError(f"deleting {target} ended {status}; {stream.explain_failure()}")
-    render.say(f"[green]{target.stack_name} deleted in {region}[/]")
+    say(f"[green]{target.stack_name} deleted in {region}[/]")
     return status
 
 
 def _print_events(events: list[StackEvent]) -> None:
     for event in events:
-        render.say(render.event_line(event))
+        say(render.event_line(event))
