@@ -335,7 +335,7 @@ DEPLOYED = DeployResult(
     "relay-demo", "us-east-1", "NO_CHANGES", ChangeSet("id", "sid", "relay-demo", "UPDATE"), {}
 )
 OUTPUTS = {"VpcId": "vpc-1", "AlarmTopicArn": "arn:aws:sns:us-east-1:1:alarms"}
-LAYOUT = SimpleNamespace(stack_name="relay-demo", dns_name="alb", listener="l", test_listener="t")
+ROOT_STACK = SimpleNamespace(name="relay-demo", alb_dns_name="alb", listener_arn="l", test_listener_arn="t")
 CHECKS = ["/readyz answers 200", "/version is release r-7"]
 
 
@@ -357,7 +357,7 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
     "release --plan": (
         ["release", *WHERE, "--plan"],
         {
-            f"{RELEASE}.load_layout": answer(LAYOUT),
+            f"{RELEASE}.release_stack": answer(ROOT_STACK),
             f"{RELEASE}.build_plan": answer([Step("deploy", 120.0, "CodeDeploy [typical]")]),
         },
     ),
@@ -377,7 +377,7 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
     "smoke": (
         ["smoke", *WHERE],
         {
-            "relay.commands.smoke.load_layout": answer(LAYOUT),
+            "relay.commands.smoke.release_stack": answer(ROOT_STACK),
             "relay.commands.smoke.live_slot": answer(SLOTS["green"]),
             "relay.commands.smoke.listener_port": answer(80),
             "relay.commands.smoke.smoke": answer(CHECKS),
