@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from relay.errors import RelayError
 
@@ -165,7 +165,7 @@ class ClaimHolder:
             except RelayError as error:
                 self.lost = error.message
                 return
-            except ClientError:
+            except (ClientError, BotoCoreError):
                 continue  # a slow or failing API call: the next heartbeat tries again within the lease
 
     def renew(self) -> None:
@@ -192,9 +192,11 @@ class ClaimHolder:
             self._release_one(ssm)
 
     def _release_one(self, ssm: Any) -> None:
-        held = _load(ssm, self.name)
-        if held is not None and held.token == self.claim.token:
-            _delete(ssm, self.name)
+        """Delete the claim if still ours; a region that stopped answering keeps it until its lease ends."""
+        with contextlib.suppress(ClientError, BotoCoreError):
+            held = _load(ssm, self.name)
+            if held is not None and held.token == self.claim.token:
+                _delete(ssm, self.name)
 
 
 @contextlib.contextmanager
