@@ -2,7 +2,8 @@
 
 Every subcommand answers with its timeline: a table, or with `--output json` the timeline as JSON;
 plan, promote, failback and drill also write `<op>-<env>-<time>.json` and `.html` to --report-dir.
-The regions are --from and --to, so a --region is refused rather than ignored.
+The regions are --from and --to, so a --region is refused rather than ignored; they must be two
+different regions Relay knows. A run that executes holds the environment's DR claim (docs/dr.md).
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from relay.context import RelayContext, pass_relay
 from relay.dr import operations, report
 from relay.dr.timeline import Timeline
 from relay.options import env_option, output_option
-from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION
+from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION, check_region
 
 DEFAULT_REPORT_DIR = Path("reports/dr")
+
+
+def _check_region(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    return check_region(value)
 
 
 def _common(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,9 +34,21 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         env_option(),
         click.option(
-            "--from", "source", default=PRIMARY_REGION, show_default=True, help="The primary region now."
+            "--from",
+            "source",
+            default=PRIMARY_REGION,
+            show_default=True,
+            callback=_check_region,
+            help="The primary region now.",
         ),
-        click.option("--to", "target", default=STANDBY_REGION, show_default=True, help="The standby region."),
+        click.option(
+            "--to",
+            "target",
+            default=STANDBY_REGION,
+            show_default=True,
+            callback=_check_region,
+            help="The standby region (not --from).",
+        ),
         click.option(
             "--report-dir",
             type=click.Path(file_okay=False, path_type=Path),
@@ -61,6 +78,11 @@ def _changes(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--force-rpo", metavar="REASON", help="Promote despite lag over budget; the reason is recorded."
         ),
+        click.option(
+            "--take-over-stale-claim",
+            metavar="REASON",
+            help="Take over a DR claim whose lease ran out (its run died); the reason is journalled.",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -88,6 +110,7 @@ def _request(**kwargs: Any) -> operations.Request:
         confirm=kwargs.get("confirm"),
         rpo_budget=kwargs.get("rpo_budget", 60.0),
         force_rpo=kwargs.get("force_rpo"),
+        take_over_stale_claim=kwargs.get("take_over_stale_claim"),
     )
 
 
