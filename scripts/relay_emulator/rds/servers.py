@@ -138,8 +138,9 @@ def master_password(database: Any) -> str:
     """The master password in force: the managed secret's current value, else MasterUserPassword."""
     secret = getattr(database, "master_user_secret", None)
     if database.manage_master_user_password and secret is not None:
-        return str(json.loads(secret.secret.secret_string)["password"])
-    return str(database.master_user_password)
+        current = secret.secret.versions[secret.secret.default_version_id]
+        return str(json.loads(current["secret_string"])["password"])
+    return str(database._master_user_password)  # moto keeps it write-only, as the API does
 
 
 def _set_status(database: Any, status: str) -> None:
