@@ -140,8 +140,10 @@ def test_promotion_makes_the_replica_writable_and_a_replica_back_streams_the_oth
     name = replica["DBInstanceIdentifier"]
     aws_dr.client("rds", STANDBY).promote_read_replica(DBInstanceIdentifier=name)
     wait_until(
-        lambda: "ReadReplicaSourceDBInstanceIdentifier" not in describe(aws_dr, STANDBY, name)
-        and describe(aws_dr, STANDBY, name)["DBInstanceStatus"] == "available",
+        lambda: (
+            "ReadReplicaSourceDBInstanceIdentifier" not in describe(aws_dr, STANDBY, name)
+            and describe(aws_dr, STANDBY, name)["DBInstanceStatus"] == "available"
+        ),
         "the promotion",
     )
     execute(replica, "INSERT INTO t VALUES (1)")
