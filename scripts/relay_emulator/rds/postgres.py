@@ -8,6 +8,7 @@ socket is opened (their paths are limited to ~100 bytes): everything connects ov
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -225,22 +226,19 @@ class Server:
             self.create_replication_role()
 
     def stop(self) -> None:
-        """Stop the server at once (SIGQUIT, pg_ctl's immediate mode) and wait until it is gone."""
+        """Stop the server at once (pg_ctl's immediate mode) and wait until it is gone."""
+        wait_gone(self.signal_stop())
+
+    def signal_stop(self) -> int | None:
+        """Ask the postmaster to stop at once (SIGQUIT); its pid, or None when none runs."""
         pid = self.postmaster_pid()
         if pid is None:
-            return
+            return None
         try:
             os.kill(pid, signal.SIGQUIT)
         except ProcessLookupError:
-            return
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.02)
-        os.kill(pid, signal.SIGKILL)
+            return None
+        return pid
 
     def postmaster_pid(self) -> int | None:
         try:
@@ -251,6 +249,21 @@ class Server:
     def remove(self) -> None:
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def wait_gone(pid: int | None, timeout: float = 5.0) -> None:
+    """Wait until the process has ended; kill it when it has not within `timeout` seconds."""
+    if pid is None:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
 
 
 def replay_lag_seconds(primary: Server, replica: Server) -> float:

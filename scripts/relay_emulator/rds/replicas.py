@@ -105,7 +105,12 @@ def _promote_read_replica(self: Any, db_kwargs: dict[str, Any]) -> Any:
 
 def _create_replica(original: Any) -> Any:
     def create_db_instance_read_replica(self: Any, db_kwargs: dict[str, Any]) -> Any:
+        from moto.rds.exceptions import RDSClientError  # noqa: PLC0415
+
         source = str(db_kwargs["source_db_instance_identifier"])
+        status = self.find_db_from_id(source).status
+        if status != "available":  # AWS: a base backup needs a running source
+            raise RDSClientError("InvalidDBInstanceState", f"Instance {source} is not in available state.")
         cross_region = source.startswith("arn:") and source.split(":")[3] != self.region_name
         # moto resolves the subnet group before the copy knows its region: set it once it does.
         subnet_group = db_kwargs.pop("db_subnet_group_name", None)

@@ -19,15 +19,24 @@ import os
 import secrets
 import shutil
 import signal
+import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from psycopg import sql
 
 from relay_emulator.faults import Faults
-from relay_emulator.rds.postgres import PostgresError, Server, free_port, replay_lag_seconds
+from relay_emulator.rds.postgres import (
+    START_TIMEOUT_SECONDS,
+    PostgresError,
+    Server,
+    free_port,
+    replay_lag_seconds,
+    wait_gone,
+)
 
 _LOG = logging.getLogger(__name__)
 # Parameters a DB parameter group applies to the running server (ALTER SYSTEM + reload).
@@ -77,13 +86,13 @@ class Fleet:
         with self._lock:
             servers, self._servers = list(self._servers.values()), {}
             folder, self._folder = self._folder, None
-        for server in servers:
-            server.stop()
+        for pid in [server.signal_stop() for server in servers]:  # all at once: the stop must be quick
+            wait_gone(pid)
         if folder is not None:
             link = _state_folder()
             if link.is_symlink():
                 link.unlink()
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove_in_background(folder)
 
     def apply_faults(self, faults: Faults, replicas: dict[str, str]) -> None:
         """Pause or resume replay, cut or restore the link, as the faults now say; `replicas` maps
@@ -105,6 +114,18 @@ class Fleet:
 
 
 FLEET = Fleet()
+
+
+def _remove_in_background(folder: Path) -> None:
+    """`rm -rf` in its own session: thousands of files take longer than the emulator may take to stop,
+    and the emulator's process group is killed when it does not stop in time."""
+    subprocess.Popen(
+        ["rm", "-rf", "--", str(folder)],
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _state_folder() -> Path:
@@ -189,6 +210,15 @@ def start_primary(database: Any) -> None:
         return server
 
     _launch(database, build)
+
+
+def wait_available(database: Any, timeout: float = START_TIMEOUT_SECONDS) -> None:
+    """Block until the instance's server is up, as CloudFormation waits before CREATE_COMPLETE."""
+    deadline = time.monotonic() + timeout
+    while database.__dict__.get("_relay_status") == "creating" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if database.__dict__.get("_relay_status") != "available":
+        raise PostgresError(f"{database.db_instance_identifier} is {database.status}, not available")
 
 
 def start_replica(replica: Any, source: Any) -> None:

@@ -213,4 +213,5 @@ def test_stopping_the_emulator_leaves_no_postgres_process(tmp_path: Path) -> Non
     finally:
         process.stop(tmp_path)
     wait_until(lambda: _servers_under(folder) == 0, "every postgres process to end", timeout=10)
-    assert not folder.exists() and not (tmp_path / "rds").exists()
+    assert not (tmp_path / "rds").exists()
+    wait_until(lambda: not folder.exists(), "the servers' folder to be removed", timeout=30)
