@@ -38,6 +38,7 @@ SETTINGS = {
     "full_page_writes": "off",
     "wal_level": "replica",
     "max_wal_senders": "10",
+    "wal_keep_size": "256MB",  # a replica cut off for a while can still catch up
     "hot_standby": "on",
     "max_connections": "100",
 }
@@ -170,12 +171,14 @@ class Server:
             ]
         )
 
-    def create_replication_role(self) -> None:
+    def prepare_primary(self) -> None:
+        """The replication role replicas connect as, and pg_walinspect that measures their lag."""
         self.execute(
             sql.SQL("CREATE ROLE {} REPLICATION LOGIN PASSWORD {}").format(
                 sql.Identifier(REPLICATION_USER), sql.Literal(self.replication_password)
             )
         )
+        self.execute("CREATE EXTENSION pg_walinspect")
 
     def connect(self, database: str = "postgres") -> psycopg.Connection[tuple[Any, ...]]:
         return psycopg.connect(
@@ -186,6 +189,8 @@ class Server:
             dbname=database,
             autocommit=True,
             connect_timeout=5,
+            # The emulator's own changes (passwords, settings) pass a parameter group's read-only fence.
+            options="-c default_transaction_read_only=off",
         )
 
     def execute(self, statement: str | sql.SQL | sql.Composed, database: str = "postgres") -> None:
@@ -211,19 +216,11 @@ class Server:
             connection.execute("SELECT pg_reload_conf()")
 
     def promote(self) -> None:
-        """pg_promote(): the standby ends recovery and becomes a writable primary."""
+        """pg_promote(): the standby ends recovery and becomes a writable primary (its source's
+        replication role and pg_walinspect came with the base backup)."""
         with self.connect() as connection:
             if connection.execute("SELECT pg_is_in_recovery()").fetchone() == (True,):
                 connection.execute("SELECT pg_promote(wait => true)")
-        self.create_replication_role_if_missing()
-
-    def create_replication_role_if_missing(self) -> None:
-        with self.connect() as connection:
-            found = connection.execute(
-                "SELECT 1 FROM pg_roles WHERE rolname = %s", (REPLICATION_USER,)
-            ).fetchone()
-        if found is None:
-            self.create_replication_role()
 
     def stop(self) -> None:
         """Stop the server at once (pg_ctl's immediate mode) and wait until it is gone."""
@@ -275,7 +272,6 @@ def replay_lag_seconds(primary: Server, replica: Server) -> float:
     """
     (replayed,) = replica.query("SELECT pg_last_wal_replay_lsn()::text")
     with primary.connect() as connection:
-        connection.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect")
         row = connection.execute("SELECT pg_current_wal_flush_lsn() <= %s::pg_lsn", (replayed,)).fetchone()
         if row is None or row[0]:
             return 0.0

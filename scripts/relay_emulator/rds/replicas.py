@@ -11,12 +11,18 @@ DBInstanceIdentifier) is measured on the two servers. Durations are emulated in 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Any
 
+import psycopg
+
 from relay_emulator.faults import FAULTS
 from relay_emulator.rds import servers
+from relay_emulator.rds.postgres import PostgresError
+
+_LOG = logging.getLogger(__name__)
 
 _PHASES = "_relay_phases"  # [(monotonic deadline, status shown until then), ...]
 _PROVIDERS: list[type] = []  # moto finds metric providers by __subclasses__(), a weak reference
@@ -61,7 +67,12 @@ def _source(replica: Any) -> Any:
 
 def _finish_promotion(replica: Any) -> None:
     """Promote the server, then clear the replication link on both sides, as a completed promotion does."""
-    servers.promote(replica)
+    try:
+        servers.promote(replica)
+    except (PostgresError, psycopg.Error, OSError):
+        _LOG.exception("the server of %s did not promote", replica.db_instance_arn)
+        replica.__dict__["_relay_status"] = "failed"
+        return
     source = _source(replica)
     replica.source_db_instance_identifier = None
     replica.is_replica = False

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from psycopg import sql
 
 from relay_emulator.faults import Faults
@@ -180,7 +181,7 @@ def _launch(database: Any, build: Any) -> None:
             FLEET.add(arn, build(FLEET.folder_for(arn), database.port))
             apply_parameter_group(database)
             _set_status(database, "available")
-        except (PostgresError, OSError) as error:
+        except (PostgresError, psycopg.Error, OSError) as error:
             _LOG.exception("the server of %s did not start: %s", arn, error)
             _set_status(database, "failed")
 
@@ -196,7 +197,7 @@ def start_primary(database: Any) -> None:
     def build(folder: Path, port: int) -> Server:
         server = Server.initialise(folder, port)
         server.start()
-        server.create_replication_role()
+        server.prepare_primary()
         role = sql.Identifier(username)
         server.execute(sql.SQL("CREATE ROLE rds_superuser NOLOGIN"))
         server.execute(sql.SQL("GRANT pg_monitor, pg_signal_backend, pg_checkpoint TO rds_superuser"))
@@ -283,7 +284,7 @@ def replica_lag(replica: Any, source_arn: str) -> float | None:
         return None
     try:
         return replay_lag_seconds(primary, standby)
-    except (PostgresError, OSError) as error:
+    except (PostgresError, psycopg.Error, OSError) as error:
         _LOG.warning("cannot measure the lag of %s: %s", replica.db_instance_arn, error)
         return None
 
