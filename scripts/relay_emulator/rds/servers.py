@@ -206,6 +206,8 @@ def start_primary(database: Any) -> None:
                 role, sql.Literal(password)
             )
         )
+        # As on RDS, the master user owns `postgres` (and so may create in its public schema) and DBName.
+        server.execute(sql.SQL("ALTER DATABASE postgres OWNER TO {}").format(role))
         if name:
             server.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), role))
         return server
