@@ -38,7 +38,8 @@ SETTINGS = {
     "full_page_writes": "off",
     "wal_level": "replica",
     "max_wal_senders": "10",
-    "wal_keep_size": "256MB",  # a replica cut off for a while can still catch up
+    "wal_keep_size": "64MB",  # a replica cut off for a while can still catch up
+    "min_wal_size": "4MB",  # with 1 MB segments (initdb below): a few MB of WAL per server, not 80
     "hot_standby": "on",
     "max_connections": "100",
 }
@@ -119,6 +120,7 @@ class Server:
                     "-A",
                     "scram-sha-256",
                     "--no-sync",
+                    "--wal-segsize=1",
                 ]
             )
         finally:
