@@ -6,11 +6,13 @@ Every API, shaped as AWS answers so botocore's retry logic sees what it would se
 - `latency_ms`: a delay before every call;
 - `fail_actions`: API actions answered `InternalFailure` (HTTP 500, which botocore retries);
 - `services`: limits the three above to these signing names (every service when empty).
-Disaster recovery, read by `rds.replicas` and `route53.health`:
+Disaster recovery, read by `rds.replicas`, `rds.instances` and `route53.health`:
 - `promotion_failures`: {db-instance-id: count}, the next `count` PromoteReadReplica calls fail;
 - `unreachable_regions`: [region, ...], every regional API answers 503, as a region outage looks
   from outside (Route 53, IAM and STS are global and keep answering);
-- `replica_lag_seconds`: {db-instance-id: seconds}, the ReplicaLag the replica reports;
+- `replay_paused`: [db-instance-id, ...], read replicas whose server pauses replay
+  (pg_wal_replay_pause): they keep receiving WAL, apply none of it, and their measured lag grows;
+- `replication_cut`: [db-instance-id, ...], read replicas cut off from their source (no WAL arrives);
 - `health_check_status`: {health-check-id: "Success" | "Failure"}, overrides a health check's probe;
 - `timings`: {name: seconds}, emulated durations of RDS status transitions (see TIMINGS).
 
@@ -58,7 +60,8 @@ class Faults:
     services: tuple[str, ...] = ()
     promotion_failures: Mapping[str, int] = field(default_factory=dict)
     unreachable_regions: Mapping[str, float] = field(default_factory=dict)  # region: when it went away
-    replica_lag_seconds: Mapping[str, float] = field(default_factory=dict)
+    replay_paused: tuple[str, ...] = ()
+    replication_cut: tuple[str, ...] = ()
     health_check_status: Mapping[str, str] = field(default_factory=dict)
     timings: Mapping[str, float] = field(default_factory=lambda: dict(TIMINGS))
 
@@ -75,7 +78,7 @@ class Faults:
                 raise ValueError("throttle_ratio must be between 0 and 1")
         if "latency_ms" in body:
             changes["latency_ms"] = int(body["latency_ms"])
-        for names in ("fail_actions", "services"):
+        for names in ("fail_actions", "services", "replay_paused", "replication_cut"):
             if names in body:
                 changes[names] = tuple(str(name) for name in body[names])
         if "unreachable_regions" in body:
@@ -90,10 +93,6 @@ class Faults:
         changes["promotion_failures"] = {
             **self.promotion_failures,
             **{str(k): int(v) for k, v in body.get("promotion_failures", {}).items()},
-        }
-        changes["replica_lag_seconds"] = {
-            **self.replica_lag_seconds,
-            **{str(k): float(v) for k, v in body.get("replica_lag_seconds", {}).items()},
         }
         changes["timings"] = {
             **self.timings,
@@ -117,22 +116,35 @@ class Injector:
     """Holds the faults in force for the whole (threaded) server.
 
     Every change replaces `now` whole under a lock, so a request that reads `now` once sees one
-    consistent set of faults even while the control endpoint changes them.
+    consistent set of faults even while the control endpoint changes them. Faults that act on running
+    servers (a replica's replay, its link) are applied by listeners, called after every change.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._listeners: list[Callable[[Faults], None]] = []
         self.now = Faults()
+
+    def listen(self, listener: Callable[[Faults], None]) -> None:
+        self._listeners.append(listener)
 
     def merge(self, body: Mapping[str, Any]) -> Faults:
         with self._lock:
             self.now = self.now.merged(body)
-            return self.now
+            now = self.now
+        self._changed(now)
+        return now
 
     def clear(self) -> Faults:
         with self._lock:
             self.now = Faults()
-            return self.now
+            now = self.now
+        self._changed(now)
+        return now
+
+    def _changed(self, now: Faults) -> None:
+        for listener in self._listeners:
+            listener(now)
 
     def take_promotion_failure(self, db_instance_id: str) -> bool:
         """Consume one injected failure for this instance; True when its promotion must fail."""

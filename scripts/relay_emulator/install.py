@@ -44,7 +44,7 @@ from relay_emulator.codedeploy import api as codedeploy_api
 from relay_emulator.drift import api as drift_api
 from relay_emulator.elbv2 import proxy
 from relay_emulator.iam import policy_conditions
-from relay_emulator.rds import replicas
+from relay_emulator.rds import instances, replicas
 from relay_emulator.route53 import health
 from relay_emulator.s3 import replication
 
@@ -77,6 +77,7 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("codedeploy.api", codedeploy_api.install),
     ("cloudformation.providers.rds_promoted_replica", rds_promoted_replica.install),
     ("rds.replicas", replicas.install),
+    ("rds.instances", instances.install),
     ("route53.health", health.install),
     ("s3.replication", replication.install),
     ("drift.api", drift_api.install),

@@ -120,6 +120,7 @@ def start(port: int | None = None, directory: Path | None = None) -> tuple[Emula
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # survives the shell that started it; Ctrl-C there does not kill it
             cwd=Path(__file__).resolve().parents[2],
+            env={**os.environ, "RELAY_STATE_DIR": str(directory)},  # its databases live there too
         )
     state = EmulatorState(pid=process.pid, port=chosen, log=str(log_path), started_at=time.time())
     deadline = time.monotonic() + START_TIMEOUT_SECONDS

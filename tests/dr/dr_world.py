@@ -158,6 +158,7 @@ class World:
             MasterUsername="relay",
             MasterUserPassword="not-a-secret-1",
         )["DBInstance"]
+        wait_until(lambda: self.db(PRIMARY)["DBInstanceStatus"] == "available", "the primary to be available")
         replica = self.aws.client("rds", STANDBY).create_db_instance_read_replica(
             DBInstanceIdentifier=name,
             SourceDBInstanceIdentifier=primary["DBInstanceArn"],

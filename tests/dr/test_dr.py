@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from dr_cli import confirm, dr, faults, relay
 from dr_world import PRIMARY, PRODUCTION_SIZE, STANDBY, World
@@ -98,20 +100,34 @@ def test_a_fault_midway_then_a_rerun_resumes_and_completes(
 
 
 def test_lag_over_the_budget_is_refused_unless_forced(world: World, capsys: Any, report_dir: Path) -> None:
-    faults(world, {"replica_lag_seconds": {world.db_id: 120}})
+    faults(world, {"replay_paused": [world.db_id]})  # the replica receives the write but does not apply it
+    endpoint = world.db(PRIMARY)["Endpoint"]
+    with psycopg.connect(
+        host=endpoint["Address"],
+        port=endpoint["Port"],
+        user="relay",
+        password="not-a-secret-1",
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute("CREATE TABLE written_after_the_pause (id int)")
+    time.sleep(1.5)
+    budget = ["--rpo-budget", "1"]
     before = world.snapshot()
-    code, plan = dr(world, capsys, "plan", report_dir)
+    code, plan = dr(world, capsys, "plan", report_dir, *budget)
     assert code == 1 and plan["status"] == "not-ready"
     assert [c["name"] for c in plan["checks"] if not c["ok"]] == ["replica lag within budget"]
-    code, _ = dr(world, capsys, "promote", report_dir, *confirm(world))
+    code, _ = dr(world, capsys, "promote", report_dir, *confirm(world), *budget)
     assert code == 1
     assert "--force-rpo REASON" in capsys.readouterr().err
     assert world.snapshot() == before
 
-    code, result = dr(world, capsys, "promote", report_dir, *confirm(world), "--force-rpo", "region on fire")
+    code, result = dr(
+        world, capsys, "promote", report_dir, *confirm(world), *budget, "--force-rpo", "region on fire"
+    )
     assert code == 0
     assert result["facts"]["forced_rpo_reason"] == "region on fire"
-    assert result["rpo_seconds"] == 120.0
+    assert result["rpo_seconds"] > 1.0
 
 
 def test_an_unreachable_old_region_skips_fencing_and_fails_over(

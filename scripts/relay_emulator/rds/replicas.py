@@ -1,19 +1,28 @@
-"""RDS as DR needs it: real read-replica promotion with AWS's status transitions, and ReplicaLag metrics.
+"""RDS as DR needs it: read replicas that stream, their promotion with AWS's status transitions, and
+their measured ReplicaLag.
 
 moto's PromoteReadReplica leaves the source link set on both sides and every instance is always
 `available`. AWS documents promotion as: the replica goes `modifying`, then `rebooting`, then
 `available` as a standalone, writable instance with no source; a new replica goes `creating` first.
-RDS publishes the lag of a replica as the CloudWatch metric AWS/RDS ReplicaLag (seconds, dimension
-DBInstanceIdentifier). Durations are emulated in seconds (see faults.TIMINGS).
+Here a replica's server is a streaming hot standby of its source's (rds.servers), promotion runs
+pg_promote() on it, and the CloudWatch metric AWS/RDS ReplicaLag (seconds, dimension
+DBInstanceIdentifier) is measured on the two servers. Durations are emulated in seconds (faults.TIMINGS).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Any
 
+import psycopg
+
 from relay_emulator.faults import FAULTS
+from relay_emulator.rds import servers
+from relay_emulator.rds.postgres import PostgresError
+
+_LOG = logging.getLogger(__name__)
 
 _PHASES = "_relay_phases"  # [(monotonic deadline, status shown until then), ...]
 _PROVIDERS: list[type] = []  # moto finds metric providers by __subclasses__(), a weak reference
@@ -43,19 +52,31 @@ def _schedule(instance: Any, phases: list[tuple[str, float]]) -> float:
     return sum(seconds for _, seconds in phases)
 
 
-def _detach_from_source(replica: Any) -> None:
-    """Clear the replication link on both sides, as a completed promotion does."""
+def _source(replica: Any) -> Any:
+    """The replica's source instance (by ARN across regions, by name in its own), or None."""
     from moto.rds.models import rds_backends  # noqa: PLC0415
 
     source_id = replica.source_db_instance_identifier
-    replica.source_db_instance_identifier = None
-    replica.is_replica = False
     if not source_id:
-        return
+        return None
     region, name = replica.region, source_id
     if source_id.startswith("arn:"):
         region, name = source_id.split(":")[3], source_id.split(":")[-1]
-    source = rds_backends[replica.account_id][region].databases.get(name)
+    return rds_backends[replica.account_id][region].databases.get(name)
+
+
+def _finish_promotion(replica: Any) -> None:
+    """Promote the server, then clear the replication link on both sides, as a completed promotion does."""
+    try:
+        servers.promote(replica)
+    except (PostgresError, psycopg.Error, OSError):
+        _LOG.exception("the server of %s did not promote", replica.db_instance_arn)
+        replica.__dict__["_relay_status"] = "failed"
+        return
+    source = _source(replica)
+    replica.source_db_instance_identifier = None
+    replica.is_replica = False
+    replica.__dict__["_relay_status"] = "available"
     if source is not None:
         for reference in (replica.db_instance_arn, replica.db_instance_identifier):
             if reference in source.replicas:
@@ -86,7 +107,8 @@ def _promote_read_replica(self: Any, db_kwargs: dict[str, Any]) -> Any:
         database,
         [("modifying", timings["promote_modifying"]), ("rebooting", timings["promote_rebooting"])],
     )
-    timer = threading.Timer(total, _detach_from_source, args=(database,))
+    database.__dict__["_relay_status"] = "rebooting"  # until the server has promoted
+    timer = threading.Timer(total, _finish_promotion, args=(database,))
     timer.daemon = True
     timer.start()
     return database
@@ -94,7 +116,12 @@ def _promote_read_replica(self: Any, db_kwargs: dict[str, Any]) -> Any:
 
 def _create_replica(original: Any) -> Any:
     def create_db_instance_read_replica(self: Any, db_kwargs: dict[str, Any]) -> Any:
+        from moto.rds.exceptions import RDSClientError  # noqa: PLC0415
+
         source = str(db_kwargs["source_db_instance_identifier"])
+        status = self.find_db_from_id(source).status
+        if status != "available":  # AWS: a base backup needs a running source
+            raise RDSClientError("InvalidDBInstanceState", f"Instance {source} is not in available state.")
         cross_region = source.startswith("arn:") and source.split(":")[3] != self.region_name
         # moto resolves the subnet group before the copy knows its region: set it once it does.
         subnet_group = db_kwargs.pop("db_subnet_group_name", None)
@@ -106,8 +133,8 @@ def _create_replica(original: Any) -> Any:
         if cross_region and not db_kwargs.get("db_parameter_group_name"):
             # AWS: a cross-region replica gets the engine's default parameter group of its own region.
             replica.db_parameter_group_name = None
-        replica.__dict__.pop("_relay_status", None)
         _schedule(replica, [("creating", FAULTS.now.timings["replica_creating"])])
+        servers.start_replica(replica, self.find_db_from_id(source))
         return replica
 
     return create_db_instance_read_replica
@@ -125,7 +152,7 @@ def _replica_lag_provider() -> None:
     from moto.rds.models import rds_backends  # noqa: PLC0415
 
     class ReplicaLag(CloudWatchMetricProvider):  # type: ignore[misc]
-        """Publishes AWS/RDS ReplicaLag for every replica; a lost source makes the lag grow."""
+        """Publishes AWS/RDS ReplicaLag for every replica, measured; a lost source region adds its outage."""
 
         @staticmethod
         def get_cloudwatch_metrics(account_id: str, region: str) -> list[Any]:
@@ -134,12 +161,13 @@ def _replica_lag_provider() -> None:
             data = []
             faults = FAULTS.now
             for database in list(rds_backends[account_id][region].databases.values()):
-                source = database.source_db_instance_identifier
-                if not source or database.status == "creating":
+                source = _source(database)
+                if source is None or database.status == "creating":
                     continue
-                source_region = source.split(":")[3] if source.startswith("arn:") else region
-                lag = faults.replica_lag_seconds.get(database.db_instance_identifier, 0.0)
-                lag += faults.outage_seconds(source_region)
+                lag = servers.replica_lag(database, source.db_instance_arn)
+                if lag is None:
+                    continue
+                lag += faults.outage_seconds(source.region)
                 dimensions = [{"Name": "DBInstanceIdentifier", "Value": database.db_instance_identifier}]
                 data.append(MetricDatum("AWS/RDS", "ReplicaLag", lag, dimensions, None, "Seconds"))
             return data

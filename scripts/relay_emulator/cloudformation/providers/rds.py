@@ -7,6 +7,8 @@ created in Secrets Manager by moto's RDS model), a cross-region read replica is 
 `Ref` on a DB parameter or subnet group is its name, a read replica inherits its source's encryption,
 and an update modifies the instance unless a property that AWS documents as "Replacement" changed
 (cloudformation.update_behaviour); removing SourceDBInstanceIdentifier promotes the replica in place.
+As on AWS, the resource is complete only once the instance is `available` (its server accepts
+connections, rds.servers).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from moto.rds.models import DBInstance, DBParameterGroup, DBSubnetGroup, rds_backends
 
 from relay_emulator.cloudformation.update_behaviour import replaced_by
+from relay_emulator.rds import servers
 
 
 def _name(value: Any) -> Any:
@@ -104,6 +107,8 @@ def create_instance(
         _inherit_encryption(database, backend.find_db_from_id(source), properties)
     else:
         database = backend.create_db_instance(arguments)
+    if servers.is_served(database):
+        servers.wait_available(database)  # CREATE_COMPLETE only once the instance is available
     database.relay_properties = dict(properties)  # what the next update compares against
     return database
 
