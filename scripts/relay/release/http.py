@@ -77,18 +77,28 @@ class Endpoint:
         return f"{self.protocol.lower()}://{self.server_name or self.host}:{self.port}"
 
     def request(
-        self, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 5
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | str | None = None,
+        timeout: float = 5,
+        *,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
-        """(status, JSON answer) for 2xx; (status, the body as text) otherwise."""
+        """(status, JSON answer) for 2xx; (status, the body as text) otherwise. A dict body is sent as
+        JSON, a string as it is (with `content_type`)."""
         address, port = connect_to(self.host, self.port)
         connection = self._connection(address, port, timeout)
-        headers = {
+        sent = {
             "Host": self.server_name or self.host,
-            "Content-Type": "application/json",
+            "Content-Type": content_type,
             "Accept": "application/json",
+            **(headers or {}),
         }
+        payload = json.dumps(body) if isinstance(body, dict) else body
         try:
-            connection.request(method, path, json.dumps(body) if body is not None else None, headers)
+            connection.request(method, path, payload, sent)
             response = connection.getresponse()
             data = response.read()
         except ssl.SSLCertVerificationError as error:
