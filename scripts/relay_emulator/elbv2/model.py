@@ -51,9 +51,9 @@ class Frontend:
     dns_name: str
     listener_port: int
     servers: tuple[Server, ...]
-    protocol: str = "HTTP"
-    certificates: tuple[Certificate, ...] = ()
-    redirect: Redirect | None = None
+    protocol: str
+    certificates: tuple[Certificate, ...]
+    redirect: Redirect | None
 
     @property
     def backend(self) -> str:
