@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from relay_emulator import faults, seed
+from relay_emulator.acm import issuing
 from relay_emulator.cloudformation import (
     attributes,
     changesets,
@@ -60,6 +61,7 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("cloudformation.nested", nested.install),
     ("cloudformation.parameters", parameters.install),
     ("cloudformation.physical_names", physical_names.install),
+    ("acm.issuing", issuing.install),
     ("cloudformation.providers.acm", acm.install),
     ("cloudformation.providers.autoscaling", autoscaling.install),
     ("cloudformation.providers.cloudwatch", cloudwatch.install),

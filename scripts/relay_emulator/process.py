@@ -114,7 +114,15 @@ def start(port: int | None = None, directory: Path | None = None) -> tuple[Emula
     log_path = directory / "emulator.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "relay_emulator.server", "--port", str(chosen)],
+            [
+                sys.executable,
+                "-m",
+                "relay_emulator.server",
+                "--port",
+                str(chosen),
+                "--state-dir",
+                str(directory),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

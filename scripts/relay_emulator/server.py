@@ -1,28 +1,32 @@
 """The emulator process: moto's multi-region app behind our control endpoints, on 127.0.0.1 only.
 
-Run by `relay emulator start` as `python -m relay_emulator.server --port N`.
+Run by `relay emulator start` as `python -m relay_emulator.server --port N --state-dir DIR`; the run's
+local CA (relay_emulator.acm.authority) writes its certificate under DIR.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
 from relay_emulator import install
+from relay_emulator.acm import authority
 from relay_emulator.control import ControlMiddleware
 
 HOST = "127.0.0.1"
 
 
-def serve(port: int) -> None:
-    """Install the extensions, then serve until killed."""
+def serve(port: int, state_dir: Path) -> None:
+    """Start the run's CA, install the extensions, then serve until killed."""
     # Real accounts have the AWS-managed IAM policies; templates attach them by ARN.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     # What the emulator starts (the local fleet) calls back into it here.
     os.environ["RELAY_EMULATOR_ENDPOINT"] = f"http://localhost:{port}"
+    authority.start(state_dir)
     install.install_all()
     app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
     server = make_server(HOST, port, app, threaded=True)
@@ -33,7 +37,9 @@ def serve(port: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
-    serve(parser.parse_args().port)
+    parser.add_argument("--state-dir", type=Path, required=True)
+    arguments = parser.parse_args()
+    serve(arguments.port, arguments.state_dir)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from relay.release.http import CA_BUNDLE_VARIABLE, Endpoint
+from relay_emulator.acm.authority import bundle_path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_STAGES = {
@@ -33,6 +35,14 @@ def demo_env(tmp_path: Path) -> dict[str, str]:
     return {**env, "RELAY_STATE_DIR": str(tmp_path / "state")}
 
 
+def _api(facts: dict[str, str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Endpoint:
+    """The demo's production listener as its facts name it, reached like the curl hint it prints."""
+    name, port = facts["api"].removeprefix("https://").rsplit(":", 1)
+    monkeypatch.setenv("RELAY_CONNECT_TO", f"{name}:{port}={facts['api_local']}")
+    monkeypatch.setenv(CA_BUNDLE_VARIABLE, str(bundle_path(Path(env["RELAY_STATE_DIR"]))))
+    return Endpoint(name, int(port), "HTTPS", server_name=name)
+
+
 def run_demo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "relay.demo", *args],
@@ -45,7 +55,9 @@ def run_demo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     )
 
 
-def test_the_demo_runs_every_stage_and_leaves_the_api_live(demo_env: dict[str, str], tmp_path: Path) -> None:
+def test_the_demo_runs_every_stage_and_leaves_the_api_live(
+    demo_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     reports = tmp_path / "reports"
     try:
         result = run_demo(demo_env, "--report-dir", str(reports))
@@ -62,9 +74,8 @@ def test_the_demo_runs_every_stage_and_leaves_the_api_live(demo_env: dict[str, s
         assert move_dns["status"] == "done", move_dns  # the demo's zone holds the failover records
         assert summary["facts"]["dns_records"] == "us-east-1 SECONDARY, us-west-2 PRIMARY"
 
-        api = summary["facts"]["api"]
-        with urllib.request.urlopen(f"{api}/version", timeout=10) as response:
-            assert json.load(response)["slot"] in ("blue", "green")
+        status, version = _api(summary["facts"], demo_env, monkeypatch).request("GET", "/version")
+        assert status == 200 and version["slot"] in ("blue", "green")  # over HTTPS, verified
         for report in (
             "stack-tree.us-east-1.txt",
             "drift-changed.xml",
@@ -76,4 +87,4 @@ def test_the_demo_runs_every_stage_and_leaves_the_api_live(demo_env: dict[str, s
         stopped = run_demo(demo_env, "--stop")
     assert "emulator" in stopped.stderr
     with pytest.raises(OSError):
-        urllib.request.urlopen(f"{summary['facts']['api']}/version", timeout=5)
+        _api(summary["facts"], demo_env, monkeypatch).request("GET", "/version")

@@ -14,8 +14,7 @@ from relay.contract import read_root_stack
 from relay.release import ReleaseOptions
 from relay.release import pending as pending_record
 from relay.release.bundle import Bundle
-from relay.release.http import Endpoint
-from relay.release.layout import listener_port, listener_weights
+from relay.release.layout import listener_endpoint, listener_weights
 from relay.release.orchestrate import hold, status
 from relay.release.upload import upload
 
@@ -25,8 +24,8 @@ WHERE = ["--env", ENV, "--region", REGION]
 
 def version(aws: AwsFactory, listener: str) -> object:
     stack = read_root_stack(aws, ENV, REGION)
-    port = listener_port(aws.client("elbv2", REGION), listener)
-    answer = Endpoint(stack.alb_dns_name, port).request("GET", "/version")[1]
+    endpoint = listener_endpoint(aws.client("elbv2", REGION), stack, listener)
+    answer = endpoint.request("GET", "/version")[1]
     return answer["release_id"] if isinstance(answer, dict) else answer
 
 

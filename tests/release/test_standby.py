@@ -12,8 +12,7 @@ from relay.aws import AwsFactory
 from relay.contract import read_root_stack
 from relay.release.bundle import Bundle
 from relay.release.codedeploy import s3_location
-from relay.release.http import Endpoint
-from relay.release.layout import listener_port
+from relay.release.layout import listener_endpoint
 from relay.release.orchestrate import status
 from relay.release.standby import promote_standby
 from relay.release.upload import upload
@@ -40,8 +39,6 @@ def test_promote_standby_serves_the_primary_release_in_the_standby_region(
     assert hashlib.sha256(copy).hexdigest() == bundle.sha256
     report = status(aws, ENV, STANDBY)
     assert (report["live_slot"], report["stack_active_slot"]) == (result.to_slot, result.to_slot)  # recorded
-    production = Endpoint(
-        standby.alb_dns_name, listener_port(aws.client("elbv2", STANDBY), standby.listener_arn)
-    )
+    production = listener_endpoint(aws.client("elbv2", STANDBY), standby, standby.listener_arn)
     code, version = production.request("GET", "/version")
     assert code == 200 and version["release_id"] == "test-1"

@@ -379,7 +379,7 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
         {
             "relay.commands.smoke.release_stack": answer(ROOT_STACK),
             "relay.commands.smoke.live_slot": answer(SLOTS["green"]),
-            "relay.commands.smoke.listener_port": answer(80),
+            "relay.commands.smoke.listener_endpoint": answer(None),
             "relay.commands.smoke.smoke": answer(CHECKS),
         },
     ),

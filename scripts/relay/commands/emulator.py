@@ -13,6 +13,7 @@ from relay.console import progress
 from relay.context import RelayContext, pass_relay
 from relay.errors import RelayError
 from relay.options import output_option
+from relay.release.http import CA_BUNDLE_VARIABLE
 from relay.tables import fields_table
 from relay_emulator import process
 
@@ -93,13 +94,17 @@ def env(relay: RelayContext) -> None:
 
     AWS_ENDPOINT_URL points every AWS call at it; fake credentials are set when none are; and
     RELAY_CONNECT_TO maps each emulated load balancer's DNS name and port to the local HAProxy port
-    that plays it (like curl's --connect-to), so `relay smoke` reaches the local fleet. Run it again
-    after deploying stacks: new listeners get new local ports.
+    that plays it (like curl's --connect-to), so `relay smoke` reaches the local fleet; RELAY_CA_BUNDLE
+    is this run's local CA, which signs the emulator's ACM certificates, so HTTPS listeners verify.
+    Run it again after deploying stacks: new listeners get new local ports.
     """
     state = process.require_running()
     exports = {"AWS_ENDPOINT_URL": state.endpoint}
     exports.update({key: value for key, value in FAKE_CREDENTIALS.items() if key not in os.environ})
-    if "traffic" in process.routes(state):
+    routes = process.routes(state)
+    if "tls" in routes:
+        exports[CA_BUNDLE_VARIABLE] = str(process.control(state, "tls")["ca_bundle"])
+    if "traffic" in routes:
         connect_to = process.control(state, "traffic").get("connect_to")
         if connect_to:
             exports["RELAY_CONNECT_TO"] = str(connect_to)

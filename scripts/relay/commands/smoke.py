@@ -7,8 +7,7 @@ import click
 from relay.context import RelayContext, pass_relay
 from relay.options import env_option, output_option, region_option
 from relay.release import render
-from relay.release.http import Endpoint
-from relay.release.layout import listener_port, live_slot, release_stack
+from relay.release.layout import listener_endpoint, live_slot, release_stack
 from relay.release.smoke import smoke
 from relay.vocabulary import SLOTS
 
@@ -30,7 +29,7 @@ def command(relay: RelayContext, env: str, slot: str | None, release_id: str | N
     tested = slot or live.name
     through = "production" if tested == live.name else "test"
     listener = stack.listener_arn if through == "production" else stack.test_listener_arn
-    passed = smoke(Endpoint(stack.alb_dns_name, listener_port(elbv2, listener)), release_id)
+    passed = smoke(listener_endpoint(elbv2, stack, listener), release_id)
     relay.show(
         {"env": env, "region": where, "slot": tested, "listener": through, "passed": passed},
         lambda: render.smoke_table(f"{stack.name} in {where}", tested, through, passed),

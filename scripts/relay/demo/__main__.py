@@ -37,9 +37,8 @@ def main() -> int:
     summarize(context, results, wall_seconds)
     if not all(result.ok for result in results):
         return 1
-    err.print(
-        f"\nThe API is live: [bold]{context.facts.get('api')}[/] (try {context.facts.get('api')}/version)"
-    )
+    facts = context.facts
+    err.print(f"\nThe API is live: [bold]{facts.get('api')}[/] (try {facts.get('api_curl')}/version)")
     err.print(f"Reports: {context.report_dir}   Stop everything: [bold]make demo-stop[/]")
     return 0
 

@@ -1,72 +1,43 @@
-"""Exercise a running API the way a client would: a product, an order, a CSV import."""
+"""Exercise a running API the way a client would, through its load balancer: a product, an order, a CSV
+import."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 import uuid
 from typing import Any
 
 from relay.errors import RelayError
+from relay.release.http import Endpoint
 from relay.waiting import wait_for
 
 
-def call(
-    base_url: str,
-    method: str,
-    path: str,
-    *,
-    body: Any = None,
-    content_type: str = "application/json",
-    headers: dict[str, str] | None = None,
-) -> tuple[int, Any]:
-    """One HTTP request; JSON answers decoded. Errors come back as (status, problem) instead of raising."""
-    data = None
-    if body is not None:
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-    request = urllib.request.Request(  # noqa: S310 - the demo's own API on loopback
-        f"{base_url}{path}",
-        data=data,
-        method=method,
-        headers={"Content-Type": content_type, **(headers or {})},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the demo's own API on loopback
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-def wait_ready(base_url: str, seconds: float = 30) -> None:
+def wait_ready(endpoint: Endpoint, seconds: float = 30) -> None:
     """Poll /readyz until it answers 200, or fail naming the URL."""
 
     def ready() -> tuple[bool, object]:
         try:
-            status, answer = call(base_url, "GET", "/readyz")
-        except OSError as error:  # URLError too: the server is not listening yet
+            status, answer = endpoint.request("GET", "/readyz")
+        except OSError as error:  # the listener is not serving yet
             return False, error
         return status == 200, answer
 
-    wait_for(ready, what=f"the API at {base_url} to be ready", timeout=seconds, first=0.1, cap=0.5)
+    wait_for(ready, what=f"the API at {endpoint.url} to be ready", timeout=seconds, first=0.1, cap=0.5)
 
 
-def tour(base_url: str) -> dict[str, Any]:
+def tour(endpoint: Endpoint) -> dict[str, Any]:
     """Create a product, order two of it, import a CSV; return what a reader would want to see."""
     sku = f"DEMO-{uuid.uuid4().hex[:8].upper()}"
-    status, product = call(
-        base_url,
+    status, product = endpoint.request(
         "POST",
         "/products",
-        body={"sku": sku, "name": "Relay mug", "description": "Blue/green", "price_cents": 1250, "stock": 5},
+        {"sku": sku, "name": "Relay mug", "description": "Blue/green", "price_cents": 1250, "stock": 5},
     )
     if status != 201:
         raise RelayError(f"POST /products answered {status}: {product}")
-    status, order = call(
-        base_url,
+    status, order = endpoint.request(
         "POST",
         "/orders",
-        body={"lines": [{"product_id": product["id"], "quantity": 2}]},
+        {"lines": [{"product_id": product["id"], "quantity": 2}]},
         headers={"Idempotency-Key": f"demo-{sku}"},
     )
     if status != 201:
@@ -76,8 +47,8 @@ def tour(base_url: str) -> dict[str, Any]:
         + "\n".join(f"{sku}-{n},Sticker {n},Imported,{100 + n},{10 * n}" for n in range(1, 4))
         + "\n"
     )
-    status, report = call(base_url, "POST", "/imports", body=csv_text, content_type="text/csv")
+    status, report = endpoint.request("POST", "/imports", csv_text, content_type="text/csv")
     if status != 201:
         raise RelayError(f"POST /imports answered {status}: {report}")
-    _, version = call(base_url, "GET", "/version")
+    _, version = endpoint.request("GET", "/version")
     return {"product": product, "order": order, "import": report, "version": version}

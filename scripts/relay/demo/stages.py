@@ -10,9 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from relay.aws import AwsFactory
+from relay.contract import read_root_stack
 from relay.demo import api_tour
 from relay.demo.runner import DemoContext, Stage
 from relay.errors import RelayError
+from relay.release.http import CA_BUNDLE_VARIABLE, Endpoint, connect_to
+from relay.release.layout import listener_endpoint
 from relay.stacks.params import load_params
 from relay.stacks.target import resolve_target
 from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION
@@ -44,8 +48,19 @@ def templates_linted(context: DemoContext) -> str:
 def stacks_deployed(context: DemoContext, region: str) -> str:
     """Deploy one region's root stack (nested children included) through a change set, in the demo's zone."""
     zone_id = hosted_zone(context)
+    certificate = certificate_arn(context, region)
     context.relay(
-        "stack", "deploy", "--env", ENV, "--region", region, "--yes", "-p", f"HostedZoneId={zone_id}"
+        "stack",
+        "deploy",
+        "--env",
+        ENV,
+        "--region",
+        region,
+        "--yes",
+        "-p",
+        f"HostedZoneId={zone_id}",
+        "-p",
+        f"CertificateArn={certificate}",
     )
     outputs = _outputs(context, region)
     (context.report_dir / f"stack-outputs.{region}.json").write_text(json.dumps(outputs, indent=2))
@@ -55,8 +70,45 @@ def stacks_deployed(context: DemoContext, region: str) -> str:
     live = outputs["ActiveSlot"]
     return (
         f"relay-{ENV} in {region}: {children} nested stacks, {len(outputs)} outputs, live slot {live}, "
-        f"failover record {outputs['RecordName']} in zone {zone_id}"
+        f"failover record {outputs['RecordName']} in zone {zone_id}, "
+        f"HTTPS with certificate {certificate.rsplit('/', 1)[-1]}"
     )
+
+
+def certificate_arn(context: DemoContext, region: str) -> str:
+    """An issued ACM certificate in `region` for the params files' RecordName, requested when absent.
+
+    As prod's: the operator requests it once per region with DNS validation in the demo's zone and gives
+    it to the stacks by ARN (`-p CertificateArn=...`), so a stack update never replaces it. The emulator
+    issues it at once, signed by its local CA (`relay emulator env` exports the bundle).
+    """
+    name = _record_name(context)
+    acm = context.aws("acm", region)
+    issued = acm.list_certificates(CertificateStatuses=["ISSUED"])["CertificateSummaryList"]
+    found = [summary["CertificateArn"] for summary in issued if summary["DomainName"] == name]
+    arn = (
+        found[0]
+        if found
+        else acm.request_certificate(DomainName=name, ValidationMethod="DNS", IdempotencyToken=f"relay{ENV}")[
+            "CertificateArn"
+        ]
+    )
+    status = acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"]
+    if status != "ISSUED":
+        raise RelayError(
+            f"the certificate {arn} for {name} is {status}; validate it in the zone, then re-run"
+        )
+    return str(arn)
+
+
+def _record_name(context: DemoContext) -> str:
+    """The params files' RecordName without its trailing dot: the name clients use."""
+    record = load_params(resolve_target(ENV, PRIMARY, context.root / "cloudformation")).parameters.get(
+        "RecordName"
+    )
+    if not isinstance(record, str) or "." not in record:
+        raise RelayError(f"the {ENV} params files name no RecordName: the DR drill needs it to move DNS")
+    return record.rstrip(".")
 
 
 def hosted_zone(context: DemoContext) -> str:
@@ -65,12 +117,8 @@ def hosted_zone(context: DemoContext) -> str:
     As on AWS, the zone is the operator's, made once before the first deploy and given to the stacks by
     ID (`-p HostedZoneId=...`: an ID is known only once the zone exists); a re-run finds it by name.
     """
-    record = load_params(resolve_target(ENV, PRIMARY, context.root / "cloudformation")).parameters.get(
-        "RecordName"
-    )
-    if not isinstance(record, str) or "." not in record:
-        raise RelayError(f"the {ENV} params files name no RecordName: the DR drill needs it to move DNS")
-    zone = record.split(".", 1)[1].rstrip(".") + "."
+    record = _record_name(context)
+    zone = record.split(".", 1)[1] + "."
     route53 = context.aws("route53", PRIMARY)
     found = route53.list_hosted_zones_by_name(DNSName=zone, MaxItems="1")["HostedZones"]
     if not (found and found[0]["Name"] == zone):
@@ -138,20 +186,28 @@ def _released(context: DemoContext, *extra: str) -> str:
         context.relay("--output", "json", "release", "status", "--env", ENV, "--region", PRIMARY).stdout
     )
     (context.report_dir / "release-status.json").write_text(json.dumps(status, indent=2))
-    base_url = _production_url(context)
-    context.facts["api"] = base_url
-    _, version = api_tour.call(base_url, "GET", "/version")
-    return f"live slot {version['slot']} serves release {version['release_id']} at {base_url}"
+    endpoint = _production(context)
+    _, version = endpoint.request("GET", "/version")
+    return f"live slot {version['slot']} serves release {version['release_id']} at {endpoint.url}"
 
 
-def _production_url(context: DemoContext, region: str = PRIMARY) -> str:
-    """The local address that plays the production listener of a region's load balancer."""
-    outputs = _outputs(context, region)
-    for rule in context.env.get("RELAY_CONNECT_TO", "").split(","):
-        source, _, target = rule.partition("=")
-        if source == f"{outputs['AlbDnsName']}:80":
-            return f"http://{target}"
-    raise RelayError(f"the emulator maps no local port for {outputs['AlbDnsName']}:80")
+def _production(context: DemoContext, region: str = PRIMARY) -> Endpoint:
+    """A region's production listener as clients reach it (HTTPS, verified for RecordName); the facts say
+    how to call it by hand: curl with the local CA and the local port that plays the load balancer."""
+    aws = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"])
+    stack = read_root_stack(aws, ENV, region)
+    endpoint = listener_endpoint(aws.client("elbv2", region), stack, stack.listener_arn)
+    address, port = connect_to(endpoint.host, endpoint.port)
+    if address == endpoint.host:
+        raise RelayError(f"the emulator maps no local port for {endpoint.host}:{endpoint.port}")
+    name = endpoint.server_name or endpoint.host
+    context.facts["api"] = endpoint.url
+    context.facts["api_local"] = f"{address}:{port}"
+    context.facts["api_curl"] = (
+        f"curl --cacert {context.env[CA_BUNDLE_VARIABLE]} "
+        f"--connect-to {name}:{endpoint.port}:{address}:{port} {endpoint.url}"
+    )
+    return endpoint
 
 
 def first_release(context: DemoContext) -> str:
@@ -164,7 +220,7 @@ def second_release(context: DemoContext) -> str:
 
 
 def api_exercised(context: DemoContext) -> str:
-    seen = api_tour.tour(context.facts["api"])
+    seen = api_tour.tour(_production(context))
     (context.report_dir / "api-tour.json").write_text(json.dumps(seen, indent=2))
     stored = seen["import"].get("stored_at", "")
     if not str(stored).startswith("s3://"):
@@ -243,8 +299,7 @@ def dr_drilled(context: DemoContext) -> str:
     (context.report_dir / "dr-drill.json").write_text(result.stdout)
     report = json.loads(result.stdout)
     live = _live_region(context, dr_dir)
-    context.facts["api"] = _production_url(context, live)
-    api_tour.wait_ready(context.facts["api"])
+    api_tour.wait_ready(_production(context, live))
     dns = _dns_moved(context, report)
     rto = report.get("rto_seconds")
     measured = f"{rto:.1f} s" if isinstance(rto, (int, float)) else "?"

@@ -25,8 +25,7 @@ from relay.dr.topology import (
     replica_lag,
 )
 from relay.errors import RelayError
-from relay.release.http import Endpoint
-from relay.release.layout import listener_port
+from relay.release.layout import listener_endpoint
 from relay.release.smoke import smoke
 from relay.vocabulary import SLOTS
 from relay.waiting import wait_for, wait_with
@@ -253,7 +252,7 @@ def standby_smoke(ctx: DrContext) -> list[str]:
     """The release's smoke checks (/readyz, /version, a create-and-read write) through the standby's
     production listener: the write proves the app reaches the promoted writer."""
     elbv2 = ctx.client("elbv2")
-    endpoint = Endpoint(ctx.target.alb_dns_name, listener_port(elbv2, ctx.target.listener_arn))
+    endpoint = listener_endpoint(elbv2, ctx.target, ctx.target.listener_arn)
     return smoke(endpoint, None, SMOKE_TIMEOUT_SECONDS)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from relay.aws import AwsFactory
 from relay.contract import RootStack, Slot, read_root_stack, slot_outputs
 from relay.errors import RelayError
+from relay.release.http import Endpoint
 from relay.vocabulary import SLOTS
 
 # What a release reads from the root stack: all checked before it claims or touches anything.
@@ -48,6 +49,21 @@ def live_slot(elbv2: Any, stack: RootStack) -> Slot:
     return ranked[0]
 
 
-def listener_port(elbv2: Any, listener_arn: str) -> int:
-    port: int = elbv2.describe_listeners(ListenerArns=[listener_arn])["Listeners"][0]["Port"]
-    return port
+def listener_endpoint(elbv2: Any, stack: RootStack, listener_arn: str) -> Endpoint:
+    """How a client reaches one of the stack's listeners: its protocol and port on the load balancer.
+
+    Over HTTPS the certificate is verified for the stack's RecordName, the name clients use and its
+    certificate is for, while connecting to the load balancer itself (DNS may point elsewhere, e.g. at
+    the other region).
+    """
+    listener = elbv2.describe_listeners(ListenerArns=[listener_arn])["Listeners"][0]
+    protocol, port = str(listener["Protocol"]), int(listener["Port"])
+    if protocol != "HTTPS":
+        return Endpoint(stack.alb_dns_name, port, protocol)
+    name = stack.record_name.rstrip(".")
+    if not name:
+        raise RelayError(
+            f"stack {stack.name} in {stack.region} serves HTTPS but has no RecordName output: Relay "
+            "verifies the listener's certificate for that name; set RecordName in its params file"
+        )
+    return Endpoint(stack.alb_dns_name, port, protocol, server_name=name)

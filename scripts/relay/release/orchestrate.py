@@ -20,8 +20,7 @@ from relay.aws import AwsFactory
 from relay.contract import RootStack, Slot
 from relay.errors import RelayError
 from relay.release import capacity, codedeploy, pending, traffic
-from relay.release.http import Endpoint
-from relay.release.layout import listener_port, listener_weights, live_slot, release_stack
+from relay.release.layout import listener_endpoint, listener_weights, live_slot, release_stack
 from relay.release.pending import Pending
 from relay.release.smoke import smoke
 
@@ -260,7 +259,7 @@ def _ready_gate(
 ) -> None:
     """The new slot's targets are healthy and it passes the smoke test through the test listener."""
     capacity.wait_healthy(elbv2, new.target_group, size, timeout)
-    test = Endpoint(stack.alb_dns_name, listener_port(elbv2, stack.test_listener_arn))
+    test = listener_endpoint(elbv2, stack, stack.test_listener_arn)
     for passed in smoke(test, release_id, timeout):
         step(f"ready gate: {passed}")
 

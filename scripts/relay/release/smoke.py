@@ -21,7 +21,7 @@ def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> None:
 
     wait_for(
         ready,
-        what=f"the smoke test's /readyz on {endpoint.host}:{endpoint.port} to answer 200",
+        what=f"the smoke test's /readyz on {endpoint.url} to answer 200",
         timeout=deadline_seconds,
         first=0.1,
         cap=0.5,

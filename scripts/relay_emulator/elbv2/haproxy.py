@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relay_emulator.elbv2.model import Frontend
+from relay_emulator.elbv2.model import Frontend, Redirect
 
 HOST = "127.0.0.1"
 # ALB-like: 60 s idle keep-alive on the client side; health checks on /readyz as the target groups do.
@@ -34,7 +34,7 @@ class HAProxy:
 
     workdir: Path
     ports: dict[str, int] = field(default_factory=dict)
-    applied: tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...] | None = None
+    applied: tuple[object, ...] | None = None
     weights: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
@@ -45,11 +45,25 @@ class HAProxy:
     def pid_file(self) -> Path:
         return self.workdir / "haproxy.pid"
 
+    @property
+    def certificate_dir(self) -> Path:
+        return self.workdir / "certs"
+
+    def bind(self, front: Frontend) -> str:
+        """The bind line: TLS terminated here on HTTPS listeners, the first certificate the default and
+        the others chosen by SNI, as the ALB does; TLS 1.2 at least, as the templates' TLS13-1-2 policy."""
+        line = f"bind {HOST}:{self.ports[front.listener_arn]}"
+        if front.protocol != "HTTPS":
+            return line
+        files = " ".join(f"crt {self.certificate_dir / cert.file_name}" for cert in front.certificates)
+        return f"{line} ssl {files} ssl-min-ver TLSv1.2"
+
     def render(self, fronts: list[Frontend]) -> str:
         parts = [TEMPLATE.format(socket=self.socket_path, pidfile=self.pid_file)]
         for front in fronts:
+            redirect = f"    {_redirect_rule(front, front.redirect)}\n" if front.redirect else ""
             parts.append(
-                f"frontend f_{front.backend[2:]}\n    bind {HOST}:{self.ports[front.listener_arn]}\n"
+                f"frontend f_{front.backend[2:]}\n    {self.bind(front)}\n{redirect}"
                 f"    default_backend {front.backend}\n"
             )
             lines = [
@@ -68,11 +82,18 @@ class HAProxy:
         for front in fronts:
             self.ports.setdefault(front.listener_arn, _free_port())
         topology = tuple(
-            (front.backend, self.ports[front.listener_arn], tuple((s.name, s.port) for s in front.servers))
+            (
+                front.backend,
+                self.ports[front.listener_arn],
+                tuple((s.name, s.port) for s in front.servers),
+                front.certificates,
+                front.redirect,
+            )
             for front in fronts
         )
         wanted = {(front.backend, s.name): s.weight for front in fronts for s in front.servers}
         if topology != self.applied or not self.running():
+            self._write_certificates(fronts)
             self._reload(self.render(fronts))
             self.applied = topology
         else:
@@ -80,6 +101,15 @@ class HAProxy:
                 if self.weights.get((backend, server)) != weight:
                     self.command(f"set server {backend}/{server} weight {weight}")
         self.weights = wanted
+
+    def _write_certificates(self, fronts: list[Frontend]) -> None:
+        """One PEM (certificate, chain, key) per listener certificate, readable by this user only."""
+        self.certificate_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for front in fronts:
+            for cert in front.certificates:
+                path = self.certificate_dir / cert.file_name
+                path.touch(mode=0o600)
+                path.write_text(cert.pem)
 
     def running(self) -> int | None:
         try:
@@ -134,6 +164,15 @@ class HAProxy:
         pid = self.running()
         if pid is not None:
             os.kill(pid, signal.SIGTERM)
+
+
+def _redirect_rule(front: Frontend, redirect: Redirect) -> str:
+    """The ALB's redirect: the same host, path and query; the configured protocol and port (the
+    listener's own for #{protocol} and #{port})."""
+    scheme = (front.protocol if redirect.protocol == "#{protocol}" else redirect.protocol).lower()
+    port = front.listener_port if redirect.port == "#{port}" else redirect.port
+    location = f"{scheme}://%[req.hdr(host),field(1,:)]:{port}%[url]"
+    return f"http-request redirect location {location} code {redirect.status_code}"
 
 
 def _free_port() -> int:

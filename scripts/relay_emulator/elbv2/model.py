@@ -21,13 +21,39 @@ class Server:
 
 
 @dataclass(frozen=True)
+class Certificate:
+    """A listener certificate as HAProxy loads it: the ACM ARN and its certificate, chain and key in PEM."""
+
+    arn: str
+    pem: str
+
+    @property
+    def file_name(self) -> str:
+        return self.arn.rsplit("/", 1)[-1] + ".pem"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A listener's default redirect action. Host, path and query stay the request's: the defaults
+    (#{host}, /#{path}, #{query}) and all Relay's templates use; other values are not emulated."""
+
+    protocol: str
+    port: str
+    status_code: int
+
+
+@dataclass(frozen=True)
 class Frontend:
-    """One ALB listener: a local port and the servers its default forward action reaches."""
+    """One ALB listener: a local port, TLS for HTTPS (the default certificate first), and the servers its
+    default forward action reaches, or the redirect it answers with."""
 
     listener_arn: str
     dns_name: str
     listener_port: int
     servers: tuple[Server, ...]
+    protocol: str
+    certificates: tuple[Certificate, ...]
+    redirect: Redirect | None
 
     @property
     def backend(self) -> str:
@@ -48,6 +74,20 @@ def forward_weights(actions: Iterable[Any]) -> dict[str, int]:
     return {}
 
 
+def redirect_of(actions: Iterable[Any]) -> Redirect | None:
+    """The listener's default redirect action, when it has one (`HTTP_301` -> 301)."""
+    for action in actions:
+        data = getattr(action, "data", action)
+        if data.get("Type") == "redirect":
+            config = data.get("RedirectConfig") or {}
+            return Redirect(
+                config.get("Protocol", "#{protocol}"),
+                str(config.get("Port", "#{port}")),
+                int(str(config.get("StatusCode", "HTTP_301")).removeprefix("HTTP_")),
+            )
+    return None
+
+
 def haproxy_weight(group_weight: int, total_weight: int, servers_in_group: int) -> int:
     """Share of traffic for one server, on HAProxy's 0-256 scale (0 stays 0: no new requests)."""
     if group_weight <= 0 or total_weight <= 0 or servers_in_group <= 0:
@@ -56,11 +96,25 @@ def haproxy_weight(group_weight: int, total_weight: int, servers_in_group: int) 
 
 
 def frontends(
-    listeners: Iterable[tuple[Any, str]], target_groups: dict[str, Any], port_of: Callable[[str], int | None]
+    listeners: Iterable[tuple[Any, str]],
+    target_groups: dict[str, Any],
+    port_of: Callable[[str], int | None],
+    certificate_of: Callable[[str], str | None],
 ) -> list[Frontend]:
-    """One frontend per HTTP listener; servers are the running targets that have a local port."""
+    """One frontend per HTTP or HTTPS listener; servers are the running targets that have a local port.
+
+    An HTTPS listener serves its certificates (`certificate_of`: ARN -> PEM); one whose default
+    certificate is gone gets no frontend, so clients cannot connect rather than meet plain HTTP.
+    """
     built = []
     for listener, dns_name in listeners:
+        certificates: tuple[Certificate, ...] = ()
+        if listener.protocol == "HTTPS":
+            arns = list(dict.fromkeys([listener.certificate, *listener.certificates]))
+            found = [(arn, certificate_of(arn)) for arn in arns if arn]
+            certificates = tuple(Certificate(arn, pem) for arn, pem in found if pem)
+            if not found or found[0][1] is None:
+                continue
         weights = forward_weights(listener.default_actions)
         total = sum(weights.values())
         servers: list[Server] = []
@@ -74,5 +128,15 @@ def frontends(
                 servers.append(
                     Server(name, port, haproxy_weight(weight, total, len(targets)), arn, instance_id)
                 )
-        built.append(Frontend(listener.arn, dns_name, int(listener.port), tuple(servers)))
+        built.append(
+            Frontend(
+                listener.arn,
+                dns_name,
+                int(listener.port),
+                tuple(servers),
+                listener.protocol,
+                certificates,
+                redirect_of(listener.default_actions),
+            )
+        )
     return built

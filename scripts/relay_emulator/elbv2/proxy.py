@@ -1,9 +1,10 @@
 """The emulated ALB carries real traffic: HAProxy on 127.0.0.1 follows listeners, weights and targets.
 
-Every change to a listener, rule or target (and a short poll for instance launches, terminations and
-health) reconciles HAProxy: new weights through its runtime API at once, new frontends or servers by a
-seamless reload. Target health answers from HAProxy's own /readyz checks. `/relay-api/traffic` tells
-where each listener serves locally.
+HTTPS listeners terminate TLS with their ACM certificates (signed by the run's local CA when requested
+from the emulator). Every change to a listener, its certificates, a rule or a target (and a short poll
+for instance launches, terminations and health) reconciles HAProxy: new weights through its runtime API
+at once, new frontends, servers or certificates by a seamless reload. Target health answers from
+HAProxy's own /readyz checks. `/relay-api/traffic` tells where each listener serves locally.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from moto.acm.models import AWS_ROOT_CA, CertificateNotFound, acm_backends
 from moto.ec2.models import ec2_backends
 from moto.elbv2 import models as elbv2_models
 from moto.elbv2.models import elbv2_backends
@@ -43,6 +45,20 @@ def _running_instances() -> dict[str, bool]:
     return found
 
 
+def _certificate_pem(arn: str) -> str | None:
+    """An ACM certificate as HAProxy loads it (certificate, chain, key), or None when it is gone. moto
+    appends a stand-in Amazon root to every chain; the ALB sends no root, so neither does HAProxy."""
+    _, _, _, region, account, _ = arn.split(":", 5)
+    try:
+        bundle = acm_backends[account][region].get_certificate(arn)
+    except CertificateNotFound:
+        return None
+    chain = bundle.chain.replace(AWS_ROOT_CA, b"")
+    return (
+        b"\n".join(part.strip() for part in (bundle.cert, chain, bundle.key) if part.strip()).decode() + "\n"
+    )
+
+
 def reconcile() -> None:
     """Bring HAProxy and the local fleet in line with the emulated ELBv2 and EC2 state."""
     global _FRONTS, _STATES  # noqa: PLW0603 - the extension's single state, guarded by _LOCK
@@ -66,7 +82,7 @@ def reconcile() -> None:
         def port_of(instance_id: str) -> int | None:
             return fleet().instance(instance_id).port if running.get(instance_id) else None
 
-        _FRONTS = frontends(listeners, groups, port_of)
+        _FRONTS = frontends(listeners, groups, port_of, _certificate_pem)
         if _FRONTS or _PROXY.running():
             _PROXY.apply(_FRONTS)
             _STATES = _PROXY.server_states()
@@ -147,6 +163,8 @@ def install() -> None:
     for name in (
         "create_listener",
         "modify_listener",
+        "add_listener_certificates",
+        "remove_listener_certificates",
         "delete_listener",
         "modify_rule",
         "create_rule",

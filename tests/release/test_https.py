@@ -1,0 +1,103 @@
+"""The production listener with a certificate, as prod runs it: the demo stack gets an ACM certificate for
+its RecordName, a release goes out, and the smoke test reaches the HTTPS listener and verifies it against
+the emulator's CA bundle. A self-signed certificate on the listener is refused with one line."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from relay.aws import AwsFactory
+from relay.cli import main
+from relay.release import ReleaseOptions, release
+from relay.release.bundle import Bundle
+from relay.release.http import CA_BUNDLE_VARIABLE
+from relay.release.layout import listener_endpoint, release_stack
+from relay.release.smoke import smoke
+from relay.release.upload import upload
+from relay.stacks.deploy import deploy
+from relay_emulator.process import EmulatorState
+from tests.emulator.relay_api import control
+
+ENV, REGION = "demo", "us-east-1"
+NAME = "api.relay-demo.example.com"  # the demo params' RecordName
+
+
+@pytest.fixture
+def https_stack(
+    aws: AwsFactory,
+    emulator: EmulatorState,
+    local_traffic: Callable[[], dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[str]:
+    """The demo stack with a certificate requested for its RecordName; back to plain HTTP afterwards."""
+    arn = aws.client("acm", REGION).request_certificate(DomainName=NAME, ValidationMethod="DNS")[
+        "CertificateArn"
+    ]
+    tls: Any = control(emulator.port, "/relay-api/tls", method="GET")
+    monkeypatch.setenv(CA_BUNDLE_VARIABLE, tls["ca_bundle"])
+    deploy(aws, ENV, REGION, yes=True, parameter_overrides={"CertificateArn": arn})
+    local_traffic()
+    try:
+        yield arn
+    finally:
+        deploy(aws, ENV, REGION, yes=True, parameter_overrides={"CertificateArn": ""})
+        local_traffic()
+
+
+def _self_signed() -> tuple[bytes, bytes]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, NAME)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(NAME)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM), private
+
+
+def test_release_and_smoke_over_verified_https(
+    aws: AwsFactory, https_stack: str, bundle: Bundle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack = release_stack(aws, ENV, REGION)
+    elbv2 = aws.client("elbv2", REGION)
+    release(
+        aws, ENV, REGION, upload(aws.client("s3", REGION), stack.artifact_bucket, bundle), ReleaseOptions()
+    )
+
+    production = listener_endpoint(elbv2, stack, stack.listener_arn)
+    assert (production.protocol, production.port, production.server_name) == ("HTTPS", 443, NAME)
+    assert "/version is release test-1" in smoke(production, "test-1")
+    capsys.readouterr()
+    assert main(["smoke", "--env", ENV, "--region", REGION, "--release-id", "test-1"]) == 0
+
+    certificate, key = _self_signed()
+    imported = aws.client("acm", REGION).import_certificate(Certificate=certificate, PrivateKey=key)
+    elbv2.modify_listener(
+        ListenerArn=stack.listener_arn, Certificates=[{"CertificateArn": imported["CertificateArn"]}]
+    )
+    try:
+        capsys.readouterr()
+        assert main(["smoke", "--env", ENV, "--region", REGION]) == 1
+        error = capsys.readouterr().err.strip()
+        assert f"https://{NAME}:443" in error and "certificate verify failed" in error
+        assert "Traceback" not in error and len(error.splitlines()) == 1, error
+    finally:
+        elbv2.modify_listener(ListenerArn=stack.listener_arn, Certificates=[{"CertificateArn": https_stack}])
