@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import cli, db, errors, imports, openapi, ops, orders, products, requestlog
+from app import auth, cli, db, errors, imports, openapi, ops, orders, products, requestlog
 from app.config import Settings
 from app.storage import make_store
 
@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     requestlog.configure_logging()
     requestlog.init_app(app)
     errors.init_app(app)
+    auth.init_app(app, settings)
     db.init_app(app, settings)
     app.extensions[imports.STORE_KEY] = make_store(settings.import_bucket, settings.import_dir)
     for blueprint in (products.bp, orders.bp, imports.bp, ops.bp, openapi.bp):

@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import api, db
+from app import api, db, scopes
 from app.api import Operation, Param, Reply
 from app.errors import ApiError
 from app.models import Product, utcnow
@@ -158,6 +158,7 @@ def _write(rows: list[dict[str, Any]], report: list[dict[str, Any]]) -> None:
         body=Str(0, 10**9, "CSV with header sku,name,description,price_cents,stock (UTF-8)."),
         body_media_type=CSV,
         headers=(Param("Idempotency-Key", Str(1, 255)),),
+        scope=scopes.IMPORTS_WRITE,
     ),
 )
 @write_transaction

@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from relay_emulator.process import EmulatorState
-from tests.app.conftest import make_product
+from tests.app.conftest import make_product, with_token
+from tests.app.tokens import Issuer
 
 GOOD = "sku,name,description,price_cents,stock\nA,Apple,Red,120,10\nB,Banana,,35,0\n"
 
@@ -65,18 +66,23 @@ def test_not_csv_is_415(client: FlaskClient) -> None:
     assert client.post("/imports", json={"sku": "A"}).status_code == 415
 
 
-def test_over_the_size_limit_is_413(sqlite_url: str, tmp_path: Path) -> None:
-    app = create_app({"database_url": sqlite_url, "import_dir": str(tmp_path), "max_import_bytes": 64})
-    response = post_csv(app.test_client(), GOOD + "C,Cherry,,5,5\n" * 10)
+def test_over_the_size_limit_is_413(sqlite_url: str, tmp_path: Path, issuer: Issuer) -> None:
+    settings = {"database_url": sqlite_url, "import_dir": str(tmp_path), "max_import_bytes": 64}
+    app = create_app({**settings, **issuer.settings()})
+    response = post_csv(with_token(app.test_client(), issuer.mint()), GOOD + "C,Cherry,,5,5\n" * 10)
     assert response.status_code == 413
     assert response.mimetype == "application/problem+json"
 
 
-def test_raw_file_goes_to_the_bucket_in_the_emulator(emulator: EmulatorState, sqlite_url: str) -> None:
+def test_raw_file_goes_to_the_bucket_in_the_emulator(
+    emulator: EmulatorState, sqlite_url: str, issuer: Issuer
+) -> None:
     s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="relay-imports-test")
-    app = create_app({"database_url": sqlite_url, "import_bucket": "relay-imports-test"})
-    response = post_csv(app.test_client(), GOOD.replace("A,", "S3A,").replace("B,", "S3B,"))
+    app = create_app({"database_url": sqlite_url, "import_bucket": "relay-imports-test", **issuer.settings()})
+    response = post_csv(
+        with_token(app.test_client(), issuer.mint()), GOOD.replace("A,", "S3A,").replace("B,", "S3B,")
+    )
     assert response.status_code == 201, response.json
     stored_at = response.json["stored_at"]
     assert stored_at.startswith("s3://relay-imports-test/imports/")

@@ -1,4 +1,5 @@
-"""Health, readiness (database, draining), version, request ids, JSON logs, and errors as problem+json."""
+"""Health, readiness (database, draining), version, request ids, JSON logs, and errors
+as problem+json."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.requestlog import JsonFormatter
-from tests.app.conftest import make_product
+from tests.app.conftest import make_product, with_token
 from tests.app.tcpproxy import Proxy
+from tests.app.tokens import Issuer
 
 
 def test_healthz(client: FlaskClient) -> None:
@@ -64,7 +66,7 @@ def test_readyz_follows_the_database_down_and_back(postgres_url: str) -> None:
     app.extensions["relay_db"].dispose()
 
 
-def test_reads_fall_back_to_the_primary_when_the_replica_is_down(postgres_url: str) -> None:
+def test_reads_fall_back_to_the_primary_when_the_replica_is_down(postgres_url: str, issuer: Issuer) -> None:
     url = make_url(postgres_url)
     replica = Proxy(url.port or 5432)
     replica.start()
@@ -72,9 +74,10 @@ def test_reads_fall_back_to_the_primary_when_the_replica_is_down(postgres_url: s
         {
             "database_url": postgres_url,
             "database_read_url": url.set(port=replica.port).render_as_string(hide_password=False),
+            **issuer.settings(),
         }
     )
-    client = app.test_client()
+    client = with_token(app.test_client(), issuer.mint())
     product = make_product(client, sku="R")
     assert client.get(f"/products/{product['id']}").status_code == 200
     replica.stop()
