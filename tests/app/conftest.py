@@ -29,7 +29,7 @@ from tests.app.postgres import free_port, running_postgres
 from tests.app.tokens import Issuer
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ("order_lines", "orders", "idempotency_keys", "products")
+TABLES = ("order_lines", "orders", "caller_idempotency_keys", "products")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
