@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import auth, cli, db, errors, imports, openapi, ops, orders, products, requestlog
+from app import auth, cli, db, errors, imports, openapi, ops, orders, products, requestlog, securityheaders
 from app.config import Settings
 from app.storage import make_store
 
@@ -21,6 +21,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_import_bytes
     requestlog.configure_logging()
     requestlog.init_app(app)
+    securityheaders.init_app(app)
     errors.init_app(app)
     auth.init_app(app, settings)
     db.init_app(app, settings)

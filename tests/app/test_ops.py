@@ -1,5 +1,5 @@
-"""Health, readiness (database, draining), version, request ids, JSON logs, and errors
-as problem+json."""
+"""Health, readiness (database, draining), version, request ids, JSON logs, security headers,
+and errors as problem+json."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.requestlog import JsonFormatter
+from app.securityheaders import HEADERS
 from tests.app.conftest import make_product, with_token
 from tests.app.tcpproxy import Proxy
 from tests.app.tokens import Issuer
@@ -140,3 +141,26 @@ def test_unexpected_errors_are_json_500_logged_with_the_request_id(
     assert "Traceback" not in response.get_data(as_text=True)
     [record] = [r for r in caplog.records if r.name == "app.errors"]
     assert "boom-1" in record.getMessage() and record.exc_info is not None
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/products"), ("GET", "/nowhere"), ("POST", "/products")]
+)
+def test_every_answer_has_the_security_headers(anonymous: FlaskClient, method: str, path: str) -> None:
+    response = anonymous.open(path, method=method)
+    for name, value in HEADERS:
+        assert response.headers.get_all(name) == [value], name
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_an_unexpected_error_has_the_security_headers_too(app: Flask) -> None:
+    def explode() -> str:
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/explode-headers", view_func=explode)
+    response = app.test_client().get("/explode-headers")
+    assert response.status_code == 500
+    assert response.headers["Cache-Control"] == "no-store"
