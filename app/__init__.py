@@ -9,6 +9,7 @@ from flask import Flask
 
 from app import auth, cli, db, errors, imports, openapi, ops, orders, products, requestlog, securityheaders
 from app.config import Settings
+from app.ratelimit import TokenBucket
 from app.storage import make_store
 
 
@@ -26,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app, settings)
     db.init_app(app, settings)
     app.extensions[imports.STORE_KEY] = make_store(settings.import_bucket, settings.import_dir)
+    app.extensions[imports.LIMIT_KEY] = TokenBucket(settings.imports_per_minute)
     for blueprint in (products.bp, orders.bp, imports.bp, ops.bp, openapi.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)

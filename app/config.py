@@ -40,6 +40,7 @@ class Settings:
     import_bucket: str | None = None
     import_dir: str = ".relay/imports"
     max_import_bytes: int = 1024 * 1024
+    imports_per_minute: float = 10.0
     db_pool_size: int = 8
     db_connect_timeout: int = 3
     readiness_timeout_ms: int = 1000
@@ -86,6 +87,7 @@ class Settings:
             import_bucket=get("IMPORT_BUCKET"),
             import_dir=get("IMPORT_DIR") or str(Path(env.get("RELAY_STATE_DIR") or ".relay") / "imports"),
             max_import_bytes=int(get("MAX_IMPORT_BYTES") or cls.max_import_bytes),
+            imports_per_minute=float(get("IMPORTS_PER_MINUTE") or cls.imports_per_minute),
             db_pool_size=int(get("DB_POOL_SIZE") or cls.db_pool_size),
             db_connect_timeout=int(get("DB_CONNECT_TIMEOUT") or cls.db_connect_timeout),
             readiness_timeout_ms=int(get("READINESS_TIMEOUT_MS") or cls.readiness_timeout_ms),

@@ -32,7 +32,7 @@ STATE_DEPENDENT = schemathesis.checks.positive_data_acceptance
 @pytest.fixture
 def api_schema(sqlite_url: str, tmp_path: Path, issuer: Issuer) -> Any:
     empty_tables(sqlite_url)
-    settings = {"database_url": sqlite_url, "import_dir": str(tmp_path)}
+    settings = {"database_url": sqlite_url, "import_dir": str(tmp_path), "imports_per_minute": 10_000}
     app = create_app({**settings, **issuer.settings(), "TESTING": True})
     client = app.test_client()
     token = bearer(issuer.mint())
