@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.aws_config import settings_from_aws
+from app.cognito_urls import serving_url
 
 PREFIX = "RELAY_APP_"
 
@@ -117,10 +118,11 @@ class Settings:
 
     @property
     def jwks_url(self) -> str | None:
-        """Where the issuer publishes its signing keys: AUTH_JWKS_URL, else the issuer's well-known path."""
+        """Where the issuer's signing keys are fetched: AUTH_JWKS_URL, else the issuer's well-known path;
+        a Cognito URL on the endpoint override when one is set (app/cognito_urls.py)."""
         if self.auth_jwks_url or not self.auth_issuer:
-            return self.auth_jwks_url
-        return f"{self.auth_issuer.rstrip('/')}/.well-known/jwks.json"
+            return serving_url(self.auth_jwks_url) if self.auth_jwks_url else None
+        return serving_url(f"{self.auth_issuer.rstrip('/')}/.well-known/jwks.json")
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
         """Settings with some fields replaced (create_app's `config` argument); URLs are normalised."""
