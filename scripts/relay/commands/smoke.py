@@ -9,7 +9,7 @@ from relay.options import env_option, output_option, region_option
 from relay.release import render
 from relay.release.http import Endpoint
 from relay.release.layout import listener_port, live_slot, release_stack
-from relay.release.smoke import smoke
+from relay.release.smoke import smoke, smoke_token
 from relay.vocabulary import SLOTS
 
 
@@ -21,8 +21,8 @@ from relay.vocabulary import SLOTS
 @output_option()
 @pass_relay
 def command(relay: RelayContext, env: str, slot: str | None, release_id: str | None) -> None:
-    """Smoke-test: /readyz, /version, a create-and-read round trip. The live slot through the production
-    listener; another slot through the test listener."""
+    """Smoke-test: /readyz, /version, a create-and-read round trip (with a token of the stack's pipeline
+    client). The live slot through the production listener; another slot through the test listener."""
     where = relay.one_region()
     stack = release_stack(relay.aws, env, where)
     elbv2 = relay.aws.client("elbv2", where)
@@ -30,7 +30,8 @@ def command(relay: RelayContext, env: str, slot: str | None, release_id: str | N
     tested = slot or live.name
     through = "production" if tested == live.name else "test"
     listener = stack.listener_arn if through == "production" else stack.test_listener_arn
-    passed = smoke(Endpoint(stack.alb_dns_name, listener_port(elbv2, listener)), release_id)
+    endpoint = Endpoint(stack.alb_dns_name, listener_port(elbv2, listener))
+    passed = smoke(endpoint, release_id, token=smoke_token(relay.aws, stack))
     relay.show(
         {"env": env, "region": where, "slot": tested, "listener": through, "passed": passed},
         lambda: render.smoke_table(f"{stack.name} in {where}", tested, through, passed),

@@ -1,4 +1,8 @@
-"""Exercise a running API the way a client would: a product, an order, a CSV import."""
+"""Exercise a running API the way a client would: a product, an order, a CSV import, with a token.
+
+The token is the pipeline client's, granting `SCOPES` (what the tour writes); a write without one is
+tried first and must be refused, so the tour shows the API enforcing authentication.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,11 @@ import urllib.request
 import uuid
 from typing import Any
 
+from app.scopes import CATALOG_WRITE, IMPORTS_WRITE, ORDERS_WRITE
 from relay.errors import RelayError
 from relay.waiting import wait_for
+
+SCOPES = (CATALOG_WRITE, ORDERS_WRITE, IMPORTS_WRITE)
 
 
 def call(
@@ -51,15 +58,16 @@ def wait_ready(base_url: str, seconds: float = 30) -> None:
     wait_for(ready, what=f"the API at {base_url} to be ready", timeout=seconds, first=0.1, cap=0.5)
 
 
-def tour(base_url: str) -> dict[str, Any]:
-    """Create a product, order two of it, import a CSV; return what a reader would want to see."""
+def tour(base_url: str, token: str) -> dict[str, Any]:
+    """Show a write without a token refused; then, with `token`, create a product, order two of it and
+    import a CSV. Return what a reader would want to see."""
     sku = f"DEMO-{uuid.uuid4().hex[:8].upper()}"
-    status, product = call(
-        base_url,
-        "POST",
-        "/products",
-        body={"sku": sku, "name": "Relay mug", "description": "Blue/green", "price_cents": 1250, "stock": 5},
-    )
+    mug = {"sku": sku, "name": "Relay mug", "description": "Blue/green", "price_cents": 1250, "stock": 5}
+    status, refused = call(base_url, "POST", "/products", body=mug)
+    if status != 401:
+        raise RelayError(f"POST /products without a token answered {status}, not 401: {refused}")
+    bearer = {"Authorization": f"Bearer {token}"}
+    status, product = call(base_url, "POST", "/products", body=mug, headers=bearer)
     if status != 201:
         raise RelayError(f"POST /products answered {status}: {product}")
     status, order = call(
@@ -67,7 +75,7 @@ def tour(base_url: str) -> dict[str, Any]:
         "POST",
         "/orders",
         body={"lines": [{"product_id": product["id"], "quantity": 2}]},
-        headers={"Idempotency-Key": f"demo-{sku}"},
+        headers={**bearer, "Idempotency-Key": f"demo-{sku}"},
     )
     if status != 201:
         raise RelayError(f"POST /orders answered {status}: {order}")
@@ -76,8 +84,16 @@ def tour(base_url: str) -> dict[str, Any]:
         + "\n".join(f"{sku}-{n},Sticker {n},Imported,{100 + n},{10 * n}" for n in range(1, 4))
         + "\n"
     )
-    status, report = call(base_url, "POST", "/imports", body=csv_text, content_type="text/csv")
+    status, report = call(
+        base_url, "POST", "/imports", body=csv_text, content_type="text/csv", headers=bearer
+    )
     if status != 201:
         raise RelayError(f"POST /imports answered {status}: {report}")
     _, version = call(base_url, "GET", "/version")
-    return {"product": product, "order": order, "import": report, "version": version}
+    return {
+        "refused_without_token": refused,
+        "product": product,
+        "order": order,
+        "import": report,
+        "version": version,
+    }

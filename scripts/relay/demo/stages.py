@@ -10,11 +10,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from relay.aws import AwsFactory
+from relay.contract import read_root_stack
 from relay.demo import api_tour
 from relay.demo.runner import DemoContext, Stage
 from relay.errors import RelayError
 from relay.stacks.params import load_params
 from relay.stacks.target import resolve_target
+from relay.tokens import pipeline_token
 from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION
 
 ENV = "demo"
@@ -164,12 +167,15 @@ def second_release(context: DemoContext) -> str:
 
 
 def api_exercised(context: DemoContext) -> str:
-    seen = api_tour.tour(context.facts["api"])
+    aws = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"])
+    token = pipeline_token(aws, read_root_stack(aws, ENV, PRIMARY), api_tour.SCOPES)
+    seen = api_tour.tour(context.facts["api"], token)
     (context.report_dir / "api-tour.json").write_text(json.dumps(seen, indent=2))
     stored = seen["import"].get("stored_at", "")
     if not str(stored).startswith("s3://"):
         raise RelayError(f"the CSV import was not kept in the emulator's S3: stored_at={stored!r}")
     return (
+        f"write without a token refused (401); with the pipeline client's token: "
         f"product {seen['product']['sku']}, order #{seen['order']['id']} "
         f"({seen['order']['total_cents']} cents), "
         f"{seen['import']['created']} products imported, raw file at {stored}"

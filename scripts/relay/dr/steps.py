@@ -24,7 +24,7 @@ from relay.dr.topology import (
 from relay.errors import RelayError
 from relay.release.http import Endpoint
 from relay.release.layout import listener_port
-from relay.release.smoke import smoke
+from relay.release.smoke import smoke, smoke_token
 from relay.vocabulary import SLOTS
 from relay.waiting import wait_for, wait_with
 
@@ -217,7 +217,9 @@ def standby_smoke(ctx: DrContext) -> list[str]:
     production listener: the write proves the app reaches the promoted writer."""
     elbv2 = ctx.client("elbv2")
     endpoint = Endpoint(ctx.target.alb_dns_name, listener_port(elbv2, ctx.target.listener_arn))
-    return smoke(endpoint, None, SMOKE_TIMEOUT_SECONDS)
+    return smoke(
+        endpoint, None, token=smoke_token(ctx.aws, ctx.target), deadline_seconds=SMOKE_TIMEOUT_SECONDS
+    )
 
 
 def _smoke_intent(ctx: DrContext) -> str:

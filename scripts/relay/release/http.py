@@ -32,15 +32,21 @@ class Endpoint:
     port: int
 
     def request(
-        self, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 5
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        timeout: float = 5,
+        token: str | None = None,
     ) -> tuple[int, Any]:
+        """One request; `token` is sent as `Authorization: Bearer`."""
         address, port = connect_to(self.host, self.port)
         data = json.dumps(body).encode() if body is not None else None
+        headers = {"Host": self.host, "Content-Type": "application/json", "Accept": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(
-            f"http://{address}:{port}{path}",
-            data=data,
-            method=method,
-            headers={"Host": self.host, "Content-Type": "application/json", "Accept": "application/json"},
+            f"http://{address}:{port}{path}", data=data, method=method, headers=headers
         )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310

@@ -23,7 +23,7 @@ from relay.release import capacity, codedeploy, pending, traffic
 from relay.release.http import Endpoint
 from relay.release.layout import listener_port, listener_weights, live_slot, release_stack
 from relay.release.pending import Pending
-from relay.release.smoke import smoke
+from relay.release.smoke import smoke, smoke_token
 
 Show = Callable[[str], None]
 
@@ -156,7 +156,14 @@ def prepare(
             reason = (info.get("errorInformation") or {}).get("message", info["status"])
             raise RelayError(f"deployment {deployment_id} {info['status']}: {reason}")
         _ready_gate(
-            elbv2, stack, new, size=size, release_id=release_id, timeout=options.health_timeout, step=show
+            elbv2,
+            stack,
+            new,
+            size=size,
+            release_id=release_id,
+            token=smoke_token(aws, stack),
+            timeout=options.health_timeout,
+            step=show,
         )
     except Exception as error:
         _roll_back(elbv2, deploys, stack, old=old, new=new, deployment_id=deployment_id, show=show)
@@ -256,12 +263,20 @@ def _rolled_back(error: Exception) -> RelayError:
 
 
 def _ready_gate(
-    elbv2: Any, stack: RootStack, new: Slot, *, size: int, release_id: str | None, timeout: float, step: Show
+    elbv2: Any,
+    stack: RootStack,
+    new: Slot,
+    *,
+    size: int,
+    release_id: str | None,
+    token: str,
+    timeout: float,
+    step: Show,
 ) -> None:
     """The new slot's targets are healthy and it passes the smoke test through the test listener."""
     capacity.wait_healthy(elbv2, new.target_group, size, timeout)
     test = Endpoint(stack.alb_dns_name, listener_port(elbv2, stack.test_listener_arn))
-    for passed in smoke(test, release_id, timeout):
+    for passed in smoke(test, release_id, token=token, deadline_seconds=timeout):
         step(f"ready gate: {passed}")
 
 
