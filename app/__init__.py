@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask
 
-from app import cli, db, errors, imports, openapi, ops, orders, products, requestlog
+from app import auth, cli, db, errors, imports, openapi, ops, orders, products, requestlog, securityheaders
 from app.config import Settings
+from app.ratelimit import TokenBucket
 from app.storage import make_store
 
 
@@ -21,9 +22,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_import_bytes
     requestlog.configure_logging()
     requestlog.init_app(app)
+    securityheaders.init_app(app)
     errors.init_app(app)
+    auth.init_app(app, settings)
     db.init_app(app, settings)
     app.extensions[imports.STORE_KEY] = make_store(settings.import_bucket, settings.import_dir)
+    app.extensions[imports.LIMIT_KEY] = TokenBucket(settings.imports_per_minute)
     for blueprint in (products.bp, orders.bp, imports.bp, ops.bp, openapi.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)

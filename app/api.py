@@ -1,4 +1,5 @@
-"""Declaring a view once: its route, what it accepts (validated here) and what it answers (for OpenAPI)."""
+"""Declaring a view once: its route, who may call it, what it accepts (validated here) and what it
+answers (for OpenAPI)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, g, request
 from flask.typing import ResponseReturnValue
 
+from app import auth
 from app.errors import ApiError, validation_error
 from app.schema import MAX_ID, FieldError, Type
 
@@ -39,7 +41,10 @@ class Reply:
 
 @dataclass(frozen=True)
 class Operation:
-    """Everything /openapi.json says about one method on one path."""
+    """Everything /openapi.json says about one method on one path.
+
+    `scope`: the OAuth scope a bearer token must grant (app/scopes.py); None for a public operation.
+    """
 
     summary: str
     replies: dict[int, Reply]
@@ -48,14 +53,18 @@ class Operation:
     query: tuple[Param, ...] = ()
     headers: tuple[Param, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
+    scope: str | None = None
 
 
 def route(blueprint: Blueprint, rule: str, method: str, operation: Operation) -> Callable[[View], View]:
-    """Register `view` for `method` on `rule`; validate ids, the JSON body and the query before it runs."""
+    """Register `view` for `method` on `rule`; before it runs, authorize the caller (first: nothing of an
+    unauthorized request is read), then validate ids, the JSON body and the query."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def validated(**path: Any) -> ResponseReturnValue:
+            if operation.scope is not None:
+                auth.authorize(operation.scope)
             for name, value in path.items():
                 if isinstance(value, int) and value > MAX_ID:
                     raise ApiError(404, "Not Found", f"{name} {value} does not exist.")

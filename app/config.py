@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.aws_config import settings_from_aws
+from app.cognito_urls import serving_url
 
 PREFIX = "RELAY_APP_"
 
@@ -40,11 +41,19 @@ class Settings:
     import_bucket: str | None = None
     import_dir: str = ".relay/imports"
     max_import_bytes: int = 1024 * 1024
+    imports_per_minute: float = 10.0
     db_pool_size: int = 8
     db_connect_timeout: int = 3
     readiness_timeout_ms: int = 1000
     replica_retry_seconds: float = 15.0
     idempotency_retention_hours: float = 24.0
+    # Bearer tokens (app/auth.py): without an issuer and an audience every write is refused.
+    auth_issuer: str | None = None
+    auth_audience: str | None = None
+    auth_jwks_url: str | None = None
+    auth_token_url: str | None = None  # only shown in /openapi.json: where clients get their tokens
+    auth_jwks_cache_seconds: float = 300.0
+    auth_jwks_cooldown_seconds: float = 30.0
     drain_file: str | None = None
     release_id: str = "unknown"
     git_sha: str = "unknown"
@@ -79,6 +88,7 @@ class Settings:
             import_bucket=get("IMPORT_BUCKET"),
             import_dir=get("IMPORT_DIR") or str(Path(env.get("RELAY_STATE_DIR") or ".relay") / "imports"),
             max_import_bytes=int(get("MAX_IMPORT_BYTES") or cls.max_import_bytes),
+            imports_per_minute=float(get("IMPORTS_PER_MINUTE") or cls.imports_per_minute),
             db_pool_size=int(get("DB_POOL_SIZE") or cls.db_pool_size),
             db_connect_timeout=int(get("DB_CONNECT_TIMEOUT") or cls.db_connect_timeout),
             readiness_timeout_ms=int(get("READINESS_TIMEOUT_MS") or cls.readiness_timeout_ms),
@@ -86,12 +96,33 @@ class Settings:
             idempotency_retention_hours=float(
                 get("IDEMPOTENCY_RETENTION_HOURS") or cls.idempotency_retention_hours
             ),
+            auth_issuer=get("AUTH_ISSUER"),
+            auth_audience=get("AUTH_AUDIENCE"),
+            auth_jwks_url=get("AUTH_JWKS_URL"),
+            auth_token_url=get("AUTH_TOKEN_URL"),
+            auth_jwks_cache_seconds=float(get("AUTH_JWKS_CACHE_SECONDS") or cls.auth_jwks_cache_seconds),
+            auth_jwks_cooldown_seconds=float(
+                get("AUTH_JWKS_COOLDOWN_SECONDS") or cls.auth_jwks_cooldown_seconds
+            ),
             drain_file=get("DRAIN_FILE"),
             release_id=env.get("RELAY_RELEASE_ID") or "unknown",
             git_sha=env.get("RELAY_GIT_SHA") or "unknown",
             slot=env.get("RELAY_SLOT") or "unknown",
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "unknown",
         )
+
+    @property
+    def audiences(self) -> frozenset[str]:
+        """The app client ids (or `aud` values) whose tokens are accepted: AUTH_AUDIENCE, comma-separated."""
+        return frozenset(name.strip() for name in (self.auth_audience or "").split(",") if name.strip())
+
+    @property
+    def jwks_url(self) -> str | None:
+        """Where the issuer's signing keys are fetched: AUTH_JWKS_URL, else the issuer's well-known path;
+        a Cognito URL on the endpoint override when one is set (app/cognito_urls.py)."""
+        if self.auth_jwks_url or not self.auth_issuer:
+            return serving_url(self.auth_jwks_url) if self.auth_jwks_url else None
+        return serving_url(f"{self.auth_issuer.rstrip('/')}/.well-known/jwks.json")
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
         """Settings with some fields replaced (create_app's `config` argument); URLs are normalised."""

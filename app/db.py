@@ -228,12 +228,12 @@ class Database:
         """A read that must see the latest commit (no replica lag), still one autocommit statement."""
         return self._run(self.primary_reads, query)
 
-    def ping(self, timeout_ms: int) -> None:
-        """Raise unless the primary answers `SELECT 1` on a fresh connection within the timeout."""
+    def check(self, timeout_ms: int, query: Callable[[Connection], T]) -> T:
+        """Run `query` on a fresh connection to the primary, each statement within the timeout (readiness)."""
         with self.probe.connect() as connection:
             if not self.is_sqlite:
                 connection.execute(text(f"SET statement_timeout = {int(timeout_ms)}"))
-            connection.execute(text("SELECT 1"))
+            return query(connection)
 
     def dispose(self, close: bool = True) -> None:
         """Drop the pooled connections; `close=False` in a forked child, whose parent still uses them."""

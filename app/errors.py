@@ -7,11 +7,12 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Flask, Response, g, request
-from sqlalchemy.exc import OperationalError
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app import db, revision
 from app.schema import FieldError
 
 PROBLEM_JSON = "application/problem+json"
@@ -89,8 +90,29 @@ def _database_unavailable(error: Exception) -> Response:
     return response
 
 
+def _schema_behind(error: DBAPIError) -> Response:
+    """A missing table or column: say why (the schema's revision against the release's), not 'unreachable'."""
+    log.error(
+        "database schema lacks what this release uses (request id %s): %s", g.get("request_id", "-"), error
+    )
+    try:
+        reason = revision.problem(db.database(), current_app.config["RELAY_SETTINGS"].readiness_timeout_ms)
+    except SQLAlchemyError:
+        reason = None
+    detail = reason or "The database schema lacks a table or column this release uses."
+    return problem(503, "Service Unavailable", detail)
+
+
+def _database_error(error: DBAPIError) -> Response:
+    if revision.is_missing_schema(error):
+        return _schema_behind(error)
+    if isinstance(error, OperationalError):
+        return _database_unavailable(error)
+    return _unexpected(error)
+
+
 def init_app(app: Flask) -> None:
-    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(PoolTimeout, _database_unavailable)
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)

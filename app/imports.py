@@ -1,7 +1,13 @@
 """CSV product imports: every row is checked and reported; then all rows are written, or none.
 
-The raw file is kept first (S3 or a local folder), whatever the outcome, so a rejected import can be
-inspected. Rows create a product, or update the product with the same SKU.
+Nothing of an import is kept before it passed: the caller is authorized and within its rate first,
+a body over the size limit is refused before it is read, and the file is decoded and every row
+validated before anything is written. Text cells that a spreadsheet would run as a formula (they
+start with =, +, -, @, a tab or a carriage return) are refused, naming the row and column: the
+catalogue is exported to spreadsheets, and changing the text silently would be worse.
+
+Rows create a product, or update the product with the same SKU. The raw file of an accepted import is
+kept (S3 or a local folder), in the same request as the rows are written.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import api, db
+from app import api, db, ratelimit, scopes
 from app.api import Operation, Param, Reply
 from app.errors import ApiError
 from app.models import Product, utcnow
@@ -48,7 +54,10 @@ IMPORT = Documented(
         "required": ["id", "stored_at", "rows", "created", "updated", "report"],
         "properties": {
             "id": {"type": "string"},
-            "stored_at": {"type": "string", "description": "s3://bucket/key, or a path on the instance."},
+            "stored_at": {
+                "type": "string",
+                "description": "The kept file: s3://bucket/imports/<id>.csv, or <id>.csv (local folder).",
+            },
             "rows": {"type": "integer"},
             "created": {"type": "integer"},
             "updated": {"type": "integer"},
@@ -57,6 +66,10 @@ IMPORT = Documented(
     }
 )
 STORE_KEY = "relay_import_store"
+LIMIT_KEY = "relay_import_limit"
+# What a spreadsheet takes for the start of a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_COLUMNS = frozenset(name for name, kind in ROW.properties.items() if isinstance(kind, Str))
 
 
 def store() -> RawFileStore:
@@ -64,9 +77,45 @@ def store() -> RawFileStore:
     return raw_store
 
 
+def _decode(data: bytes) -> str:
+    """The file as text; 422 naming the first row that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        row = data[: error.start].count(b"\n") + 1
+        raise ApiError(
+            422,
+            "Invalid CSV",
+            f"The file is not UTF-8 (row {row}); nothing was imported.",
+            errors=[FieldError(f"rows/{row}", "is not UTF-8")],
+        ) from error
+
+
 def _parse(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Validate every row; return (clean rows, per-row report). Cell text is converted by the schema."""
+    """Validate every row; return (clean rows, per-row report). 422 naming the row CSV cannot read."""
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _validate(reader)
+    except csv.Error as error:  # e.g. a cell over the csv module's field size limit (128 KiB)
+        row = reader.reader.line_num  # the DictReader's own count stops at the last row it returned
+        raise ApiError(
+            422,
+            "Invalid CSV",
+            f"Row {row} cannot be read as CSV ({error}); nothing was imported.",
+            errors=[FieldError(f"rows/{row}", str(error))],
+        ) from error
+
+
+def _formula_errors(cells: dict[str, str]) -> list[FieldError]:
+    return [
+        FieldError(name, f"starts with {value[0]!r}, which a spreadsheet would run as a formula")
+        for name, value in cells.items()
+        if name in TEXT_COLUMNS and value.startswith(FORMULA_STARTS)
+    ]
+
+
+def _validate(reader: csv.DictReader[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every row checked and reported; cell text is converted by the schema."""
     columns = reader.fieldnames or []
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     unknown = [c for c in columns if c not in ROW.properties]
@@ -88,6 +137,7 @@ def _parse(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             errors.append(FieldError("row", "has more cells than the header"))
         cells = {name: value for name, value in record.items() if name is not None and value is not None}
         row = {name: ROW.properties[name].from_text(value, name, errors) for name, value in cells.items()}
+        errors.extend(_formula_errors(cells))
         errors.extend(FieldError(name, "is required") for name in REQUIRED_COLUMNS if name not in cells)
         sku = cells.get("sku")
         if sku in seen:
@@ -153,27 +203,24 @@ def _write(rows: list[dict[str, Any]], report: list[dict[str, Any]]) -> None:
             409: Reply("A SKU was created concurrently; retry"),
             413: Reply("The file is over the size limit"),
             415: Reply("Not text/csv"),
-            422: Reply("Invalid rows; nothing was written (see `report`)"),
+            422: Reply("Invalid rows, or not CSV in UTF-8; nothing was written (see `report`)"),
+            429: Reply("Too many imports by this caller; retry after Retry-After seconds"),
         },
         body=Str(0, 10**9, "CSV with header sku,name,description,price_cents,stock (UTF-8)."),
         body_media_type=CSV,
         headers=(Param("Idempotency-Key", Str(1, 255)),),
+        scope=scopes.IMPORTS_WRITE,
     ),
 )
+@ratelimit.per_caller(LIMIT_KEY)
 @write_transaction
 def create_import() -> ResponseReturnValue:
     if request.mimetype != CSV:
         raise ApiError(
             415, "Unsupported Media Type", f"Send the file as {CSV} (got {request.mimetype or 'no type'})."
         )
-    data = request.get_data()  # 413 past MAX_CONTENT_LENGTH
-    import_id = uuid.uuid4().hex
-    stored_at = store().put(f"{import_id}.csv", data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ApiError(422, "Invalid CSV", f"The file is not UTF-8: {error}") from error
-    rows, report = _parse(text)
+    data = request.get_data()  # 413 past MAX_CONTENT_LENGTH, from Content-Length before reading
+    rows, report = _parse(_decode(data))
     if any(entry["errors"] for entry in report):
         raise ApiError(
             422,
@@ -193,6 +240,8 @@ def create_import() -> ResponseReturnValue:
         raise ApiError(
             409, "Conflict", "A product was created by someone else meanwhile; send the file again."
         ) from error
+    import_id = uuid.uuid4().hex
+    stored_at = store().put(f"{import_id}.csv", data)
     body = {
         "id": import_id,
         "stored_at": stored_at,

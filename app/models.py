@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Column,
     DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -79,10 +81,14 @@ class OrderLine(Base):
 
 
 class IdempotencyKey(Base):
-    """The first answer to a POST carrying an Idempotency-Key, replayed to every retry."""
+    """The first answer to a POST carrying an Idempotency-Key, replayed to the same caller's retries.
 
-    __tablename__ = "idempotency_keys"
+    Keys are the caller's own: the same key from two callers is two requests (app/transaction.py).
+    """
 
+    __tablename__ = "caller_idempotency_keys"
+
+    caller: Mapped[str] = mapped_column(String(255), primary_key=True)
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
@@ -90,3 +96,18 @@ class IdempotencyKey(Base):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     # Keys expire after the retention (app/transaction.py); the index serves the purge.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+# The keys of the releases before keys were the caller's own (one key for everybody). The previous
+# release still writes them while both slots run; a contract migration drops the table one release
+# later (docs/adr/0004-migrations.md). Declared so the models keep describing the whole schema.
+RETIRED_IDEMPOTENCY_KEYS = Table(
+    "idempotency_keys",
+    Base.metadata,
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("location", String(255)),
+    Column("body", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+)

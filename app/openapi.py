@@ -1,4 +1,8 @@
-"""/openapi.json, built from the routes' own declarations (app.api.Operation), so it cannot drift."""
+"""/openapi.json, built from the routes' own declarations (app.api.Operation), so it cannot drift.
+
+An operation with a scope requires a bearer token granting it: OAuth2 client credentials (the flow
+Cognito's app clients use) or any bearer JWT from the issuer; both schemes name the scope.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from typing import Any
 from flask import Blueprint, Flask, current_app
 from flask.typing import ResponseReturnValue
 
+from app import scopes
 from app.api import Operation
+from app.config import Settings
 from app.errors import PROBLEM_JSON
 from app.representation import json_response
 
@@ -37,13 +43,38 @@ PROBLEM = {
 HEADER_SCHEMAS = {
     "Location": {"type": "string"},
     "ETag": {"type": "string"},
+    "WWW-Authenticate": {"type": "string", "description": "The bearer challenge (RFC 6750)."},
+    "Retry-After": {"type": "string", "description": "Seconds to wait before retrying."},
+}
+AUTH_REPLIES = {
+    401: "No token, or one that does not verify (expired, another issuer or audience, bad signature)",
+    403: "The token does not grant the operation's scope",
 }
 
 
-def _problem_reply(description: str) -> dict[str, Any]:
-    return {
+def _problem_reply(description: str, headers: tuple[str, ...] = ()) -> dict[str, Any]:
+    reply: dict[str, Any] = {
         "description": description,
         "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    if headers:
+        reply["headers"] = {name: {"schema": HEADER_SCHEMAS[name]} for name in headers}
+    return reply
+
+
+def _security_schemes(settings: Settings) -> dict[str, Any]:
+    return {
+        "oauth2": {
+            "type": "oauth2",
+            "description": "Client credentials; the token URL is about:blank until it is configured.",
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": settings.auth_token_url or "about:blank",
+                    "scopes": scopes.DESCRIPTIONS,
+                }
+            },
+        },
+        "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
     }
 
 
@@ -71,7 +102,9 @@ def _operation(operation: Operation, path_params: list[tuple[str, str]]) -> dict
     responses: dict[str, Any] = {}
     for status, reply in operation.replies.items():
         if status >= 400:
-            responses[str(status)] = _problem_reply(reply.description)
+            responses[str(status)] = _problem_reply(
+                reply.description, ("Retry-After",) if status == 429 else ()
+            )
             continue
         answer: dict[str, Any] = {"description": reply.description}
         if reply.schema is not None:
@@ -82,6 +115,10 @@ def _operation(operation: Operation, path_params: list[tuple[str, str]]) -> dict
     # Every other error (400, 404, 405, 413, 415, 500, 503...) has the same problem+json shape.
     responses["default"] = _problem_reply("An error (RFC 9457 problem details)")
     spec: dict[str, Any] = {"summary": operation.summary, "parameters": parameters, "responses": responses}
+    if operation.scope is not None:
+        for status, description in AUTH_REPLIES.items():
+            responses[str(status)] = _problem_reply(description, ("WWW-Authenticate",))
+        spec["security"] = [{"oauth2": [operation.scope]}, {"bearer": [operation.scope]}]
     if operation.body is not None:
         spec["requestBody"] = {
             "required": True,
@@ -104,7 +141,10 @@ def build(app: Flask) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Relay catalogue and ordering API", "version": "1"},
         "paths": paths,
-        "components": {"schemas": {"Problem": PROBLEM}},
+        "components": {
+            "schemas": {"Problem": PROBLEM},
+            "securitySchemes": _security_schemes(app.config["RELAY_SETTINGS"]),
+        },
     }
 
 

@@ -1,4 +1,5 @@
-"""What the load balancer and the release tooling ask: alive, ready (DB up and not draining), version."""
+"""What the load balancer and the release tooling ask: alive, ready (DB up, its schema one this release
+serves on, not draining), version."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask import Blueprint, current_app
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import api, db
+from app import api, db, revision
 from app.api import Operation, Reply
 from app.config import Settings
 from app.errors import ApiError
@@ -52,18 +53,24 @@ def healthz() -> ResponseReturnValue:
     "/readyz",
     "GET",
     Operation(
-        "Ready for traffic: the database answers and the server is not draining",
-        {200: Reply("Ready", STATUS), 503: Reply("Draining, or the database does not answer")},
+        "Ready for traffic: the database answers, its schema is migrated for this release, not draining",
+        {
+            200: Reply("Ready", STATUS),
+            503: Reply("Draining, the database does not answer, or its schema is behind this release"),
+        },
     ),
 )
 def readyz() -> ResponseReturnValue:
     if draining():
         raise ApiError(503, "Service Unavailable", "Draining: the server is shutting down.")
     try:
-        db.database().ping(settings().readiness_timeout_ms)
+        schema_problem = revision.problem(db.database(), settings().readiness_timeout_ms)
     except SQLAlchemyError as error:
         log.warning("readiness: database does not answer: %s", error)
         raise ApiError(503, "Service Unavailable", "The database does not answer.") from error
+    if schema_problem:
+        log.warning("readiness: %s", schema_problem)
+        raise ApiError(503, "Service Unavailable", schema_problem)
     return json_response({"status": "ready"})
 
 

@@ -14,7 +14,7 @@ from flask import Blueprint, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, Row, insert, select, update
 
-from app import api, db
+from app import api, db, scopes
 from app.api import Operation, Param, Reply
 from app.errors import ApiError, not_found, validation_error
 from app.models import Order, OrderLine, Product, utcnow
@@ -108,6 +108,7 @@ def _take_stock(product_id: int, quantity: int, field: str) -> int:
         },
         body=CREATE,
         headers=(IDEMPOTENCY_KEY,),
+        scope=scopes.ORDERS_WRITE,
     ),
 )
 @write_transaction
@@ -137,7 +138,12 @@ def create_order() -> ResponseReturnValue:
     return json_response(_order(row, lines), 201, {"Location": location})
 
 
-@api.route(bp, "/orders/<int:order_id>", "GET", Operation("Get an order", {200: Reply("The order", ORDER)}))
+@api.route(
+    bp,
+    "/orders/<int:order_id>",
+    "GET",
+    Operation("Get an order", {200: Reply("The order", ORDER)}, scope=scopes.ORDERS_READ),
+)
 def get_order(order_id: int) -> ResponseReturnValue:
     def query(connection: Connection) -> dict[str, Any] | None:
         row = connection.execute(select(*ORDER_COLUMNS).where(Order.id == order_id)).first()
@@ -161,6 +167,7 @@ def get_order(order_id: int) -> ResponseReturnValue:
             Param("after", Int(0, MAX_ID), description="The `next_after` of the previous page."),
             Param("status", Enum(STATUSES)),
         ),
+        scope=scopes.ORDERS_READ,
     ),
 )
 def list_orders() -> ResponseReturnValue:
@@ -190,6 +197,7 @@ def list_orders() -> ResponseReturnValue:
         "Cancel an order and give its stock back",
         {200: Reply("Cancelled", ORDER), 409: Reply("Already cancelled")},
         headers=(IDEMPOTENCY_KEY,),
+        scope=scopes.ORDERS_WRITE,
     ),
 )
 @write_transaction

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, bindparam, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import api, db
+from app import api, db, scopes
 from app.api import Operation, Param, Reply
 from app.errors import ApiError, not_found
 from app.models import Product, utcnow
@@ -78,6 +78,7 @@ def _respond(row: Any, status: int = 200) -> ResponseReturnValue:
         },
         body=CREATE,
         headers=(Param("Idempotency-Key", Str(1, 255)),),
+        scope=scopes.CATALOG_WRITE,
     ),
 )
 @write_transaction
@@ -176,6 +177,7 @@ def _conditional_failure(product_id: int) -> ApiError:
         },
         body=UPDATE,
         headers=(IF_MATCH,),
+        scope=scopes.CATALOG_WRITE,
     ),
 )
 @write_transaction
@@ -199,6 +201,7 @@ def update_product(product_id: int) -> ResponseReturnValue:
         "Delete a product (If-Match honoured when sent)",
         {204: Reply("Deleted"), 409: Reply("The product has orders"), 412: Reply("Stale ETag")},
         headers=(IF_MATCH,),
+        scope=scopes.CATALOG_WRITE,
     ),
 )
 @write_transaction

@@ -1,4 +1,8 @@
-"""Where raw import files are kept: an S3 bucket when one is configured, else a local folder."""
+"""Where raw import files are kept: an S3 bucket when one is configured, else a local folder.
+
+`put` answers with a name for the file that clients may see: the S3 object's URL, or the file's name
+in the folder (never the folder's path on the server).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import boto3
 
 class RawFileStore(Protocol):
     def put(self, name: str, data: bytes) -> str:
-        """Keep `data` as `name`; return where it went (an s3:// URL or a path)."""
+        """Keep `data` as `name`; return what identifies it (s3://bucket/key, or the name in the folder)."""
         ...
 
 
@@ -33,9 +37,8 @@ class FolderStore:
 
     def put(self, name: str, data: bytes) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / name
-        path.write_bytes(data)
-        return str(path.resolve())
+        (self.folder / name).write_bytes(data)
+        return name
 
 
 def make_store(bucket: str | None, folder: str) -> RawFileStore:

@@ -1,5 +1,8 @@
 """Write views run in one transaction; a POST with an Idempotency-Key stores its first answer in it.
 
+A key is the caller's own (the token's subject, app/auth.py): the same key from two callers is two
+requests, and one caller never sees another's answer.
+
 The key row is inserted in the same transaction as the order (or product, or import) it answers for,
 so either both are committed or neither: a retry finds the stored answer and replays it, and two
 concurrent requests with one key cannot both create (the second waits on the key's unique index,
@@ -20,11 +23,11 @@ from typing import Any, TypeVar
 
 from flask import Response, current_app, make_response, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Connection, delete, or_, select
+from sqlalchemy import Connection, and_, delete, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import db
+from app import auth, db
 from app.config import Settings
 from app.errors import ApiError
 from app.models import IdempotencyKey, utcnow
@@ -44,14 +47,15 @@ def write_transaction(view: View) -> View:
         if key is None:
             return _run_once(view, path)
         _check_key(key)
+        caller = auth.caller().id
         fingerprint = _fingerprint()
-        stored = _lookup(key)
+        stored = _lookup(caller, key)
         if stored is not None:
             return _replay(stored, fingerprint)
         try:
-            return _run_once(view, path, key=key, fingerprint=fingerprint)
+            return _run_once(view, path, key=(caller, key), fingerprint=fingerprint)
         except IntegrityError:
-            stored = _lookup(key)
+            stored = _lookup(caller, key)
             if stored is None:
                 raise
             return _replay(stored, fingerprint)
@@ -63,9 +67,10 @@ def _run_once(
     view: Callable[..., ResponseReturnValue],
     path: dict[str, Any],
     *,
-    key: str | None = None,
+    key: tuple[str, str] | None = None,
     fingerprint: str = "",
 ) -> Response:
+    """Run the view in the request's transaction; `key` is the (caller, Idempotency-Key) to store."""
     with db.unit_of_work() as session:
         response = make_response(view(**path))
         if response.status_code >= 400:
@@ -75,7 +80,8 @@ def _run_once(
             _purge_expired(session, key)
             session.add(
                 IdempotencyKey(
-                    key=key,
+                    caller=key[0],
+                    key=key[1],
                     fingerprint=fingerprint,
                     status_code=response.status_code,
                     location=response.headers.get("Location"),
@@ -92,19 +98,19 @@ def _expiry() -> datetime:
     return utcnow() - timedelta(hours=settings.idempotency_retention_hours)
 
 
-def _purge_expired(session: Session, key: str) -> None:
-    """Delete this key if it expired (it is being reused) and a batch of the oldest expired keys."""
+def _purge_expired(session: Session, key: tuple[str, str]) -> None:
+    """Delete this caller's key if it expired (it is being reused) and a batch of the oldest expired keys."""
     expired = IdempotencyKey.created_at < _expiry()
+    identity = tuple_(IdempotencyKey.caller, IdempotencyKey.key)
     oldest = (
-        select(IdempotencyKey.key)
+        select(IdempotencyKey.caller, IdempotencyKey.key)
         .where(expired)
         .order_by(IdempotencyKey.created_at)
         .limit(PURGE_BATCH)
         .with_for_update(skip_locked=True)
     )
-    purge = delete(IdempotencyKey).where(
-        expired, or_(IdempotencyKey.key == key, IdempotencyKey.key.in_(oldest))
-    )
+    this_key = and_(IdempotencyKey.caller == key[0], IdempotencyKey.key == key[1])
+    purge = delete(IdempotencyKey).where(expired, or_(this_key, identity.in_(oldest)))
     session.execute(purge.execution_options(synchronize_session=False))
 
 
@@ -120,10 +126,10 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _lookup(key: str) -> IdempotencyKey | None:
+def _lookup(caller: str, key: str) -> IdempotencyKey | None:
     def query(connection: Connection) -> IdempotencyKey | None:
         live = select(IdempotencyKey.__table__).where(
-            IdempotencyKey.key == key, IdempotencyKey.created_at >= _expiry()
+            IdempotencyKey.caller == caller, IdempotencyKey.key == key, IdempotencyKey.created_at >= _expiry()
         )
         row = connection.execute(live).first()
         return IdempotencyKey(**row._mapping) if row is not None else None

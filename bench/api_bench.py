@@ -4,8 +4,9 @@
 
 Runs once, on 127.0.0.1 only, bounded in time. Starts its own PostgreSQL (Debian binaries), migrates
 and seeds it, then measures with `wrk`:
-  (a) a bare WSGI hello-world, (b) GET /products/<id>, (c) POST /orders, (d) the same GET written the
-  Flask-SQLAlchemy tutorial way (ORM, default session: BEGIN, SELECT, ROLLBACK per request).
+  (a) a bare WSGI hello-world, (b) GET /products/<id>, (c) POST /orders (with an access token of a
+  local issuer, tests/app/tokens.py), (d) the same GET written the Flask-SQLAlchemy tutorial way (ORM,
+  default session: BEGIN, SELECT, ROLLBACK per request).
 All four run under app/gunicorn.conf.py. Then p99 of (b) at half its saturating rate, from an open-loop
 client: wrk2 is not packaged, so bench/paced.lua makes wrk send on a fixed schedule and counts latency
 from each request's scheduled time (no coordinated omission); its achieved rate is reported. As a
@@ -40,7 +41,9 @@ from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 from app.migrate import upgrade  # noqa: E402
 from app.models import Product, utcnow  # noqa: E402
+from app.scopes import ORDERS_WRITE  # noqa: E402
 from tests.app.postgres import free_port, running_postgres  # noqa: E402
+from tests.app.tokens import Issuer  # noqa: E402
 
 PRODUCTS = 1000
 RANDOM_GET = """
@@ -51,9 +54,16 @@ end
 RANDOM_ORDER = """
 request = function()
   local body = '{"lines": [{"product_id": ' .. math.random(1, {N}) .. ', "quantity": 1}]}'
-  return wrk.format("POST", "/orders", {["Content-Type"] = "application/json"}, body)
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer {TOKEN}"}
+  return wrk.format("POST", "/orders", headers, body)
 end
 """.replace("{N}", str(PRODUCTS))
+
+
+def order_script(issuer: Issuer) -> str:
+    """(c)'s requests carry an access token granting orders.write, as a client's would: the run measures
+    the token's verification too."""
+    return RANDOM_ORDER.replace("{TOKEN}", issuer.mint([ORDERS_WRITE]))
 
 
 def hello(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
@@ -99,10 +109,12 @@ def tutorial_app() -> Any:
 
 
 @contextmanager
-def gunicorn(target: str, database_url: str, log: Path) -> Iterator[str]:
+def gunicorn(target: str, database_url: str, log: Path, auth: dict[str, str]) -> Iterator[str]:
+    """`target` served by gunicorn; `auth` is the app's token settings (RELAY_APP_AUTH_*)."""
     port = free_port()
     environment = {
         **os.environ,
+        **auth,
         "RELAY_APP_DATABASE_URL": database_url,
         "RELAY_APP_BIND": f"127.0.0.1:{port}",
         "RELAY_APP_DRAIN_SECONDS": "0",
@@ -218,12 +230,13 @@ def seed(database_url: str) -> None:
     engine.dispose()
 
 
-CASES = (
-    ("a_hello_wsgi", "api_bench:hello", None),
-    ("b_get_product", "app:create_app()", RANDOM_GET),
-    ("c_post_order", "app:create_app()", RANDOM_ORDER),
-    ("d_tutorial_get", "api_bench:tutorial_app()", RANDOM_GET),
-)
+def cases(issuer: Issuer) -> tuple[tuple[str, str, str | None], ...]:
+    return (
+        ("a_hello_wsgi", "api_bench:hello", None),
+        ("b_get_product", "app:create_app()", RANDOM_GET),
+        ("c_post_order", "app:create_app()", order_script(issuer)),
+        ("d_tutorial_get", "api_bench:tutorial_app()", RANDOM_GET),
+    )
 
 
 def _median_run(runs: list[dict[str, float]], by: str = "req_per_s") -> dict[str, float]:
@@ -276,13 +289,15 @@ def main() -> None:
             "rate, the round with the median p99 reported"
         ),
     }
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in CASES}
+    issuer = Issuer()
+    measured = cases(issuer)
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in measured}
     paced_runs: list[dict[str, float]] = []
     with running_postgres() as database_url:
         seed(database_url)
         for round_number in range(1, args.rounds + 1):
-            for name, target, script in CASES:
-                with gunicorn(target, database_url, logs / f"{name}.log") as url:
+            for name, target, script in measured:
+                with gunicorn(target, database_url, logs / f"{name}.log", issuer.environment()) as url:
                     wrk(url, script, 2, args.connections)
                     settle(database_url)
                     runs[name].append(wrk(url, script, args.duration, args.connections))
@@ -290,10 +305,12 @@ def main() -> None:
                     if name == "b_get_product":
                         paced_runs.append(paced(url, runs[name][-1]["req_per_s"] / 2, args.duration))
                         _progress(round_number, args.rounds, "b_half_rate_paced", paced_runs[-1])
-        with gunicorn("app:create_app()", database_url, logs / "b_two_connections.log") as url:
+        with gunicorn(
+            "app:create_app()", database_url, logs / "b_two_connections.log", issuer.environment()
+        ) as url:
             wrk(url, RANDOM_GET, 2, 2)
             results["b_two_connections"] = wrk(url, RANDOM_GET, args.duration, 2)
-    results.update({name: _median_run(measured) for name, measured in runs.items()})
+    results.update({name: _median_run(case_runs) for name, case_runs in runs.items()})
     results["b_half_rate_paced"] = {
         **_median_run(paced_runs, by="p99_ms"),
         "p99_ms_per_round": [run["p99_ms"] for run in paced_runs],
@@ -308,6 +325,7 @@ def main() -> None:
         "p99 at half rate <= 20 ms (paced)": _half_rate_p99_met(results["b_half_rate_paced"]),
     }
     results["host"]["load_average_after"] = os.getloadavg()[0]
+    issuer.stop()
     print(json.dumps(results, indent=2))
 
 

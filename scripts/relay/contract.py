@@ -156,6 +156,16 @@ class RootStack:
         return path if path.endswith("/") else path + "/"
 
     @property
+    def token_url(self) -> str:
+        """The OAuth 2.0 token endpoint of this region's user pool."""
+        return self.output("TokenUrl")
+
+    @property
+    def pipeline_client_secret_arn(self) -> str:
+        """The secret with the pipeline app client's id and secret."""
+        return self.output("PipelineClientSecretArn")
+
+    @property
     def alarm_names(self) -> tuple[str, ...]:
         """The alarms a release watches; none when the stack declares none."""
         return tuple(

@@ -1,4 +1,5 @@
-"""The emulator process: moto's multi-region app behind our control endpoints, on 127.0.0.1 only.
+"""The emulator process: moto's multi-region app behind our control endpoints and Cognito's token
+endpoint, on 127.0.0.1 only and for local clients only (relay_emulator.local_only).
 
 Run by `relay emulator start` as `python -m relay_emulator.server --port N --state-dir DIR`; the run's
 local CA (relay_emulator.acm.authority) writes its certificate under DIR.
@@ -13,8 +14,9 @@ from pathlib import Path
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
-from relay_emulator import install
+from relay_emulator import install, local_only
 from relay_emulator.acm import authority
+from relay_emulator.cognito.token_endpoint import TokenEndpoint
 from relay_emulator.control import ControlMiddleware
 
 HOST = "127.0.0.1"
@@ -27,8 +29,11 @@ def serve(port: int, state_dir: Path) -> None:
     # What the emulator starts (the local fleet) calls back into it here.
     os.environ["RELAY_EMULATOR_ENDPOINT"] = f"http://localhost:{port}"
     authority.start(state_dir)
+    local_only.disable_global_cors()
     install.install_all()
-    app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
+    app = local_only.LocalOnly(
+        ControlMiddleware(TokenEndpoint(DomainDispatcherApplication(create_backend_app)))
+    )
     server = make_server(HOST, port, app, threaded=True)
     print(f"relay emulator serving on http://{HOST}:{port}", flush=True)
     server.serve_forever()

@@ -1,4 +1,5 @@
-"""App fixtures: a migrated database per backend (SQLite file and a real PostgreSQL), the app, a client.
+"""App fixtures: a migrated database per backend (SQLite file and a real PostgreSQL), a token issuer,
+the app, and clients with and without a token.
 
 Every test that takes `client` runs twice, once per backend. The app tests share one xdist group so
 one PostgreSQL server serves them all.
@@ -25,9 +26,10 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.migrate import upgrade
 from tests.app.postgres import free_port, running_postgres
+from tests.app.tokens import Issuer
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ("order_lines", "orders", "idempotency_keys", "products")
+TABLES = ("order_lines", "orders", "caller_idempotency_keys", "products")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -77,17 +79,43 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def issuer() -> Iterator[Issuer]:
+    """The token issuer the apps trust; its JWKS is served on 127.0.0.1."""
+    running = Issuer()
+    yield running
+    running.stop()
+
+
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def app(database_url: str, tmp_path: Path, issuer: Issuer) -> Iterator[Flask]:
     application = create_app(
-        {"database_url": database_url, "import_dir": str(tmp_path / "imports"), "TESTING": True}
+        {
+            "database_url": database_url,
+            "import_dir": str(tmp_path / "imports"),
+            "TESTING": True,
+            **issuer.settings(),
+        }
     )
     yield application
     application.extensions["relay_db"].dispose()
 
 
+def with_token(client: FlaskClient, token: str) -> FlaskClient:
+    """`client`, sending `Authorization: Bearer <token>` on every request."""
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def client(app: Flask, issuer: Issuer) -> FlaskClient:
+    """A client whose token grants every scope."""
+    return with_token(app.test_client(), issuer.mint())
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    """A client without a token."""
     return app.test_client()
 
 
@@ -113,10 +141,11 @@ class Server:
             self.process.wait(timeout=30)
 
 
-def start_gunicorn(database_url: str, log: Path, **env: str) -> Server:
+def start_gunicorn(database_url: str, log: Path, issuer: Issuer, **env: str) -> Server:
     port = free_port()
     environment = {
         **os.environ,
+        **issuer.environment(),
         "RELAY_APP_DATABASE_URL": database_url,
         "RELAY_APP_BIND": f"127.0.0.1:{port}",
         "RELAY_APP_WORKERS": "2",
@@ -147,9 +176,9 @@ def start_gunicorn(database_url: str, log: Path, **env: str) -> Server:
 
 
 @pytest.fixture
-def gunicorn_pg(postgres_url: str, tmp_path: Path) -> Iterator[Server]:
-    """gunicorn on PostgreSQL, two workers of eight threads, no drain delay."""
+def gunicorn_pg(postgres_url: str, tmp_path: Path, issuer: Issuer) -> Iterator[Server]:
+    """gunicorn on PostgreSQL, two workers of eight threads, no drain delay, trusting `issuer`."""
     empty_tables(postgres_url)
-    server = start_gunicorn(postgres_url, tmp_path / "gunicorn.log")
+    server = start_gunicorn(postgres_url, tmp_path / "gunicorn.log", issuer)
     yield server
     server.stop()

@@ -17,12 +17,15 @@ from sqlalchemy import text
 from app import create_app
 from app.db import EXTENSION_KEY
 from tests.app.conftest import Server, start_gunicorn
+from tests.app.tokens import Issuer, bearer
 
 
-def test_32_concurrent_orders_for_the_last_units_never_oversell(gunicorn_pg: Server) -> None:
+def test_32_concurrent_orders_for_the_last_units_never_oversell(gunicorn_pg: Server, issuer: Issuer) -> None:
+    token = bearer(issuer.mint())
     product = requests.post(
         gunicorn_pg.url + "/products",
         json={"sku": "LAST", "name": "Last ones", "price_cents": 100, "stock": 5},
+        headers=token,
         timeout=10,
     ).json()
     barrier = threading.Barrier(32)
@@ -30,25 +33,27 @@ def test_32_concurrent_orders_for_the_last_units_never_oversell(gunicorn_pg: Ser
     def buy(_: int) -> int:
         barrier.wait()
         body = {"lines": [{"product_id": product["id"], "quantity": 1}]}
-        return requests.post(gunicorn_pg.url + "/orders", json=body, timeout=30).status_code
+        return requests.post(gunicorn_pg.url + "/orders", json=body, headers=token, timeout=30).status_code
 
     with ThreadPoolExecutor(32) as pool:
         statuses = list(pool.map(buy, range(32)))
     assert set(statuses) <= {201, 409}
     assert statuses.count(201) == 5
     assert requests.get(f"{gunicorn_pg.url}/products/{product['id']}", timeout=10).json()["stock"] == 0
-    orders = requests.get(gunicorn_pg.url + "/orders?limit=100", timeout=10).json()["items"]
+    orders = requests.get(gunicorn_pg.url + "/orders?limit=100", headers=token, timeout=10).json()["items"]
     assert len(orders) == 5
 
 
 def test_sigterm_turns_readyz_503_first_and_finishes_in_flight_requests(
-    postgres_url: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path, issuer: Issuer
 ) -> None:
-    server = start_gunicorn(postgres_url, tmp_path / "drain.log", RELAY_APP_DRAIN_SECONDS="2")
+    server = start_gunicorn(postgres_url, tmp_path / "drain.log", issuer, RELAY_APP_DRAIN_SECONDS="2")
+    token = bearer(issuer.mint())
     try:
         product = requests.post(
             server.url + "/products",
             json={"sku": "SLOW", "name": "Held", "price_cents": 1, "stock": 3},
+            headers=token,
             timeout=10,
         ).json()
         # Hold the product's row lock, so the order below is in flight inside gunicorn when SIGTERM lands.
@@ -59,6 +64,7 @@ def test_sigterm_turns_readyz_503_first_and_finishes_in_flight_requests(
                     requests.post,
                     server.url + "/orders",
                     json={"lines": [{"product_id": product["id"], "quantity": 1}]},
+                    headers=token,
                     timeout=30,
                 )
                 time.sleep(0.5)

@@ -1,21 +1,29 @@
-"""Health, readiness (database, draining), version, request ids, JSON logs, and errors as problem+json."""
+"""Health, readiness (database, schema, draining), version, request ids, JSON logs, security headers,
+and errors as problem+json."""
 
 from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
+from app.migrate import upgrade
 from app.requestlog import JsonFormatter
-from tests.app.conftest import make_product
+from app.revision import release_migrations
+from app.securityheaders import HEADERS
+from tests.app.conftest import make_product, with_token
 from tests.app.tcpproxy import Proxy
+from tests.app.tokens import Issuer
 
 
 def test_healthz(client: FlaskClient) -> None:
@@ -64,7 +72,7 @@ def test_readyz_follows_the_database_down_and_back(postgres_url: str) -> None:
     app.extensions["relay_db"].dispose()
 
 
-def test_reads_fall_back_to_the_primary_when_the_replica_is_down(postgres_url: str) -> None:
+def test_reads_fall_back_to_the_primary_when_the_replica_is_down(postgres_url: str, issuer: Issuer) -> None:
     url = make_url(postgres_url)
     replica = Proxy(url.port or 5432)
     replica.start()
@@ -72,9 +80,10 @@ def test_reads_fall_back_to_the_primary_when_the_replica_is_down(postgres_url: s
         {
             "database_url": postgres_url,
             "database_read_url": url.set(port=replica.port).render_as_string(hide_password=False),
+            **issuer.settings(),
         }
     )
-    client = app.test_client()
+    client = with_token(app.test_client(), issuer.mint())
     product = make_product(client, sku="R")
     assert client.get(f"/products/{product['id']}").status_code == 200
     replica.stop()
@@ -137,3 +146,85 @@ def test_unexpected_errors_are_json_500_logged_with_the_request_id(
     assert "Traceback" not in response.get_data(as_text=True)
     [record] = [r for r in caplog.records if r.name == "app.errors"]
     assert "boom-1" in record.getMessage() and record.exc_info is not None
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database nobody migrated."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'unmigrated.db'}"
+    server: str = request.getfixturevalue("postgres_server")
+    name = f"unmigrated_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server.replace("+psycopg", ""), autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
+def test_an_unmigrated_database_is_not_ready_and_requests_say_why(empty_database: str) -> None:
+    app = create_app({"database_url": empty_database})
+    client = app.test_client()
+    head = release_migrations().head
+    expected = f"The database is not migrated; this release needs schema revision {head} (run app.migrate)."
+
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.mimetype == "application/problem+json"
+    assert ready.json["detail"] == expected
+    read = client.get("/products")
+    assert read.status_code == 503 and read.json["detail"] == expected
+    app.extensions["relay_db"].dispose()
+
+
+def test_a_schema_behind_the_release_is_not_ready_and_writes_say_why(
+    empty_database: str, issuer: Issuer
+) -> None:
+    upgrade(empty_database, "0002")
+    app = create_app({"database_url": empty_database, **issuer.settings()})
+    client = with_token(app.test_client(), issuer.mint())
+    head = release_migrations().head
+    expected = f"The database schema is at revision 0002; this release needs {head} (run app.migrate)."
+
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json["detail"] == expected
+    product = make_product(client)  # the products table is as it was
+    placed = client.post(
+        "/orders",
+        json={"lines": [{"product_id": product["id"], "quantity": 1}]},
+        headers={"Idempotency-Key": "needs-the-new-table"},
+    )
+    assert placed.status_code == 503 and placed.json["detail"] == expected
+    app.extensions["relay_db"].dispose()
+
+
+def test_a_schema_a_later_release_migrated_is_ready(empty_database: str) -> None:
+    """Expand/contract: the release before keeps serving while (and after) the next one migrates."""
+    upgrade(empty_database)
+    engine = create_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'from-a-later-release'"))
+    engine.dispose()
+    app = create_app({"database_url": empty_database})
+    assert app.test_client().get("/readyz").status_code == 200
+    app.extensions["relay_db"].dispose()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/products"), ("GET", "/nowhere"), ("POST", "/products")]
+)
+def test_every_answer_has_the_security_headers(anonymous: FlaskClient, method: str, path: str) -> None:
+    response = anonymous.open(path, method=method)
+    for name, value in HEADERS:
+        assert response.headers.get_all(name) == [value], name
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_an_unexpected_error_has_the_security_headers_too(app: Flask) -> None:
+    def explode() -> str:
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/explode-headers", view_func=explode)
+    response = app.test_client().get("/explode-headers")
+    assert response.status_code == 500
+    assert response.headers["Cache-Control"] == "no-store"

@@ -1,4 +1,5 @@
-"""Orders: stock taken in the same transaction, 409 when short, cancel gives it back, idempotent POSTs."""
+"""Orders: stock taken in the same transaction, 409 when short, cancel gives it back, idempotent POSTs
+(each caller's keys its own)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,15 @@ from app import transaction
 from app.db import EXTENSION_KEY
 from app.models import IdempotencyKey, utcnow
 from tests.app.conftest import make_product
+from tests.app.tokens import Issuer, bearer
 
 
-def order(client: FlaskClient, *lines: tuple[int, int], key: str | None = None) -> Any:
+def order(
+    client: FlaskClient, *lines: tuple[int, int], key: str | None = None, token: str | None = None
+) -> Any:
     body = {"lines": [{"product_id": product_id, "quantity": quantity} for product_id, quantity in lines]}
-    return client.post("/orders", json=body, headers={"Idempotency-Key": key} if key else {})
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post("/orders", json=body, headers={**headers, **(bearer(token) if token else {})})
 
 
 def stock(client: FlaskClient, product_id: int) -> int:
@@ -99,6 +104,19 @@ def test_idempotency_key_replays_the_first_answer(client: FlaskClient) -> None:
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert stock(client, cup["id"]) == 7
     assert len(client.get("/orders").json["items"]) == 1
+
+
+def test_the_same_key_from_two_callers_is_two_orders(client: FlaskClient, issuer: Issuer) -> None:
+    cup = make_product(client, sku="CUP", stock=10)
+    alice, bob = issuer.mint(subject="alice"), issuer.mint(subject="bob")
+    first = order(client, (cup["id"], 1), key="shared-key", token=alice)
+    other = order(client, (cup["id"], 1), key="shared-key", token=bob)
+    assert first.status_code == other.status_code == 201
+    assert other.json["id"] != first.json["id"]
+    assert "Idempotent-Replayed" not in other.headers
+    retry = order(client, (cup["id"], 1), key="shared-key", token=alice)
+    assert retry.json == first.json and retry.headers["Idempotent-Replayed"] == "true"
+    assert stock(client, cup["id"]) == 8
 
 
 def test_idempotency_key_with_another_body_is_422(client: FlaskClient) -> None:

@@ -20,7 +20,7 @@ from relay.release import ReleaseOptions, release
 from relay.release.bundle import Bundle
 from relay.release.http import CA_BUNDLE_VARIABLE
 from relay.release.layout import listener_endpoint, release_stack
-from relay.release.smoke import smoke
+from relay.release.smoke import smoke, smoke_token
 from relay.release.upload import upload
 from relay.stacks.deploy import deploy
 from relay_emulator.process import EmulatorState
@@ -84,7 +84,7 @@ def test_release_and_smoke_over_verified_https(
 
     production = listener_endpoint(elbv2, stack, stack.listener_arn)
     assert (production.protocol, production.port, production.server_name) == ("HTTPS", 443, NAME)
-    assert "/version is release test-1" in smoke(production, "test-1")
+    assert "/version is release test-1" in smoke(production, "test-1", token=smoke_token(aws, stack))
     capsys.readouterr()
     assert main(["smoke", "--env", ENV, "--region", REGION, "--release-id", "test-1"]) == 0
 

@@ -19,6 +19,7 @@ from relay.release.http import CA_BUNDLE_VARIABLE, Endpoint, connect_to
 from relay.release.layout import listener_endpoint
 from relay.stacks.params import load_params
 from relay.stacks.target import resolve_target
+from relay.tokens import pipeline_token
 from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION
 
 ENV = "demo"
@@ -220,12 +221,15 @@ def second_release(context: DemoContext) -> str:
 
 
 def api_exercised(context: DemoContext) -> str:
-    seen = api_tour.tour(_production(context))
+    aws = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"])
+    token = pipeline_token(aws, read_root_stack(aws, ENV, PRIMARY), api_tour.SCOPES)
+    seen = api_tour.tour(_production(context), token)
     (context.report_dir / "api-tour.json").write_text(json.dumps(seen, indent=2))
     stored = seen["import"].get("stored_at", "")
     if not str(stored).startswith("s3://"):
         raise RelayError(f"the CSV import was not kept in the emulator's S3: stored_at={stored!r}")
     return (
+        f"write without a token refused (401); with the pipeline client's token: "
         f"product {seen['product']['sku']}, order #{seen['order']['id']} "
         f"({seen['order']['total_cents']} cents), "
         f"{seen['import']['created']} products imported, raw file at {stored}"

@@ -26,7 +26,7 @@ from relay.dr.topology import (
 )
 from relay.errors import RelayError
 from relay.release.layout import listener_endpoint
-from relay.release.smoke import smoke
+from relay.release.smoke import smoke, smoke_token
 from relay.vocabulary import SLOTS
 from relay.waiting import wait_for, wait_with
 
@@ -253,7 +253,9 @@ def standby_smoke(ctx: DrContext) -> list[str]:
     production listener: the write proves the app reaches the promoted writer."""
     elbv2 = ctx.client("elbv2")
     endpoint = listener_endpoint(elbv2, ctx.target, ctx.target.listener_arn)
-    return smoke(endpoint, None, SMOKE_TIMEOUT_SECONDS)
+    return smoke(
+        endpoint, None, token=smoke_token(ctx.aws, ctx.target), deadline_seconds=SMOKE_TIMEOUT_SECONDS
+    )
 
 
 def _smoke_intent(ctx: DrContext) -> str:

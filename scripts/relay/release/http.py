@@ -85,9 +85,10 @@ class Endpoint:
         *,
         content_type: str = "application/json",
         headers: dict[str, str] | None = None,
+        token: str | None = None,
     ) -> tuple[int, Any]:
         """(status, JSON answer) for 2xx; (status, the body as text) otherwise. A dict body is sent as
-        JSON, a string as it is (with `content_type`)."""
+        JSON, a string as it is (with `content_type`); `token` is sent as `Authorization: Bearer`."""
         address, port = connect_to(self.host, self.port)
         connection = self._connection(address, port, timeout)
         sent = {
@@ -96,6 +97,8 @@ class Endpoint:
             "Accept": "application/json",
             **(headers or {}),
         }
+        if token is not None:
+            sent["Authorization"] = f"Bearer {token}"
         payload = json.dumps(body) if isinstance(body, dict) else body
         try:
             connection.request(method, path, payload, sent)

@@ -22,7 +22,7 @@ from relay.errors import RelayError
 from relay.release import capacity, codedeploy, pending, traffic
 from relay.release.layout import listener_endpoint, listener_weights, live_slot, release_stack
 from relay.release.pending import Pending
-from relay.release.smoke import smoke
+from relay.release.smoke import smoke, smoke_token
 
 Show = Callable[[str], None]
 
@@ -155,7 +155,14 @@ def prepare(
             reason = (info.get("errorInformation") or {}).get("message", info["status"])
             raise RelayError(f"deployment {deployment_id} {info['status']}: {reason}")
         _ready_gate(
-            elbv2, stack, new, size=size, release_id=release_id, timeout=options.health_timeout, step=show
+            elbv2,
+            stack,
+            new,
+            size=size,
+            release_id=release_id,
+            token=smoke_token(aws, stack),
+            timeout=options.health_timeout,
+            step=show,
         )
     except Exception as error:
         _roll_back(elbv2, deploys, stack, old=old, new=new, deployment_id=deployment_id, show=show)
@@ -255,12 +262,20 @@ def _rolled_back(error: Exception) -> RelayError:
 
 
 def _ready_gate(
-    elbv2: Any, stack: RootStack, new: Slot, *, size: int, release_id: str | None, timeout: float, step: Show
+    elbv2: Any,
+    stack: RootStack,
+    new: Slot,
+    *,
+    size: int,
+    release_id: str | None,
+    token: str,
+    timeout: float,
+    step: Show,
 ) -> None:
     """The new slot's targets are healthy and it passes the smoke test through the test listener."""
     capacity.wait_healthy(elbv2, new.target_group, size, timeout)
     test = listener_endpoint(elbv2, stack, stack.test_listener_arn)
-    for passed in smoke(test, release_id, timeout):
+    for passed in smoke(test, release_id, token=token, deadline_seconds=timeout):
         step(f"ready gate: {passed}")
 
 

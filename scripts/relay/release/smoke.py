@@ -1,12 +1,28 @@
-"""Smoke-test a slot through a listener: ready, running the expected release, and a create-and-read works."""
+"""Smoke-test a slot through a listener: ready, running the expected release, and a create-and-read works.
+
+The write is authenticated as a client's would be: with a token of the pipeline's app client granting
+only the scope it needs (`SCOPES`, relay.tokens), so the smoke test proves the app enforces and accepts
+the region's tokens.
+"""
 
 from __future__ import annotations
 
 import uuid
 
+from app.scopes import CATALOG_WRITE
+from relay.aws import AwsFactory
+from relay.contract import RootStack
 from relay.errors import RelayError
 from relay.release.http import Endpoint
+from relay.tokens import pipeline_token
 from relay.waiting import wait_for
+
+SCOPES = (CATALOG_WRITE,)  # what the checks below need: one product created
+
+
+def smoke_token(aws: AwsFactory, stack: RootStack) -> str:
+    """A token of the stack's pipeline client for the smoke test's writes."""
+    return pipeline_token(aws, stack, SCOPES)
 
 
 def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> None:
@@ -28,8 +44,11 @@ def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> None:
     )
 
 
-def smoke(endpoint: Endpoint, release_id: str | None, deadline_seconds: float = 60) -> list[str]:
-    """Run the checks; return what passed, raise RelayError on the first failure."""
+def smoke(
+    endpoint: Endpoint, release_id: str | None, *, token: str, deadline_seconds: float = 60
+) -> list[str]:
+    """Run the checks, writing with `token` (granting SCOPES); return what passed, raise RelayError on the
+    first failure."""
     passed = []
     wait_ready(endpoint, deadline_seconds)
     passed.append("/readyz answers 200")
@@ -43,7 +62,7 @@ def smoke(endpoint: Endpoint, release_id: str | None, deadline_seconds: float = 
     passed.append(f"/version is release {version.get('release_id')}")
     sku = f"smoke-{uuid.uuid4().hex[:12]}"
     product = {"sku": sku, "name": "smoke test", "price_cents": 1, "stock": 0}
-    status, created = endpoint.request("POST", "/products", product)
+    status, created = endpoint.request("POST", "/products", product, token=token)
     if status != 201 or not isinstance(created, dict):
         raise RelayError(f"smoke: creating a product answered {status}: {created}")
     status, read = endpoint.request("GET", f"/products/{created['id']}")

@@ -163,12 +163,16 @@ class Agent:
         for mapping in spec.files:
             source = archive / mapping.source.lstrip("/")
             destination = self.instance.host_path(mapping.destination)
+            self._confine(source, archive, f"files source {mapping.source}")
+            self._confine(destination, self.instance.root, f"files destination {mapping.destination}")
             pairs = (
                 [(source, destination)]
                 if source.is_file()
                 else [(path, destination / path.relative_to(source)) for path in sorted(source.rglob("*"))]
             )
             for origin, target in pairs:
+                self._confine(origin, archive, f"files source {origin.relative_to(archive)}")
+                self._confine(target, self.instance.root, f"files destination {mapping.destination}")
                 if origin.is_dir():
                     if not target.exists():
                         installed.append(str(target))
@@ -185,6 +189,15 @@ class Agent:
                 shutil.copy2(origin, target)
                 installed.append(str(target))
         cleanup.write_text("\n".join(installed) + "\n")
+
+    @staticmethod
+    def _confine(path: Path, root: Path, what: str) -> None:
+        """Fail the event when `path`, symlinks followed, leaves `root`: the agent writes only on its
+        instance, and reads only from the revision."""
+        if not path.resolve().is_relative_to(root.resolve()):
+            raise StepFailed(
+                "UnknownError", f"{what} resolves outside {root.name}/ ({path.resolve()}): refused"
+            )
 
     def _hooks(self, archive: Path, event: str, deployment: Deployment) -> None:
         try:

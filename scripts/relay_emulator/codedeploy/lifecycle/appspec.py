@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -43,6 +43,19 @@ class FileMapping:
     destination: str
 
 
+def file_mapping(item: dict[str, Any]) -> FileMapping:
+    """A `files` entry whose paths stay where they belong: the source inside the revision, the
+    destination an absolute path without `..` (the agent writes nowhere a path climbs out to)."""
+    source, destination = str(item["source"]), str(item["destination"])
+    if ".." in PurePosixPath(source).parts:
+        raise AppSpecError(f"appspec.yml: files source {source} climbs out of the revision (`..`)")
+    if not destination.startswith("/") or ".." in PurePosixPath(destination).parts:
+        raise AppSpecError(
+            f"appspec.yml: files destination {destination} must be an absolute path without `..`"
+        )
+    return FileMapping(source, destination)
+
+
 @dataclass(frozen=True)
 class AppSpec:
     """The parts of an appspec the runner acts on."""
@@ -60,9 +73,7 @@ def load(archive: Path) -> AppSpec:
     document: dict[str, Any] = yaml.safe_load(path.read_text()) or {}
     if str(document.get("version")) != "0.0" or document.get("os") != "linux":
         raise AppSpecError("appspec.yml must say `version: 0.0` and `os: linux`")
-    files = tuple(
-        FileMapping(str(item["source"]), str(item["destination"])) for item in document.get("files") or []
-    )
+    files = tuple(file_mapping(item) for item in document.get("files") or [])
     hooks: dict[str, tuple[Hook, ...]] = {}
     for event, scripts in (document.get("hooks") or {}).items():
         if event not in SCRIPTED_EVENTS:

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from relay_emulator.codedeploy.lifecycle.instance import APP_PATH, LocalInstance
+from relay_emulator.cognito.app_settings import auth_settings
 
 HOST = "127.0.0.1"
 
@@ -54,6 +55,7 @@ class Fleet:
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
         }
+        env.update(auth_settings(local.instance_id, region))
         if os.environ.get("RELAY_APP_IMPORT_BUCKET"):
             env["RELAY_APP_IMPORT_BUCKET"] = os.environ["RELAY_APP_IMPORT_BUCKET"]
         # The app starts in seconds here; a broken build should fail its ValidateService quickly.
