@@ -41,16 +41,20 @@ def next_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
 FAILING_APP = b"""
 
 _create_app = create_app
+_ANSWERED = []
 
 
-def create_app(config=None):  # the 5xx build: starts and is ready, answers 500 on /version
+def create_app(config=None):  # the 5xx build: ready, passes its hook's and the smoke's first /version
     app = _create_app(config)
 
     @app.before_request
     def _fail():
         from flask import request
 
-        return ("this build fails", 500) if request.path == "/version" else None
+        if request.path != "/version":
+            return None
+        _ANSWERED.append(1)
+        return ("this build fails under load", 500) if len(_ANSWERED) > 3 else None
 
     return app
 """
@@ -88,7 +92,8 @@ def broken_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> P
 
 @pytest.fixture(scope="session")
 def failing_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The good bundle whose app is ready (/readyz) but answers 500 on /version (release id test-5xx)."""
+    """The good bundle whose app passes its deployment's checks, then answers 500 on /version: each
+    process's first three /version requests succeed (release id test-5xx)."""
     return _variant(bundle, tmp_path_factory.mktemp("bundle-5xx") / "failing.zip", FAILING_APP, "test-5xx")
 
 
