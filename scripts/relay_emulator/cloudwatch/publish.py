@@ -43,15 +43,16 @@ class Counters:
     def __init__(self) -> None:
         self._seen: dict[tuple[str, str, str], int] = {}
 
-    def delta(self, row: Mapping[str, str], *columns: str) -> int:
-        total = 0
-        for column in columns:
+    def increments(self, row: Mapping[str, str]) -> dict[str, int]:
+        """Each response counter of `row` (hrsp_1xx ... hrsp_other) since the last tick: read once a tick."""
+        found: dict[str, int] = {}
+        for column in _RESPONSE_COLUMNS:
             key = (row["pxname"], row["svname"], column)
             now = int(row.get(column) or 0)
             before = self._seen.get(key, 0)
             self._seen[key] = now
-            total += now - before if now >= before else now
-        return total
+            found[column] = now - before if now >= before else now
+        return found
 
 
 def _arn_parts(arn: str) -> tuple[str, str, str]:
@@ -84,8 +85,9 @@ def elb_metrics(fronts: list[Frontend], rows: list[dict[str, str]], counters: Co
             healthy = sum(1 for row in group_rows if row.get("status", "").startswith("UP"))
             yield datum("HealthyHostCount", healthy, "Count", dimensions)
             yield datum("UnHealthyHostCount", len(servers) - healthy, "Count", dimensions)
-            requests = sum(counters.delta(row, *_RESPONSE_COLUMNS) for row in group_rows)
-            errors = sum(counters.delta(row, "hrsp_5xx") for row in group_rows)
+            increments = [counters.increments(row) for row in group_rows]
+            requests = sum(sum(counted.values()) for counted in increments)
+            errors = sum(counted["hrsp_5xx"] for counted in increments)
             target_5xx += errors
             if requests:
                 response_time = max(float(row.get("rtime") or 0) for row in group_rows) / 1000
@@ -97,8 +99,9 @@ def elb_metrics(fronts: list[Frontend], rows: list[dict[str, str]], counters: Co
         frontend = by_key.get((front.backend.replace("b_", "f_", 1), "FRONTEND"))
         if frontend is None:
             continue
-        requests = counters.delta(frontend, *_RESPONSE_COLUMNS)
-        elb_5xx = counters.delta(frontend, "hrsp_5xx") - target_5xx
+        counted = counters.increments(frontend)
+        requests = sum(counted.values())
+        elb_5xx = counted["hrsp_5xx"] - target_5xx
         if requests:
             yield datum("RequestCount", requests, "Count", balancer)
         if times:
