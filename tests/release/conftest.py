@@ -41,20 +41,18 @@ def next_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
 FAILING_APP = b"""
 
 _create_app = create_app
-_ANSWERED = []
 
 
-def create_app(config=None):  # the 5xx build: ready, passes its hook's and the smoke's first /version
+def create_app(config=None):  # the 5xx build: deploys, passes every check, but its product list fails
     app = _create_app(config)
 
     @app.before_request
     def _fail():
         from flask import request
 
-        if request.path != "/version":
-            return None
-        _ANSWERED.append(1)
-        return ("this build fails under load", 500) if len(_ANSWERED) > 3 else None
+        if request.method == "GET" and request.path == "/products":
+            return ("this build cannot list products", 500)
+        return None
 
     return app
 """
@@ -92,8 +90,8 @@ def broken_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> P
 
 @pytest.fixture(scope="session")
 def failing_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The good bundle whose app passes its deployment's checks, then answers 500 on /version: each
-    process's first three /version requests succeed (release id test-5xx)."""
+    """The good bundle whose app answers 500 on GET /products (release id test-5xx): the checks a
+    deployment makes (/readyz, /version, a product created and read back) pass, as a real bad build's can."""
     return _variant(bundle, tmp_path_factory.mktemp("bundle-5xx") / "failing.zip", FAILING_APP, "test-5xx")
 
 
