@@ -4,7 +4,7 @@ import groovy.transform.Field
 static final Map DEFAULTS = [
     env: '',                                // '' scans every stack; an environment scans relay-<env> under its lock
     regions: ['us-east-1', 'us-west-2'],    // each region gets its own scan and JUnit file
-    ignore: '',                             // ignore-rules file (YAML, a reason per rule); '' ignores nothing
+    ignore: '',                             // ignore-rules file (YAML, a reason per rule) in the workspace; '' none
     failOnDrift: true,                      // drift fails the build; false marks it UNSTABLE
     timeoutMinutes: 30,                     // per region, waiting for the lock included
 ]
@@ -12,6 +12,12 @@ static final Map DEFAULTS = [
 /** Scans for changes made outside CloudFormation, publishes one JUnit file per region, fails on drift. */
 def call(Map args = [:]) {
     Map config = relaySupport.arguments('relayDrift', args, DEFAULTS)
+    // The rules come from the repository: a path outside it would let a parameter pick what drift is ignored.
+    relaySupport.refuse('relayDrift', config.ignore.startsWith('/') || config.ignore.startsWith('~') ||
+                        config.ignore.contains('\\') || config.ignore.split('/').contains('..'),
+                        "ignore must be a path inside the workspace (relative, no '..'), not '${config.ignore}'")
+    relaySupport.refuse('relayDrift', !(config.regions && relaySupport.REGIONS.containsAll(config.regions)),
+                        "regions must be some of ${relaySupport.REGIONS.join(', ')}, not ${config.regions}")
     String scan = 'mkdir -p reports && relay --output junit drift ' + (config.env ? '--stack "relay-$RELAY_ENV"' : '--all')
     scan += ' --region "$RELAY_REGION"' + (config.ignore ? ' --ignore "$RELAY_DRIFT_IGNORE"' : '')
     scan += ' > "reports/drift-$RELAY_REGION.xml"'

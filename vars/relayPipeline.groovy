@@ -10,7 +10,7 @@ static final Map DEFAULTS = [
     primary: 'us-east-1',        // where releases go live
     standby: 'us-west-2',        // kept on the production release for DR
     canary: 0,                   // percent for the first traffic step in production; 0 shifts all at once
-    approvers: '',               // who may approve production (users or groups, comma-separated); '' anyone
+    approvers: null,             // required: who may approve production (Jenkins users or groups, comma-separated)
     agentLabel: '',              // the agents the build runs on; '' any agent
     workspaceBin: '',            // a workspace directory put first on PATH (a relay the build installs); '' none
     buildsToKeep: 30,            // older builds are deleted
@@ -20,9 +20,22 @@ static final Map DEFAULTS = [
     timeoutMinutes: 180,         // the whole build, approvals included
 ]
 
-/** The default Relay pipeline of a service repository, as one call: `relayPipeline()` in its Jenkinsfile. */
+/**
+ * The default Relay pipeline of a service repository, as one call: `relayPipeline(approvers: ...)` in its
+ * Jenkinsfile. Production is reached only through its front door: from productionBranch, after an approval
+ * by `approvers`; staging can never be the production environment (docs/security.md).
+ */
 def call(Map args = [:]) {
-    Map config = relaySupport.arguments('relayPipeline', args, DEFAULTS)
+    Map config = relaySupport.arguments('relayPipeline', args, DEFAULTS,
+                                        [stagingEnv: relaySupport.ENVIRONMENTS, productionEnv: relaySupport.ENVIRONMENTS,
+                                         primary: relaySupport.REGIONS, standby: relaySupport.REGIONS])
+    relaySupport.refuse('relayPipeline', config.stagingEnv == config.productionEnv,
+                        "stagingEnv '${config.stagingEnv}' is the production environment: production is released " +
+                        "from ${config.productionBranch} only, after approval")
+    relaySupport.refuse('relayPipeline', config.primary == config.standby,
+                        "primary and standby are both ${config.primary}: the standby is the other region")
+    boolean productionBranch = env.BRANCH_NAME ? env.BRANCH_NAME == config.productionBranch :
+        env.GIT_BRANCH == "origin/${config.productionBranch}"
     Map account = relaySupport.account(config)
     Map staging = account + [env: config.stagingEnv, region: config.primary]
     Map production = account + [env: config.productionEnv, region: config.primary]
@@ -32,7 +45,7 @@ def call(Map args = [:]) {
         agent { label config.agentLabel }  // '' is any agent
         options {
             timestamps()
-            disableConcurrentBuilds(abortPrevious: true)
+            disableConcurrentBuilds()  // queued, never aborted: a build may be in a stack update or a release
             timeout(time: config.timeoutMinutes, unit: 'MINUTES')
             buildDiscarder(logRotator(numToKeepStr: config.buildsToKeep as String,
                                       artifactNumToKeepStr: config.artifactsToKeep as String))
@@ -61,14 +74,14 @@ def call(Map args = [:]) {
             stage('Smoke staging') { steps { relaySmoke(staging) } }
             stage('Drift gate') { steps { relayDrift(account + [env: config.stagingEnv, regions: [config.primary]]) } }
             stage('Preview production') {
-                when { anyOf { branch config.productionBranch; environment name: 'GIT_BRANCH', value: "origin/${config.productionBranch}" } }
+                when { expression { productionBranch } }
                 steps { relayStack(production + [action: 'diff']) }
             }
             stage('Production') {
                 when {
                     beforeInput true  // else every branch would wait for an approval before being skipped
-                    // `branch` alone matches in multibranch jobs only; a plain pipeline job sets GIT_BRANCH.
-                    anyOf { branch config.productionBranch; environment name: 'GIT_BRANCH', value: "origin/${config.productionBranch}" }
+                    // BRANCH_NAME in multibranch jobs; a plain pipeline job sets GIT_BRANCH.
+                    expression { productionBranch }
                 }
                 input {
                     message 'Deploy the change set above to production? Traffic moves only after its release plan is approved.'

@@ -8,7 +8,7 @@ static final Map DEFAULTS = [
     canary: 0,             // percent of traffic for the first step; 0 shifts all at once
     bake: '',              // seconds to watch the alarms after the shift; '' keeps relay's default
     approve: false,        // hold at ready (idle slot deployed and smoke-tested), ask (input), then shift
-    approvers: '',         // who may approve (Jenkins users or groups, comma-separated); '' anyone who can build
+    approvers: '',         // with approve, required: who may approve (Jenkins users or groups, comma-separated)
     approvalMinutes: 60,   // how long the approval waits before the held release is aborted
     timeoutMinutes: 90,    // each locked part (release, or hold / continue / abort), lock wait included
 ]
@@ -20,7 +20,10 @@ static final Map DEFAULTS = [
  * of this env and region until `continue` or `abort` ends it.
  */
 def call(Map args = [:]) {
-    Map config = relaySupport.arguments('relayRelease', args, DEFAULTS)
+    Map config = relaySupport.arguments('relayRelease', args, DEFAULTS,
+                                        [env: relaySupport.ENVIRONMENTS, region: relaySupport.REGIONS])
+    relaySupport.refuse('relayRelease', config.approve && !config.approvers,
+                        'approve needs approvers: an approval anyone who can build may give approves nothing')
     Map vars = [RELAY_ENV: config.env, RELAY_REGION: config.region, RELAY_BUNDLE: config.bundle,
                 RELAY_CANARY: config.canary, RELAY_BAKE: config.bake]
     String release = 'relay release --env "$RELAY_ENV" --region "$RELAY_REGION" --bundle "$RELAY_BUNDLE"'
@@ -36,10 +39,8 @@ def call(Map args = [:]) {
         sh release + ' --plan'
         sh release + ' --hold-at-ready'
     }
-    Map question = [message: "Move ${config.env} traffic in ${config.region} to ${config.bundle}?", ok: 'Release']
-    if (config.approvers) {
-        question.submitter = config.approvers
-    }
+    Map question = [message: "Move ${config.env} traffic in ${config.region} to ${config.bundle}?", ok: 'Release',
+                    submitter: config.approvers]
     try {
         timeout(time: config.approvalMinutes, unit: 'MINUTES') {
             input(question)

@@ -15,6 +15,22 @@ static final Map ACCOUNT = [
     externalId: '',    // the external id the role's trust policy requires
 ]
 
+/** The environments and regions Relay deploys (scripts/relay/vocabulary.py says the same to the CLI). */
+@Field
+static final List<String> ENVIRONMENTS = ['demo', 'staging', 'prod']
+@Field
+static final List<String> REGIONS = ['us-east-1', 'us-west-2']
+
+/**
+ * The AWS identities a build may assume: roles named relay-*, by name or by ARN, in the accounts listed.
+ * Each organisation lists its accounts here, in its copy of the library: a Jenkinsfile cannot widen the
+ * list because the controller fixes the library version (docs/jenkins.md, docs/security.md).
+ */
+@Field
+static final List<String> ALLOWED_ACCOUNTS = ['123456789012']
+@Field
+static final String ROLE_NAME = /relay-[\w+=,.@-]{1,57}/
+
 /** Every step's timeoutMinutes unless its work needs another: the whole step, waiting for the lock included. */
 @Field
 static final int TIMEOUT_MINUTES = 60
@@ -31,6 +47,13 @@ Map arguments(String step, Map args, Map defaults, Map<String, List> choices = [
         error("${step}: ${problems} (arguments: ${all.keySet().join(', ')}; see vars/${step}.txt)")
     }
     return all + args
+}
+
+/** Fails the step with `message` when `problem` holds: one line naming the step, before anything runs. */
+void refuse(String step, boolean problem, String message) {
+    if (problem) {
+        error("${step}: ${message}")
+    }
 }
 
 /** The account part of a step's arguments, to hand on to the steps a pipeline calls. */
@@ -62,7 +85,25 @@ private static String problemsWith(Map args, Map defaults, Map<String, List> cho
             problems << "${key} must be one of ${allowed.join(', ')}, not '${args[key]}'"
         }
     }
+    problems.addAll(accountProblems(args))
     return problems.join('; ')
+}
+
+/** A role outside ROLE_NAME or an account outside ALLOWED_ACCOUNTS: the credentials are not the build's to pick. */
+@NonCPS
+private static List<String> accountProblems(Map args) {
+    List<String> problems = []
+    String role = args.role ?: ''
+    java.util.regex.Matcher arn = role =~ /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*(${ROLE_NAME})$/
+    boolean named = role ==~ /^${ROLE_NAME}$/
+    if (role && !named && !(arn.matches() && arn.group(1) in ALLOWED_ACCOUNTS)) {
+        problems << "role '${role}' is not a relay-* role in an allowed account (${ALLOWED_ACCOUNTS.join(', ')})"
+    }
+    String account = args.roleAccount ?: ''
+    if (account && !(account in ALLOWED_ACCOUNTS)) {
+        problems << "roleAccount '${account}' is not an allowed account (${ALLOWED_ACCOUNTS.join(', ')})"
+    }
+    return problems
 }
 
 /**

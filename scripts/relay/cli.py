@@ -11,18 +11,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from relay import __version__, commands
 from relay.aws import AwsFactory
-from relay.context import OUTPUT_FORMATS, RelayContext
+from relay.context import OUTPUT_FORMATS, RelayContext, pass_relay
 from relay.errors import RelayError
+from relay.options import output_option, region_option
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option(
-    "--region",
-    "regions",
-    multiple=True,
-    metavar="REGION",
-    help="AWS region; repeat it where a command works across regions (default: $AWS_REGION or us-east-1).",
-)
+@region_option
 @click.option(
     "--endpoint-url",
     envvar="AWS_ENDPOINT_URL",
@@ -30,33 +25,24 @@ from relay.errors import RelayError
     help="Send every AWS call here, e.g. the embedded emulator (default: $AWS_ENDPOINT_URL, else real AWS).",
 )
 @click.option("--profile", envvar="AWS_PROFILE", help="AWS named profile (default: $AWS_PROFILE).")
-@click.option(
-    "--output",
-    type=click.Choice(OUTPUT_FORMATS),
-    default="table",
-    show_default=True,
-    help="Readable table, JSON for machines, or JUnit XML for Jenkins.",
-)
-@click.pass_context
-def cli(
-    ctx: click.Context, regions: tuple[str, ...], endpoint_url: str | None, profile: str | None, output: str
-) -> None:
+@output_option(formats=OUTPUT_FORMATS)
+@pass_relay
+def cli(relay: RelayContext, endpoint_url: str | None, profile: str | None) -> None:
     """Relay: from git push to a blue/green release on AWS, with drift detection and cross-region DR.
 
     Every command talks to AWS through boto3. Point it at the embedded emulator with
-    `relay emulator start` and `export AWS_ENDPOINT_URL=$(relay emulator url)`.
+    `relay emulator start` and `export AWS_ENDPOINT_URL=$(relay emulator url)`. Answers go to stdout (a
+    table, or JSON with --output json), progress to stderr.
     """
-    ctx.obj = RelayContext(
-        aws=AwsFactory.from_environment(endpoint_url=endpoint_url, profile=profile),
-        regions=regions,
-        output=output,
-    )
+    relay.aws = AwsFactory.from_environment(endpoint_url=endpoint_url, profile=profile)
 
 
 @cli.command()
-def version() -> None:
+@output_option()
+@pass_relay
+def version(relay: RelayContext) -> None:
     """Print Relay's version."""
-    click.echo(f"relay {__version__}")
+    relay.show({"version": __version__}, lambda: f"relay {__version__}")
 
 
 def _register_commands() -> None:

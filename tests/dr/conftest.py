@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from dr_world import World, serve_standby_app
 
+from relay import vocabulary
 from relay.aws import AwsFactory
 from relay_emulator import process
 from tests.emulator.relay_api import control
@@ -44,6 +45,8 @@ def world(
     """
     marker = request.node.get_closest_marker("env")
     env = marker.args[0] if marker else f"dr{next(_ENV_NUMBERS)}"
+    # A world of its own is an environment Relay knows, as `relay --env` checks.
+    monkeypatch.setattr(vocabulary, "ENVIRONMENTS", tuple(dict.fromkeys((*vocabulary.ENVIRONMENTS, env))))
     built = World(AwsFactory(endpoint_url=dr_emulator.endpoint), env, standby_app, dr_emulator.port)
     built.build()
     # The release's functions need a full stack and a CodeDeploy release this world does not have.

@@ -98,8 +98,12 @@ def test_the_push_pipeline_runs_the_jenkinsfile_per_environment_and_region(
             == "https://github.com/example/relay/"
         )
         assert job.findtext("disabled") == disabled
-        defaults = {key: value["default"] for key, value in parameters(job).items()}
-        assert defaults == {"STAGING_ENV": "staging", "PRIMARY_REGION": primary, "STANDBY_REGION": standby}
+        # Choices, not strings: no build picks production as its staging, or a region Relay does not know.
+        assert parameters(job) == {
+            "STAGING_ENV": {"type": "choice", "default": None, "choices": ["staging"]},
+            "PRIMARY_REGION": {"type": "choice", "default": None, "choices": [primary, standby]},
+            "STANDBY_REGION": {"type": "choice", "default": None, "choices": [standby, primary]},
+        }
 
 
 def test_the_dr_job_is_parameterized_and_safe_by_default(jobs: dict[str, ET.Element]) -> None:
@@ -122,6 +126,17 @@ def test_the_dr_job_is_parameterized_and_safe_by_default(jobs: dict[str, ET.Elem
     assert found["TO_REGION"]["choices"] == ["us-west-2", "us-east-1"]
     assert found["EXECUTE"] == {"type": "bool", "default": "false", "choices": []}
     assert (found["CONFIRM"]["type"], found["CONFIRM"]["default"]) == ("string", "")
+
+
+def test_only_on_call_may_run_the_dr_job(jobs: dict[str, ET.Element]) -> None:
+    matrix = jobs["relay-dr"].find(".//hudson.security.AuthorizationMatrixProperty")
+    assert matrix is not None, "relay-dr has no authorization: anyone who can build anything could fail over"
+    strategy = matrix.find("inheritanceStrategy")
+    assert strategy is not None and strategy.get("class", "").endswith("NonInheritingStrategy")
+    granted = {permission.text for permission in matrix.iterfind("permission")}
+    builders = {p.rsplit(":", 1)[1] for p in granted if p and ":hudson.model.Item.Build:" in p}
+    assert builders == {"relay-oncall"}
+    assert "GROUP:hudson.model.Item.Read:authenticated" in granted
 
 
 def test_the_drift_job_scans_periodically(jobs: dict[str, ET.Element]) -> None:

@@ -54,7 +54,9 @@ def test_hold_continue_and_abort(
     assert listener_weights(elbv2, stack.listener_arn) == weights  # production untouched
     assert pending_record.load(ssm, ENV) == held
 
-    code, out, err = relay(capsys, "release", *WHERE, "--bundle", first, "--hold-at-ready")  # a re-run
+    code, out, err = relay(
+        capsys, "--output", "json", "release", *WHERE, "--bundle", first, "--hold-at-ready"
+    )  # a re-run
     assert code == 0, err
     assert "nothing to do" in err
     assert (
@@ -69,7 +71,7 @@ def test_hold_continue_and_abort(
     code, _, err = relay(capsys, "rollback", *WHERE)
     assert code == 1 and "is held at ready" in err
 
-    code, out, err = relay(capsys, "release", "continue", *WHERE)
+    code, out, err = relay(capsys, "--output", "json", "release", "continue", *WHERE)
     assert code == 0, err
     assert json.loads(out)["live_slot"] == held.to_slot
     assert status(aws, ENV, REGION)["stack_active_slot"] == held.to_slot  # recorded in the stack
@@ -87,8 +89,9 @@ def test_hold_continue_and_abort(
 
     code, out, err = relay(capsys, "release", *WHERE, "--bundle", second, "--hold-at-ready")
     assert code == 0, err
+    assert "release test-2 is held at ready" in out  # a table for people
     assert version(aws, stack.test_listener_arn) == "test-2"
-    code, out, err = relay(capsys, "release", "abort", *WHERE)
+    code, out, err = relay(capsys, "release", "abort", *WHERE, "--output", "json")
     assert code == 0, err
     assert json.loads(out) == {"aborted": "test-2", "live_slot": held.to_slot}
     assert status(aws, ENV, REGION)["slots"][held.from_slot]["instances"] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -37,8 +38,9 @@ def test_start_status_url_stop(relay_env: dict[str, str]) -> None:
     assert started.returncode == 0, started.stderr
     assert "emulator started" in started.stderr
 
-    again = relay(relay_env, "emulator", "start")
+    again = relay(relay_env, "--output", "json", "emulator", "start")
     assert "already running" in again.stderr
+    assert json.loads(again.stdout)["started"] is False
 
     url = relay(relay_env, "emulator", "url").stdout.strip()
     assert url.startswith("http://localhost:")
@@ -48,21 +50,28 @@ def test_start_status_url_stop(relay_env: dict[str, str]) -> None:
     s3.create_bucket(Bucket="relay-cli-test", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
     assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["relay-cli-test"]
 
+    assert json.loads(relay(relay_env, "emulator", "url", "--output", "json").stdout) == {"endpoint": url}
+
     exports = relay(relay_env, "emulator", "env").stdout.splitlines()
     assert f"export AWS_ENDPOINT_URL={url}" in exports
     assert any(line.startswith("export RELAY_CONNECT_TO=") for line in exports) is False, "no listeners yet"
+    assert (
+        json.loads(relay(relay_env, "--output", "json", "emulator", "env").stdout)["AWS_ENDPOINT_URL"] == url
+    )
 
     status = relay(relay_env, "--output", "json", "emulator", "status")
     assert status.returncode == 0
-    assert url in status.stdout
+    assert json.loads(status.stdout)["endpoint"] == url
+    assert url in relay(relay_env, "emulator", "status").stdout
 
     assert relay(relay_env, "emulator", "reset").returncode == 0
     assert s3.list_buckets()["Buckets"], "reset without --yes must be a dry run"
     assert relay(relay_env, "emulator", "reset", "--yes").returncode == 0
     assert s3.list_buckets()["Buckets"] == []
 
-    stopped = relay(relay_env, "emulator", "stop")
+    stopped = relay(relay_env, "--output", "json", "emulator", "stop")
     assert "emulator stopped" in stopped.stderr
+    assert json.loads(stopped.stdout) == {"stopped": True}
     down = relay(relay_env, "emulator", "status")
     assert down.returncode == 1
     assert "the emulator is not running; start it with `relay emulator start`" in down.stderr

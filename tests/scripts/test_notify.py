@@ -40,7 +40,7 @@ def test_notify_publishes_in_the_topic_region(aws: AwsFactory, capsys: pytest.Ca
     assert main(["notify", "--topic-arn", topic, "--subject", subject, "--message", "build 7 failed"]) == 0
 
     envelope = received(aws, region, queue)
-    assert envelope["MessageId"] == capsys.readouterr().out.strip()
+    assert envelope["MessageId"] == capsys.readouterr().out.strip()  # the id alone, for a script to keep
     assert envelope["Message"] == "build 7 failed"
     assert envelope["Subject"] == ("relay #7: FAILURE second line " + "x" * 200)[:100]
 
@@ -61,4 +61,7 @@ def test_notify_needs_a_topic_or_a_stack(aws: AwsFactory, capsys: pytest.Capture
     assert main(["notify", "--topic-arn", "arn:aws:sqs:us-east-1:1:q", "--message", "m"]) == 1
     assert "must be an SNS topic ARN" in capsys.readouterr().err
     assert main(["notify", "--env", "nosuch", "--region", "us-west-2", "--message", "m"]) == 1
-    assert "relay stack deploy --env nosuch" in capsys.readouterr().err
+    assert "unknown environment 'nosuch'" in capsys.readouterr().err
+    # No test deploys prod in us-west-2.
+    assert main(["notify", "--env", "prod", "--region", "us-west-2", "--message", "m"]) == 1
+    assert "relay stack deploy --env prod --region us-west-2" in capsys.readouterr().err

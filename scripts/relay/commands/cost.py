@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, replace
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from relay.context import RelayContext, pass_relay
 from relay.cost.inputs import environment_regions
 from relay.cost.live import hourly_price
 from relay.cost.model import Assumptions, LineItem, PriceTable, region_items, total
+from relay.cost.render import estimate_table
+from relay.options import env_option, output_option
 
 
 def _with_live_prices(
@@ -47,7 +46,7 @@ def _with_live_prices(
 
 
 @click.command("cost")
-@click.option("--env", "env", required=True, help="Environment: demo, staging or prod.")
+@env_option()
 @click.option(
     "--pricing-api", is_flag=True, help="Ask the AWS Pricing API for EC2 and RDS prices (needs credentials)."
 )
@@ -58,6 +57,7 @@ def _with_live_prices(
     show_default=True,
     help="Assumed monthly data transfer out to the internet.",
 )
+@output_option()
 @pass_relay
 def command(relay: RelayContext, env: str, pricing_api: bool, internet_out_gb: float) -> None:
     """Estimate the monthly cost of ENV from its templates and params files (both regions).
@@ -66,6 +66,7 @@ def command(relay: RelayContext, env: str, pricing_api: bool, internet_out_gb: f
     with --pricing-api. The standby region is shown as deployed (warm standby) and as pilot light
     (no instances until a failover), so the price of a faster recovery is visible.
     """
+    relay.refuse_region("it estimates both regions of the environment")
     regions = environment_regions(env)
     prices = PriceTable.bundled()
     source = f"bundled table of {prices.as_of}"
@@ -92,19 +93,4 @@ def command(relay: RelayContext, env: str, pricing_api: bool, internet_out_gb: f
         "total_pilot_light": total(pilot_light),
         "warm_standby_premium": round(total(items) - total(pilot_light), 2),
     }
-    if relay.output == "json":
-        click.echo(json.dumps(report, indent=2))
-        return
-    table = Table(title=f"relay-{env}: monthly estimate ({source})", title_justify="left")
-    for column, justify in (
-        ("region", "left"),
-        ("item", "left"),
-        ("quantity", "left"),
-        ("USD/month", "right"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for item in items:
-        table.add_row(item.region, item.item, item.quantity, f"{item.monthly_usd:,.2f}")
-    table.add_row("", "total (warm standby)", "", f"{report['total']:,.2f}", style="bold")
-    table.add_row("", "total if the standby were pilot light", "", f"{report['total_pilot_light']:,.2f}")
-    Console().print(table)
+    relay.show(report, lambda: estimate_table(report))

@@ -1,36 +1,54 @@
 """`relay dr`: plan, promote, failback, drill and status of the cross-region standby (docs/dr.md).
 
-Every subcommand prints a timeline (stderr) and, with `--output json`, the timeline as JSON (stdout);
+Every subcommand answers with its timeline: a table, or with `--output json` the timeline as JSON;
 plan, promote, failback and drill also write `<op>-<env>-<time>.json` and `.html` to --report-dir.
+The regions are --from and --to, so a --region is refused rather than ignored; they must be two
+different regions Relay knows. A run that executes holds the environment's DR claim (docs/dr.md).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
+from rich.markup import escape
 
+from relay.console import say
 from relay.context import RelayContext, pass_relay
 from relay.dr import operations, report
 from relay.dr.timeline import Timeline
-from relay.vocabulary import STANDBY_REGION
+from relay.options import env_option, output_option
+from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION, check_region
 
 DEFAULT_REPORT_DIR = Path("reports/dr")
-_err = Console(stderr=True)
+
+
+def _check_region(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    return check_region(value)
 
 
 def _common(function: Callable[..., Any]) -> Callable[..., Any]:
     """The options every subcommand shares: which environment, from which region, to which."""
     options = [
-        click.option("--env", required=True, help="Environment: demo, staging or prod."),
+        env_option(),
         click.option(
-            "--from", "source", default="us-east-1", show_default=True, help="The primary region now."
+            "--from",
+            "source",
+            default=PRIMARY_REGION,
+            show_default=True,
+            callback=_check_region,
+            help="The primary region now.",
         ),
-        click.option("--to", "target", default=STANDBY_REGION, show_default=True, help="The standby region."),
+        click.option(
+            "--to",
+            "target",
+            default=STANDBY_REGION,
+            show_default=True,
+            callback=_check_region,
+            help="The standby region (not --from).",
+        ),
         click.option(
             "--report-dir",
             type=click.Path(file_okay=False, path_type=Path),
@@ -38,6 +56,7 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Where the JSON and HTML timeline and the local journal copy go.",
         ),
+        output_option(),
     ]
     for option in reversed(options):
         function = option(function)
@@ -59,24 +78,26 @@ def _changes(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--force-rpo", metavar="REASON", help="Promote despite lag over budget; the reason is recorded."
         ),
+        click.option(
+            "--take-over-stale-claim",
+            metavar="REASON",
+            help="Take over a DR claim whose lease ran out (its run died); the reason is journalled.",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
     return function
 
 
-def _show(relay: RelayContext, result: Timeline, report_dir: Path | None) -> None:
-    """Print the timeline; write the report files; JSON on stdout for machines."""
-    report.print_timeline(result, _err)
-    if report_dir is not None:
-        json_path, html_path = report.write(result, report_dir)
-        _err.print(f"report: {json_path} and {html_path}")
-    if relay.output == "json":
-        click.echo(json.dumps(result.to_json()))
+def _show(relay: RelayContext, result: Timeline, report_dir: Path) -> None:
+    """Write the report files, then answer with the timeline (a table, or JSON for machines)."""
+    json_path, html_path = report.write(result, report_dir)
+    say(f"report: {escape(str(json_path))} and {escape(str(html_path))}")
+    relay.show(result.to_json(), lambda: report.timeline_view(result))
 
 
 def _progress(name: str, status: str, detail: str) -> None:
-    _err.print(f"[bold]{name}[/]: {status} — {detail}", highlight=False)
+    say(f"[bold]{escape(name)}[/]: {escape(status)} — {escape(detail)}")
 
 
 def _request(**kwargs: Any) -> operations.Request:
@@ -89,12 +110,18 @@ def _request(**kwargs: Any) -> operations.Request:
         confirm=kwargs.get("confirm"),
         rpo_budget=kwargs.get("rpo_budget", 60.0),
         force_rpo=kwargs.get("force_rpo"),
+        take_over_stale_claim=kwargs.get("take_over_stale_claim"),
     )
 
 
 @click.group("dr")
-def command() -> None:
-    """Cross-region disaster recovery: plan, promote, failback, drill, status (see docs/dr.md)."""
+@pass_relay
+def command(relay: RelayContext) -> None:
+    """Cross-region disaster recovery: plan, promote, failback, drill, status (see docs/dr.md).
+
+    The regions are --from (the primary now) and --to (the standby); --region is refused.
+    """
+    relay.refuse_region("name the regions with --from and --to")
 
 
 @command.command("plan")
@@ -144,11 +171,4 @@ def status_command(relay: RelayContext, /, **kwargs: Any) -> None:
     answer = operations.status(
         relay.aws, kwargs["env"], (kwargs["source"], kwargs["target"]), kwargs["report_dir"]
     )
-    if relay.output == "json":
-        click.echo(json.dumps(answer, default=str))
-        return
-    click.echo(
-        f"env {answer['env']}: live region {answer['live_region']}, writer(s) {answer['writer_regions']}"
-    )
-    for region, state in answer["regions"].items():
-        click.echo(f"{region}: " + json.dumps(state, default=str))
+    relay.show(answer, lambda: report.status_table(answer))

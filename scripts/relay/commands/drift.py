@@ -6,32 +6,30 @@ from pathlib import Path
 
 import click
 
+from relay.console import progress, write
 from relay.context import OUTPUT_FORMATS, RelayContext, pass_relay
 from relay.drift.detection import Polling
-from relay.drift.render import RENDERERS
+from relay.drift.render.json_report import scan_document
+from relay.drift.render.junit import scan_junit
+from relay.drift.render.table import scan_table
 from relay.drift.scan import ScanOptions, load_ignore_rules, scan
 from relay.drift.template_drift import DEFAULT_TEMPLATE_DIR, TemplateSource
 from relay.errors import RelayError
+from relay.options import output_option, region_option
 from relay.vocabulary import REGIONS
 
 
 @click.command("drift")
 @click.option("--stack", "stacks", multiple=True, metavar="NAME", help="Root stack to scan (repeatable).")
 @click.option("--all", "scan_all", is_flag=True, help="Scan every root stack of each region.")
-@click.option(
-    "--region",
-    "regions",
-    multiple=True,
-    metavar="REGION",
-    help="Region to scan (repeatable; default: the global --region, else us-east-1 and us-west-2).",
-)
+@region_option
 @click.option(
     "--ignore",
     "ignore_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML ignore rules (each with a reason); ignored drift is shown but does not fail.",
 )
-@click.option("--output", type=click.Choice(OUTPUT_FORMATS), help="Overrides the global --output.")
+@output_option(formats=OUTPUT_FORMATS)
 @click.option(
     "--junit-file",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -63,9 +61,7 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
     relay: RelayContext,
     stacks: tuple[str, ...],
     scan_all: bool,
-    regions: tuple[str, ...],
     ignore_file: Path | None,
-    output: str | None,
     junit_file: Path | None,
     concurrency: int,
     templates: Path,
@@ -73,7 +69,8 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
 ) -> int:
     """Detect drift in root stacks and all their nested stacks, regions in parallel.
 
-    Exit code 0: in sync; 2: drift (resources or templates); 1: something could not be checked.
+    Scans each --region given (default: us-east-1 and us-west-2). Exit code 0: in sync; 2: drift
+    (resources or templates); 1: something could not be checked.
     """
     if bool(stacks) == scan_all:
         raise RelayError(
@@ -86,10 +83,12 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
         templates=TemplateSource(templates),
         polling=Polling(timeout=timeout),
     )
-    chosen = list(regions or relay.regions or REGIONS)
-    report = scan(relay.aws, chosen, options, lambda message: click.echo(message, err=True))
-    click.echo(RENDERERS[output or relay.output](report))
+    report = scan(relay.aws, list(relay.regions or REGIONS), options, progress)
+    if relay.output == "junit":
+        write(scan_junit(report))
+    else:
+        relay.show(scan_document(report), lambda: scan_table(report))
     if junit_file is not None:
         junit_file.parent.mkdir(parents=True, exist_ok=True)
-        junit_file.write_text(RENDERERS["junit"](report))
+        junit_file.write_text(scan_junit(report))
     return report.exit_code

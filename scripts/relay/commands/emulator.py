@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import time
@@ -10,8 +9,11 @@ from typing import Any
 
 import click
 
+from relay.console import progress
 from relay.context import RelayContext, pass_relay
 from relay.errors import RelayError
+from relay.options import output_option
+from relay.tables import fields_table
 from relay_emulator import process
 
 
@@ -32,22 +34,29 @@ def command() -> None:
 
 @command.command()
 @click.option("--port", type=int, help="Port on 127.0.0.1 (default: a free one).")
-def start(port: int | None) -> None:
+@output_option()
+@pass_relay
+def start(relay: RelayContext, port: int | None) -> None:
     """Start the emulator in the background (idempotent: a running one is reused)."""
     state, started = process.start(port)
     verb = "started" if started else "already running"
-    click.echo(f"emulator {verb}: {state.endpoint} (pid {state.pid}, log {state.log})", err=True)
-    click.echo(f"use it with: export AWS_ENDPOINT_URL={state.endpoint}", err=True)
+    progress(f"emulator {verb}: {state.endpoint} (pid {state.pid}, log {state.log})")
+    progress(f"use it with: export AWS_ENDPOINT_URL={state.endpoint}")
+    relay.show({"endpoint": state.endpoint, "pid": state.pid, "log": state.log, "started": started}, None)
 
 
 @command.command()
-def stop() -> None:
+@output_option()
+@pass_relay
+def stop(relay: RelayContext) -> None:
     """Stop the emulator; all emulated resources are gone with it."""
     state = process.stop()
-    click.echo("emulator stopped" if state else "emulator was not running", err=True)
+    progress("emulator stopped" if state else "emulator was not running")
+    relay.show({"stopped": state is not None}, None)
 
 
 @command.command()
+@output_option()
 @pass_relay
 def status(relay: RelayContext) -> None:
     """Say whether the emulator runs, where, and which extensions it loaded (exit 1 when down)."""
@@ -60,24 +69,26 @@ def status(relay: RelayContext) -> None:
         "extensions": health.get("extensions", []),
         "log": state.log,
     }
-    if relay.output == "json":
-        click.echo(json.dumps(report))
-        return
-    for key, value in report.items():
-        click.echo(f"{key:>15}: {', '.join(value) if isinstance(value, list) else value}")
+    readable = {key: ", ".join(value) if isinstance(value, list) else value for key, value in report.items()}
+    relay.show(report, lambda: fields_table("relay emulator", readable))
 
 
 @command.command()
-def url() -> None:
+@output_option()
+@pass_relay
+def url(relay: RelayContext) -> None:
     """Print the endpoint URL, for `export AWS_ENDPOINT_URL=$(relay emulator url)`."""
-    click.echo(process.require_running().endpoint)
+    endpoint = process.require_running().endpoint
+    relay.show({"endpoint": endpoint}, lambda: endpoint)
 
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
 @command.command()
-def env() -> None:
+@output_option()
+@pass_relay
+def env(relay: RelayContext) -> None:
     """Print shell exports for using the emulator: `eval "$(relay emulator env)"`.
 
     AWS_ENDPOINT_URL points every AWS call at it; fake credentials are set when none are; and
@@ -92,19 +103,21 @@ def env() -> None:
         connect_to = process.control(state, "traffic").get("connect_to")
         if connect_to:
             exports["RELAY_CONNECT_TO"] = str(connect_to)
-    for key, value in exports.items():
-        click.echo(f"export {key}={shlex.quote(value)}")
+    relay.show(
+        exports, lambda: "\n".join(f"export {key}={shlex.quote(value)}" for key, value in exports.items())
+    )
 
 
 @command.command()
 @click.option("--yes", is_flag=True, help="Really delete every emulated resource.")
-def reset(yes: bool) -> None:
+@output_option()
+@pass_relay
+def reset(relay: RelayContext, yes: bool) -> None:
     """Delete every resource in every region (dry-run without --yes)."""
     state = process.require_running()
-    if not yes:
-        click.echo(
-            f"would reset every resource of the emulator at {state.endpoint}; add --yes to do it", err=True
-        )
-        return
-    process.reset(state)
-    click.echo("emulator reset", err=True)
+    if yes:
+        process.reset(state)
+        progress("emulator reset")
+    else:
+        progress(f"would reset every resource of the emulator at {state.endpoint}; add --yes to do it")
+    relay.show({"endpoint": state.endpoint, "reset": yes}, None)

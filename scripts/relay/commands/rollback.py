@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import click
 
+from relay.console import progress
 from relay.context import RelayContext, pass_relay
+from relay.options import env_option, output_option, region_option
 from relay.release.orchestrate import rollback
 
 
 @click.command("rollback")
-@click.option("--env", required=True)
-@click.option("--region", help="Region (default: the global --region).")
+@env_option()
+@region_option
+@output_option()
 @pass_relay
-def command(relay: RelayContext, env: str, region: str | None) -> None:
+def command(relay: RelayContext, env: str) -> None:
     """Move all traffic to the other slot if it has healthy instances; reversible, so no dry-run."""
-    rollback(relay.aws, env, region or relay.region, show=lambda line: click.echo(line, err=True))
+    region = relay.one_region()
+    live = rollback(relay.aws, env, region, show=progress)
+    relay.show({"env": env, "region": region, "live_slot": live}, None)  # progress named the live slot

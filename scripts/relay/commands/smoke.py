@@ -5,26 +5,33 @@ from __future__ import annotations
 import click
 
 from relay.context import RelayContext, pass_relay
+from relay.options import env_option, output_option, region_option
+from relay.release import render
 from relay.release.http import Endpoint
 from relay.release.layout import listener_port, live_slot, release_stack
 from relay.release.smoke import smoke
+from relay.vocabulary import SLOTS
 
 
 @click.command("smoke")
-@click.option("--env", required=True)
-@click.option("--region", help="Region (default: the global --region).")
-@click.option("--slot", type=click.Choice(["blue", "green"]), help="Test this slot (default: the live one).")
+@env_option()
+@region_option
+@click.option("--slot", type=click.Choice(SLOTS), help="Test this slot (default: the live one).")
 @click.option("--release-id", help="Expect /version to name this release.")
+@output_option()
 @pass_relay
-def command(
-    relay: RelayContext, env: str, region: str | None, slot: str | None, release_id: str | None
-) -> None:
+def command(relay: RelayContext, env: str, slot: str | None, release_id: str | None) -> None:
     """Smoke-test: /readyz, /version, a create-and-read round trip. The live slot through the production
     listener; another slot through the test listener."""
-    where = region or relay.region
+    where = relay.one_region()
     stack = release_stack(relay.aws, env, where)
     elbv2 = relay.aws.client("elbv2", where)
     live = live_slot(elbv2, stack)
-    listener = stack.listener_arn if slot in (None, live.name) else stack.test_listener_arn
-    for passed in smoke(Endpoint(stack.alb_dns_name, listener_port(elbv2, listener)), release_id):
-        click.echo(f"ok: {passed}", err=True)
+    tested = slot or live.name
+    through = "production" if tested == live.name else "test"
+    listener = stack.listener_arn if through == "production" else stack.test_listener_arn
+    passed = smoke(Endpoint(stack.alb_dns_name, listener_port(elbv2, listener)), release_id)
+    relay.show(
+        {"env": env, "region": where, "slot": tested, "listener": through, "passed": passed},
+        lambda: render.smoke_table(f"{stack.name} in {where}", tested, through, passed),
+    )

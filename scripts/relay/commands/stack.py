@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from relay.context import OUTPUT_FORMATS, RelayContext, pass_relay
+from relay.console import err, out, say
+from relay.context import RelayContext, pass_relay
 from relay.contract import read_outputs
 from relay.errors import RelayError
+from relay.options import env_option, output_option, region_option
 from relay.stacks import render
 from relay.stacks.delete import delete as delete_stack
 from relay.stacks.deploy import DEFAULT_TIMEOUT
@@ -22,7 +22,6 @@ from relay.stacks.package import package_for
 from relay.stacks.params import load_params
 from relay.stacks.safety import dangerous_changes
 from relay.stacks.target import StackTarget, resolve_target
-from relay.vocabulary import ENVIRONMENTS, REGIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,26 +38,20 @@ parameter_overrides = click.option(
 
 
 def target_options(function: F) -> F:
-    """--env, --region and --cfn-dir, shared by every subcommand."""
+    """--env, --region, --cfn-dir and --output, shared by every subcommand."""
+    function = output_option()(function)
     function = click.option(
         "--cfn-dir",
         envvar="RELAY_CFN_DIR",
         type=click.Path(file_okay=False, path_type=Path),
         help="Template tree with params/ (default: $RELAY_CFN_DIR, else the repository's cloudformation/).",
     )(function)
-    function = click.option("--region", metavar="REGION", help=f"One of {', '.join(REGIONS)}.")(function)
-    function = click.option("--env", required=True, metavar="ENV", help=f"One of {', '.join(ENVIRONMENTS)}.")(
-        function
-    )
-    return function
+    function = region_option(function)
+    return env_option()(function)
 
 
-def _target(relay: RelayContext, env: str, region: str | None, cfn_dir: Path | None) -> StackTarget:
-    """The subcommand's --region, else the root group's; never a silent default for a deployment."""
-    chosen = region or (relay.regions[0] if relay.regions else None)
-    if chosen is None:
-        raise RelayError(f"say which region: --region {' or --region '.join(REGIONS)}")
-    return resolve_target(env, chosen, cfn_dir)
+def _target(relay: RelayContext, env: str, cfn_dir: Path | None) -> StackTarget:
+    return resolve_target(env, relay.one_region(), cfn_dir)
 
 
 def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -79,12 +72,12 @@ def command() -> None:
 @command.command()
 @target_options
 @pass_relay
-def package(relay: RelayContext, env: str, region: str | None, cfn_dir: Path | None) -> None:
+def package(relay: RelayContext, env: str, cfn_dir: Path | None) -> None:
     """Upload child templates to the staging bucket; print the packaged root template."""
-    target = _target(relay, env, region, cfn_dir)
+    target = _target(relay, env, cfn_dir)
     packaged = package_for(relay.aws, target, load_params(target).template)
-    click.echo(packaged.body, nl=False)
-    render.say(f"packaged root template: {packaged.url}")
+    say(f"packaged root template: {packaged.url}")
+    relay.show({"template_url": packaged.url, "template": packaged.body}, lambda: packaged.body)
 
 
 @command.command()
@@ -109,7 +102,6 @@ def deploy(
     relay: RelayContext,
     *,
     env: str,
-    region: str | None,
     cfn_dir: Path | None,
     yes: bool,
     allow_replacement: bool,
@@ -118,7 +110,7 @@ def deploy(
     timeout: float,
 ) -> None:
     """Create or update the stack through a change set: preview, refuse data loss, confirm, follow events."""
-    target = _target(relay, env, region, cfn_dir)
+    target = _target(relay, env, cfn_dir)
     result = deploy_stack(
         relay.aws,
         target.env,
@@ -129,30 +121,18 @@ def deploy(
         allow_drift=allow_drift,
         cfn_dir=target.cfn_dir,
         timeout=timeout,
-        console=render.err if relay.output == "json" else render.out,  # stdout holds only the JSON
+        console=err if relay.output == "json" else out,  # stdout holds only the JSON
     )
-    if relay.output == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "stack": result.stack_name,
-                    "region": result.region,
-                    "status": result.status,
-                    "outputs": result.outputs,
-                }
-            )
-        )
+    relay.show(render.deploy_document(result), None)  # the tables were the answer for people
 
 
 @command.command()
 @target_options
 @parameter_overrides
 @pass_relay
-def diff(
-    relay: RelayContext, env: str, region: str | None, cfn_dir: Path | None, parameters: tuple[str, ...]
-) -> None:
+def diff(relay: RelayContext, env: str, cfn_dir: Path | None, parameters: tuple[str, ...]) -> None:
     """Show what a deploy would change (a change set, created, shown and deleted; never executed)."""
-    target = _target(relay, env, region, cfn_dir)
+    target = _target(relay, env, cfn_dir)
     change_set = diff_stack(
         relay.aws,
         target.env,
@@ -161,31 +141,14 @@ def diff(
         cfn_dir=target.cfn_dir,
     )
     dangerous = dangerous_changes(change_set.changes)
-    if relay.output == "json":
-        rows = [
-            {
-                **asdict(change),
-                "data_loss": next((reason for risky, reason in dangerous if risky == change), None),
-            }
-            for change in change_set.changes
-        ]
-        click.echo(
-            json.dumps(
-                {
-                    "stack": target.stack_name,
-                    "region": target.region,
-                    "type": change_set.change_set_type,
-                    "changes": rows,
-                }
-            )
-        )
-        return
     if change_set.empty:
-        render.say(f"no changes: {target} is up to date")
-        return
-    render.out.print(render.change_set_table(change_set))
+        say(f"no changes: {target} is up to date")
+    relay.show(
+        render.change_set_document(target.stack_name, target.region, change_set, dangerous),
+        None if change_set.empty else lambda: render.change_set_table(change_set),
+    )
     for change, reason in dangerous:
-        render.say(
+        say(
             f"[bold red]deploy would refuse without --allow-replacement: "
             f"{change.stack}/{change.logical_id} {reason}[/]"
         )
@@ -193,23 +156,14 @@ def diff(
 
 @command.command()
 @target_options
-@click.option(
-    "--output",
-    "output",
-    type=click.Choice(OUTPUT_FORMATS),
-    help="table or json (default: the global --output).",
-)
 @pass_relay
-def outputs(
-    relay: RelayContext, env: str, region: str | None, cfn_dir: Path | None, output: str | None
-) -> None:
-    """Print the root stack's outputs (JSON object for machines with --output json)."""
-    target = _target(relay, env, region, cfn_dir)
-    values = read_outputs(relay.aws.client("cloudformation", target.region), target.stack_name)
-    if (output or relay.output) == "json":
-        click.echo(json.dumps(values, sort_keys=True))
-        return
-    render.out.print(render.outputs_table(target.stack_name, values))
+def outputs(relay: RelayContext, env: str, cfn_dir: Path | None) -> None:
+    """Print the root stack's outputs (one JSON object for machines with --output json)."""
+    target = _target(relay, env, cfn_dir)
+    values = dict(
+        sorted(read_outputs(relay.aws.client("cloudformation", target.region), target.stack_name).items())
+    )
+    relay.show(values, lambda: render.outputs_table(target.stack_name, values))
 
 
 @command.command()
@@ -225,17 +179,16 @@ def outputs(
     help="Seconds to wait for the deletion.",
 )
 @pass_relay
-def delete(
-    relay: RelayContext, *, env: str, region: str | None, cfn_dir: Path | None, yes: bool, timeout: float
-) -> None:
+def delete(relay: RelayContext, *, env: str, cfn_dir: Path | None, yes: bool, timeout: float) -> None:
     """Delete the stack and everything in it (refused while termination protection is on)."""
-    target = _target(relay, env, region, cfn_dir)
-    delete_stack(
+    target = _target(relay, env, cfn_dir)
+    status = delete_stack(
         relay.aws,
         target.env,
         target.region,
         yes=yes,
         cfn_dir=target.cfn_dir,
         timeout=timeout,
-        console=render.out,
+        console=err if relay.output == "json" else out,  # stdout holds only the JSON
     )
+    relay.show({"stack": target.stack_name, "region": target.region, "status": status}, None)

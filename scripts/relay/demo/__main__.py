@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from relay.demo.runner import DemoContext, console, run_stages, summarize
+from relay.console import err
+from relay.demo.runner import DemoContext, run_stages, summarize
 from relay.demo.stages import STAGES, stop_started_processes
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -22,7 +23,7 @@ def main() -> int:
     state_dir.mkdir(parents=True, exist_ok=True)
     stopped = stop_started_processes(state_dir)  # a re-run starts clean: idempotent by construction
     if arguments.stop:
-        console.print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
+        err.print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
         return 0
     context = DemoContext(
         root=ROOT, report_dir=arguments.report_dir, env={**os.environ, "RELAY_STATE_DIR": str(state_dir)}
@@ -30,16 +31,16 @@ def main() -> int:
     try:
         results, wall_seconds = run_stages(context, STAGES)
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted[/]: stopping what the demo started")
+        err.print("[yellow]interrupted[/]: stopping what the demo started")
         stop_started_processes(state_dir)
         return 130
     summarize(context, results, wall_seconds)
     if not all(result.ok for result in results):
         return 1
-    console.print(
+    err.print(
         f"\nThe API is live: [bold]{context.facts.get('api')}[/] (try {context.facts.get('api')}/version)"
     )
-    console.print(f"Reports: {context.report_dir}   Stop everything: [bold]make demo-stop[/]")
+    err.print(f"Reports: {context.report_dir}   Stop everything: [bold]make demo-stop[/]")
     return 0
 
 

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
+from rich.table import Column
 
 from relay.aws import AwsFactory
+from relay.console import err
 from relay.errors import RelayError
-
-console = Console(stderr=True)
+from relay.tables import titled_table
 
 
 @dataclass
@@ -138,7 +137,7 @@ def run_stages(context: DemoContext, stages: list[Stage]) -> tuple[list[StageRes
         threading.Thread(target=work, name=f"stage-{number[stage.name]}", daemon=True).start()
 
     failed = False
-    with console.status("") as status:
+    with err.status("") as status:
         while True:
             if not failed:
                 for stage in stages:
@@ -155,13 +154,13 @@ def run_stages(context: DemoContext, stages: list[Stage]) -> tuple[list[StageRes
             running.remove(result.name)
             done[result.name] = result
             mark = "[green]✓[/]" if result.ok else "[red]✗[/]"
-            console.print(
+            err.print(
                 f"{mark} {number[result.name]}/{len(stages)} {result.name} "
                 f"[dim]({result.seconds:.1f}s)[/] {result.outcome}"
             )
             if not result.ok:
                 failed = True
-                console.print(f"[red]stage failed[/]; its log: {log_path(result.name)}")
+                err.print(f"[red]stage failed[/]; its log: {log_path(result.name)}")
     if not failed and (stuck := [stage.name for stage in stages if stage.name not in done]):
         raise RelayError(f"stages wait for each other and never ran: {', '.join(stuck)}")
     return [done[stage.name] for stage in stages if stage.name in done], time.monotonic() - began
@@ -172,18 +171,20 @@ def summarize(context: DemoContext, results: list[StageResult], wall_seconds: fl
 
     Stages overlap, so the total is the wall-clock time, not the sum of the stage times.
     """
-    table = Table(title="Relay demo", title_justify="left")
-    table.add_column("stage")
-    table.add_column("start", justify="right")
-    table.add_column("seconds", justify="right")
-    table.add_column("outcome", overflow="fold")
+    table = titled_table(
+        "Relay demo",
+        "stage",
+        Column("start", justify="right"),
+        Column("seconds", justify="right"),
+        Column("outcome", overflow="fold"),
+    )
     for result in results:
         style = None if result.ok else "red"
         table.add_row(
             result.name, f"+{result.started_at:.1f}", f"{result.seconds:.1f}", result.outcome, style=style
         )
     table.add_row("total (wall clock)", "", f"{wall_seconds:.1f}", "", style="bold")
-    console.print(table)
+    err.print(table)
     summary = {
         "stages": [result.__dict__ for result in results],
         "total_seconds": round(wall_seconds, 1),

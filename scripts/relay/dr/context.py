@@ -30,6 +30,7 @@ class DrContext:
     source_reason: str
     capacity: int
     journal: Journal
+    resuming: bool = False  # the journal was read back from SSM: its completed steps are re-checked
     clients: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -45,7 +46,12 @@ class DrContext:
 
 @dataclass(frozen=True)
 class Step:
-    """One unit of the plan: `run` acts and returns what it did; `intent` says what it would do."""
+    """One unit of the plan: `run` acts and returns what it did; `intent` says what it would do.
+
+    `check` re-reads AWS when a resumed journal records the step complete: None when its end state
+    holds, else what contradicts it. A step without one is run again on resume (every step is idempotent:
+    it looks at AWS first), so a journal's "done" is never trusted unchecked.
+    """
 
     name: str
     title: str
@@ -53,6 +59,7 @@ class Step:
     intent: Callable[[DrContext], str]
     run: Callable[[DrContext], str]
     restores_service: bool = True  # False: bookkeeping after recovery, outside the RTO
+    check: Callable[[DrContext], str | None] | None = None
 
     @property
     def typical_seconds(self) -> float:

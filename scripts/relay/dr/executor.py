@@ -1,8 +1,10 @@
 """Run a plan's steps as a dependency graph: independent steps in parallel, each timed and journalled.
 
-A step runs once everything it comes `after` is complete (done or skipped). A step the journal already
-records as complete is not run again: that is how a re-run resumes. When a step fails, nothing new
-starts, the running ones finish, the journal keeps every record, and the error says to re-run.
+A step runs once everything it comes `after` is complete (done or skipped). A step a resumed journal
+records as complete is not run again when its `check` finds its end state in AWS: that is how a re-run
+resumes. The journal is only a record (it may be stale or hand-edited), so a step whose check fails,
+or that has no check, runs again. When a step fails, nothing new starts, the running ones finish, the
+journal keeps every record, and the error says to re-run.
 """
 
 from __future__ import annotations
@@ -48,16 +50,28 @@ def _run_step(step: Step, ctx: DrContext, store: JournalStore, progress: Progres
         progress(step.name, entry.status, entry.detail)
 
 
+def _still_holds(step: Step, ctx: DrContext) -> str | None:
+    """None when AWS confirms the step a resumed journal records complete, else why it runs again."""
+    if step.check is None:
+        return "run again on resume: it checks AWS itself"
+    return step.check(ctx)
+
+
 def execute(
     steps: tuple[Step, ...], ctx: DrContext, store: JournalStore, progress: Progress = _quiet
 ) -> Journal:
-    """Run what the journal does not record as complete; save the journal after every change."""
+    """Run what the journal does not record as complete (and re-checked); save it after every change."""
     journal = ctx.journal
     journal.attempts += 1
     journal.status = RUNNING
     for step in steps:
         entry = journal.entry(step.name)
-        if entry.status not in COMPLETE:
+        if entry.status in COMPLETE and ctx.resuming:
+            reason = _still_holds(step, ctx)
+            if reason is not None:
+                progress(step.name, PENDING, f"the journal records it {entry.status}, but {reason}")
+                entry.status, entry.detail = PENDING, ""
+        elif entry.status not in COMPLETE:
             entry.status, entry.detail = PENDING, ""
     store.save(journal)
     failed = False

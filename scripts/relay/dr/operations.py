@@ -1,11 +1,14 @@
 """The five DR operations behind `relay dr`: plan, promote, failback, drill, status.
 
 Each returns a Timeline (what the CLI prints and writes); none prints. Dry-run is the default:
-changes need `execute=True` and the confirmation `ENV-REGION` naming the region that changes.
+changes need `execute=True` and the confirmation `ENV-REGION` naming the region that changes. An
+executing run holds the environment's DR claim (relay.dr.claim) from before it reads the journal until
+it ends, so two runs never act or write the journal at once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable
@@ -17,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from relay.aws import AwsFactory
 from relay.contract import read_root_stack
-from relay.dr import readiness, timeline
+from relay.dr import claim, readiness, timeline
 from relay.dr.context import DrContext, Step
 from relay.dr.executor import Progress, execute
 from relay.dr.failback import FAILBACK_STEPS
@@ -33,7 +36,7 @@ from relay.dr.topology import (
     replica_lag,
 )
 from relay.errors import RelayError
-from relay.vocabulary import DRILL_ENVIRONMENTS
+from relay.vocabulary import DRILL_ENVIRONMENTS, check_region
 
 DEFAULT_WARM_SIZE = 1
 
@@ -50,6 +53,26 @@ class Request:
     confirm: str | None = None
     rpo_budget: float = 60.0
     force_rpo: str | None = None
+    owner: str = dataclasses.field(default_factory=claim.default_owner)  # who holds the claim
+    take_over_stale_claim: str | None = None  # the reason to take over a claim whose lease ran out
+
+
+def distinct_regions(source: str, target: str) -> str | None:
+    """Why the two regions cannot be a DR pair, or None: both known, and not the same one."""
+    for region in (source, target):
+        try:
+            check_region(region)
+        except RelayError as error:
+            return error.message
+    if source == target:
+        return f"--from and --to are both {source}: DR moves the primary to the other region"
+    return None
+
+
+def _check_regions(source: str, target: str) -> None:
+    problem = distinct_regions(source, target)
+    if problem:
+        raise RelayError(problem)
 
 
 def _confirm(request: Request, region: str) -> None:
@@ -81,7 +104,17 @@ def production_capacity(ctx: DrContext) -> int:
 
 
 def plan(aws: AwsFactory, request: Request) -> tuple[timeline.Timeline, bool]:
-    """Readiness with reasons, the steps with typical durations and the modelled RTO; changes nothing."""
+    """Readiness with reasons, the steps with typical durations and the modelled RTO; changes nothing.
+
+    The same region as --from and --to is "not ready" with that reason (nothing else is read).
+    """
+    problem = distinct_regions(request.source, request.target)
+    if problem:
+        result = timeline.planned(
+            "plan", request.env, request.source, request.target, steps=PROMOTE_STEPS, status="not-ready"
+        )
+        result.checks = [readiness.Check("two distinct regions", False, problem).to_json()]
+        return result, False
     ctx = _context(aws, request, "promote", production_capacity)
     checks = readiness.evaluate(ctx, request.rpo_budget)
     ok = readiness.ready(checks, request.force_rpo)
@@ -122,16 +155,48 @@ def _run(
     capacity: Callable[[DrContext], int],
     progress: Progress,
 ) -> timeline.Timeline:
-    """Resume the matching journal or start one; dry-run shows intents.
+    """Resume the matching journal or start one, holding the claim; dry-run shows intents."""
+    ctx = _context(aws, request, operation, capacity)
+    store = JournalStore(ctx.client("ssm"), request.env, operation, request.report_dir)
+    if not request.execute:
+        return _prepare(store, ctx, steps, gate) or _dry_run(ctx, steps)
+    owner = claim.new_claim(request.owner, operation, request.source, request.target)
+    with claim.held(_claim_ssms(ctx), request.env, owner, request.take_over_stale_claim) as holder:
+        store.guard = holder.check
+        finished = _prepare(store, ctx, steps, gate)
+        if finished is not None:
+            return finished
+        holder.start_renewing(ctx.journal.run_id)
+        if holder.took_over:
+            ctx.journal.facts.setdefault("claims_taken_over", []).append(holder.took_over)
+        if request.force_rpo:
+            ctx.journal.facts.setdefault("forced_rpo_reason", request.force_rpo)
+        execute(steps, ctx, store, progress)
+        if operation == "promote":
+            _supersede(ctx, request.report_dir)
+    return timeline.measured(ctx.journal, steps)
+
+
+def _prepare(
+    store: JournalStore, ctx: DrContext, steps: tuple[Step, ...], gate: Callable[[DrContext], None]
+) -> timeline.Timeline | None:
+    """Resume the matching journal into `ctx` or pass the gate for a new one; a finished one's timeline.
 
     A finished journal makes the run a no-op, until a later promotion supersedes it: then the regions
     have moved on and the same operation starts afresh.
     """
-    ctx = _context(aws, request, operation, capacity)
-    store = JournalStore(ctx.client("ssm"), request.env, operation, request.report_dir)
     stored = store.load()
-    if stored is not None and (stored.status == SUPERSEDED or not stored.matches(operation, *ctx.regions)):
+    if stored is not None and (
+        stored.status == SUPERSEDED or not stored.matches(ctx.journal.operation, *ctx.regions)
+    ):
         stored = None
+    if stored is not None:
+        unknown = sorted(set(stored.steps) - {step.name for step in steps})
+        if unknown:
+            raise RelayError(
+                f"the DR journal {store.name} in {store.region} records steps {stored.operation} does not "
+                f"have ({', '.join(unknown)}): {store.remedy}"
+            )
     if stored is not None and stored.status == DONE:
         result = timeline.measured(stored, steps)
         result.facts["note"] = f"already done by run {stored.run_id}: nothing to do"
@@ -139,19 +204,23 @@ def _run(
     if stored is not None:
         ctx.journal = stored
         ctx.capacity = int(stored.facts.get("capacity", ctx.capacity))
+        ctx.resuming = True
     else:
         gate(ctx)
-    if not request.execute:
-        result = _intended(operation, ctx, steps, "dry-run", prefix="would ")
-        result.dry_run = True
-        result.facts["resuming"] = stored is not None
-        return result
-    if request.force_rpo:
-        ctx.journal.facts.setdefault("forced_rpo_reason", request.force_rpo)
-    execute(steps, ctx, store, progress)
-    if operation == "promote":
-        _supersede(ctx, request.report_dir)
-    return timeline.measured(ctx.journal, steps)
+    return None
+
+
+def _dry_run(ctx: DrContext, steps: tuple[Step, ...]) -> timeline.Timeline:
+    result = _intended(ctx.journal.operation, ctx, steps, "dry-run", prefix="would ")
+    result.dry_run = True
+    result.facts["resuming"] = ctx.resuming
+    return result
+
+
+def _claim_ssms(ctx: DrContext) -> list[Any]:
+    """SSM of every region of the operation that answers, in a fixed order (the target always)."""
+    regions = sorted(ctx.regions) if ctx.source is not None else [ctx.target_region]
+    return [ctx.client("ssm", region) for region in regions]
 
 
 def _supersede(ctx: DrContext, report_dir: Path) -> None:
@@ -172,6 +241,7 @@ def _quiet(_name: str, _status: str, _detail: str) -> None:
 
 def promote(aws: AwsFactory, request: Request, progress: Progress = _quiet) -> timeline.Timeline:
     """Fail over to `request.target` (dry-run unless executing with confirmation)."""
+    _check_regions(request.source, request.target)
     if request.execute:
         _confirm(request, request.target)
 
@@ -199,6 +269,7 @@ def promote(aws: AwsFactory, request: Request, progress: Progress = _quiet) -> t
 
 def failback(aws: AwsFactory, request: Request, progress: Progress = _quiet) -> timeline.Timeline:
     """Re-protect: `request.source` (the old primary) becomes a replica of `request.target` again."""
+    _check_regions(request.source, request.target)
     if request.execute:
         _confirm(request, request.source)
 
@@ -224,6 +295,7 @@ def drill(aws: AwsFactory, request: Request, progress: Progress = _quiet) -> tim
     """Practise the whole cycle where allowed: promote, verify (its last step), failback; record it."""
     if request.env not in DRILL_ENVIRONMENTS:
         raise RelayError(f"drills run in {' or '.join(DRILL_ENVIRONMENTS)}, not {request.env}")
+    _check_regions(request.source, request.target)
     if request.execute:
         _confirm(request, request.target)
     promoted = promote(aws, request, progress)
@@ -292,6 +364,7 @@ def _combine(
 
 def status(aws: AwsFactory, env: str, regions: tuple[str, str], report_dir: Path) -> dict[str, Any]:
     """Which region is live, each region's database role and lag, the journals and the last drill."""
+    _check_regions(*regions)
     stacks = {region: probe_root_stack(aws, env, region) for region in regions}
     answer: dict[str, Any] = {"env": env, "regions": {}, "live_region": None}
     for region, (stack, reason) in stacks.items():
@@ -335,7 +408,11 @@ def _parameter_json(ssm: Any, name: str) -> Any:
 
 
 def _journal_state(ssm: Any, env: str, operation: str, report_dir: Path) -> dict[str, Any] | None:
-    journal = JournalStore(ssm, env, operation, report_dir).load()
+    """The journal's summary; a journal that does not parse is reported with how to recover."""
+    try:
+        journal = JournalStore(ssm, env, operation, report_dir).load()
+    except RelayError as error:
+        return {"status": "unreadable", "error": error.message}
     if journal is None:
         return None
     done = [name for name, entry in journal.steps.items() if entry.status in ("done", "skipped")]

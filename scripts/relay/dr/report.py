@@ -1,4 +1,5 @@
-"""Render a timeline: a table for the terminal, JSON for machines, an HTML page with an inline SVG Gantt.
+"""Render DR answers: tables for people (timeline, status), and the report files, JSON and an HTML page with
+an inline SVG Gantt. The JSON on stdout is the timeline's own (Timeline.to_json) or the status as it is.
 
 The picture needs no internet asset (Jenkins archives it; it must open offline).
 """
@@ -9,11 +10,15 @@ import html
 import json
 import time
 from pathlib import Path
+from typing import Any
 
-from rich.console import Console
+from rich.console import Group, RenderableType
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from relay.dr.timeline import Row, Timeline
+from relay.tables import titled_table
 
 COLOURS = {
     "done": "#2e7d32",
@@ -34,10 +39,10 @@ def _seconds(value: float | None) -> str:
     return f"{value / 60:.1f} min" if value >= 120 else f"{value:.1f} s"
 
 
-def table(timeline: Timeline) -> Table:
-    """The terminal timeline: one line per step with its offset, duration and a bar to scale."""
+def _steps_table(timeline: Timeline) -> Table:
+    """One line per step with its offset, duration and a bar to scale."""
     span = max(((row.offset or 0) + (row.seconds or 0) for row in timeline.rows), default=0) or 1
-    grid = Table(title=_title(timeline), title_justify="left")
+    grid = titled_table(escape(_title(timeline)))
     for column in ("step", "status", "start", "took", "typical", "timeline"):
         grid.add_column(column, no_wrap=True)
     for row in timeline.rows:
@@ -72,18 +77,54 @@ def _title(timeline: Timeline) -> str:
     return " | ".join(parts)
 
 
-def print_timeline(timeline: Timeline, console: Console) -> None:
+def timeline_view(timeline: Timeline) -> RenderableType:
+    """For people: the readiness checks (a plan's), the steps, then each step's detail in full."""
+    parts: list[RenderableType] = []
     if timeline.checks:
-        checks = Table(title="readiness", title_justify="left")
-        for column in ("check", "ok", "reason"):
-            checks.add_column(column)
+        checks = titled_table("readiness", "check", "ok", "reason")
         for check in timeline.checks:
-            checks.add_row(check["name"], "yes" if check["ok"] else "[red]NO[/]", check["reason"])
-        console.print(checks)
-    console.print(table(timeline))
-    for row in timeline.rows:
-        if row.detail:
-            console.print(f"  {row.name}: {row.detail}", highlight=False, markup=False)
+            checks.add_row(
+                escape(check["name"]), "yes" if check["ok"] else "[red]NO[/]", escape(check["reason"])
+            )
+        parts.append(checks)
+    parts.append(_steps_table(timeline))
+    parts += [Text(f"  {row.name}: {row.detail}") for row in timeline.rows if row.detail]
+    return Group(*parts)
+
+
+def status_table(answer: dict[str, Any]) -> Table:
+    """`operations.status` for people: one row per region; a region AWS could not be asked about says why."""
+    table = titled_table(
+        f"relay dr status {answer['env']}: live region {answer['live_region'] or 'unknown'}, "
+        f"writer(s) {', '.join(answer['writer_regions']) or 'none'}",
+        "region",
+        "database",
+        "replica lag",
+        "live slot",
+        "in service",
+        "journals",
+        "last drill",
+    )
+    for region, state in answer["regions"].items():
+        if not state["reachable"]:
+            table.add_row(region, f"[red]unreachable[/]: {escape(state['reason'])}", "", "", "", "", "")
+            continue
+        lag = state["replica_lag_seconds"]
+        role = f"{state['db_role']} of {state['replica_of']}" if state["replica_of"] else state["db_role"]
+        journals = ", ".join(
+            f"{operation} {journal['status']}" for operation, journal in state["journals"].items() if journal
+        )
+        drill = state["last_drill"]
+        table.add_row(
+            region,
+            escape(f"{state['db']} {role} ({state['db_status']})"),
+            "-" if lag is None else _seconds(lag),
+            escape(str(state["live_slot"])),
+            f"{state['instances_in_service']}/{state['desired_capacity']}",
+            escape(journals or "none"),
+            escape(json.dumps(drill, default=str) if drill else "never"),
+        )
+    return table
 
 
 def svg(timeline: Timeline) -> str:

@@ -9,9 +9,12 @@ done reports so and changes nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from relay.contract import read_root_stack
 from relay.dr import live_release, model
 from relay.dr.context import DrContext, Step, StepSkipped
+from relay.dr.journal import SKIPPED
 from relay.dr.records import RECORD_NEW_PRIMARY, RECORD_OLD_REGION
 from relay.dr.topology import (
     describe_db,
@@ -74,6 +77,18 @@ def fence_writers(ctx: DrContext) -> str:
     return f"{what}; no instance serves in {ctx.source_region}; replica lag at fence {lag} s"
 
 
+def _fenced(ctx: DrContext) -> str | None:
+    if ctx.source is None:
+        skipped = ctx.journal.entry("fence-writers").status == SKIPPED
+        return None if skipped else f"{ctx.source_region} does not answer to confirm the fence"
+    autoscaling = ctx.client("autoscaling", ctx.source_region)
+    for slot in SLOTS:
+        group, serving = in_service(autoscaling, ctx.source.asg(slot))
+        if group["DesiredCapacity"] or serving:
+            return f"{ctx.source.asg(slot)} wants {group['DesiredCapacity']}, {serving} in service"
+    return None
+
+
 # --- promote-replica -------------------------------------------------------------------------------
 def _promote_intent(ctx: DrContext) -> str:
     return (
@@ -104,6 +119,11 @@ def promote_replica(ctx: DrContext) -> str:
     return f"{verb} {db_id}; it is standalone and available"
 
 
+def _promoted(ctx: DrContext) -> str | None:
+    db = describe_db(ctx.client("rds"), ctx.target.db_id)
+    return None if db is not None and is_writable(db) else f"{ctx.target.db_id} is not a standalone writer"
+
+
 # --- point-app-at-db --------------------------------------------------------------------------------
 def app_db_settings(ctx: DrContext) -> dict[str, str]:
     """What the standby app reads to find its writer (SSM, under AppConfigParameterPath)."""
@@ -127,14 +147,26 @@ def point_app_at_db(ctx: DrContext) -> str:
     written = []
     for name, value in app_db_settings(ctx).items():
         full = ctx.target.app_config_path + name
-        try:
-            current = ssm.get_parameter(Name=full)["Parameter"]["Value"]
-        except ssm.exceptions.ParameterNotFound:
-            current = None
-        if current != value:
+        if _setting(ssm, full) != value:
             ssm.put_parameter(Name=full, Value=value, Type="String", Overwrite=True)
             written.append(name)
     return f"wrote {', '.join(written)}" if written else "the app already points at the writer"
+
+
+def _setting(ssm: Any, name: str) -> str | None:
+    try:
+        return str(ssm.get_parameter(Name=name)["Parameter"]["Value"])
+    except ssm.exceptions.ParameterNotFound:
+        return None
+
+
+def _pointed(ctx: DrContext) -> str | None:
+    ssm = ctx.client("ssm")
+    for name, value in app_db_settings(ctx).items():
+        current = _setting(ssm, ctx.target.app_config_path + name)
+        if current != value:
+            return f"{ctx.target.app_config_path}{name} is {current!r}, not {value!r}"
+    return None
 
 
 # --- scale-standby-slot -----------------------------------------------------------------------------
@@ -163,6 +195,11 @@ def scale_standby_slot(ctx: DrContext) -> str:
     what = f"{ctx.capacity} healthy instance(s) in {name}"
     serving = wait_for(ready, what=what, timeout=SCALE_TIMEOUT_SECONDS)
     return f"{'scaled' if changed else 'already at size:'} {name} to {ctx.capacity}; {serving} in service"
+
+
+def _scaled(ctx: DrContext) -> str | None:
+    serving = in_service(ctx.client("autoscaling"), ctx.target.recorded_slot_asg)[1]
+    return None if serving >= ctx.capacity else f"{serving} instance(s) in service, not {ctx.capacity}"
 
 
 # --- release-live-bundle ----------------------------------------------------------------------------
@@ -281,6 +318,14 @@ def move_dns(ctx: DrContext) -> str:
     return f"{ctx.target_region} is PRIMARY for {records.name}; resolvers follow within TTL {ttl} s"
 
 
+def _dns_moved(ctx: DrContext) -> str | None:
+    if not ctx.target.hosted_zone_id:
+        return None
+    records = failover_records(ctx.client("route53"), ctx.target, ctx.regions)
+    role = records.role(ctx.target_region)
+    return None if role == "PRIMARY" else f"{ctx.target_region}'s record is {role}"
+
+
 # --- verify -----------------------------------------------------------------------------------------
 def _verify_intent(ctx: DrContext) -> str:
     return "re-read everything: writer standalone, slot at size, DNS primary, health check passing"
@@ -307,14 +352,22 @@ def verify(ctx: DrContext) -> str:
 
 
 PROMOTE_STEPS: tuple[Step, ...] = (
-    Step("fence-writers", "Fence writers in the old region", (), _fence_intent, fence_writers),
-    Step("promote-replica", "Promote the read replica", ("fence-writers",), _promote_intent, promote_replica),
+    Step("fence-writers", "Fence writers in the old region", (), _fence_intent, fence_writers, check=_fenced),
+    Step(
+        "promote-replica",
+        "Promote the read replica",
+        ("fence-writers",),
+        _promote_intent,
+        promote_replica,
+        check=_promoted,
+    ),
     Step(
         "point-app-at-db",
         "Point the standby app at the writer",
         ("promote-replica",),
         _point_intent,
         point_app_at_db,
+        check=_pointed,
     ),
     Step(
         "scale-standby-slot",
@@ -322,6 +375,7 @@ PROMOTE_STEPS: tuple[Step, ...] = (
         (),
         _scale_intent,
         scale_standby_slot,
+        check=_scaled,
     ),
     Step(
         "release-live-bundle",
@@ -337,7 +391,14 @@ PROMOTE_STEPS: tuple[Step, ...] = (
         _smoke_intent,
         smoke_test,
     ),
-    Step("move-dns", "Move DNS to the standby", ("smoke-test", "fence-writers"), _dns_intent, move_dns),
+    Step(
+        "move-dns",
+        "Move DNS to the standby",
+        ("smoke-test", "fence-writers"),
+        _dns_intent,
+        move_dns,
+        check=_dns_moved,
+    ),
     Step("verify", "Verify the new primary", ("move-dns",), _verify_intent, verify),
     RECORD_OLD_REGION,
     RECORD_NEW_PRIMARY,

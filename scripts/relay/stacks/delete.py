@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 
 from relay.aws import AwsFactory
+from relay.console import err, say
 from relay.contract import require_stack
 from relay.errors import RelayError
 from relay.stacks import render
@@ -27,7 +28,7 @@ def delete(
     cfn_dir: Path | None = None,
     timeout: float = 3600.0,
     confirm: Ask = ask,
-    console: Console = render.err,
+    console: Console = err,
 ) -> str:
     """Delete `relay-<env>` in `region` and wait; without `yes` show what would go and ask (or dry-run)."""
     target = resolve_target(env, region, cfn_dir)
@@ -53,7 +54,7 @@ def delete(
     if not yes:
         answer = confirm(f"Delete {target} and the {len(rows)} resources above?")
         if answer is None:
-            render.say(f"dry run: nothing deleted; re-run with --yes to delete {target}")
+            say(f"dry run: nothing deleted; re-run with --yes to delete {target}")
             return DRY_RUN
         if not answer:
             raise RelayError(f"not deleted: declined; {target} is unchanged")
@@ -64,10 +65,10 @@ def delete(
     status = follow(cfn, stream, stack_backoff(f"{target.stack_name} to be deleted", timeout), _print_events)
     if status != "DELETE_COMPLETE":
         raise RelayError(f"deleting {target} ended {status}; {stream.explain_failure()}")
-    render.say(f"[green]{target.stack_name} deleted in {region}[/]")
+    say(f"[green]{target.stack_name} deleted in {region}[/]")
     return status
 
 
 def _print_events(events: list[StackEvent]) -> None:
     for event in events:
-        render.say(render.event_line(event))
+        say(render.event_line(event))

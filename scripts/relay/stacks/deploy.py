@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from relay.aws import AwsFactory
+from relay.console import err, say
 from relay.contract import capacity_parameter, describe_stack, read_outputs, require_stack
 from relay.errors import RelayError
 from relay.stacks import render
@@ -143,7 +144,7 @@ def deploy(
     checks: Sequence[PreDeployCheck] = PRE_DEPLOY_CHECKS,
     timeout: float = DEFAULT_TIMEOUT,
     confirm: Ask = ask,
-    console: Console = render.err,
+    console: Console = err,
 ) -> DeployResult:
     """Create or update `relay-<env>` in `region` through a change set; raise RelayError on any failure."""
     target = resolve_target(env, region, cfn_dir)
@@ -159,9 +160,9 @@ def deploy(
     )
     change_set = made.change_set
     for name, value in made.kept.items():
-        render.say(f"keeping {name}={escape(value)} from the live stack (owned by relay release / relay dr)")
+        say(f"keeping {name}={escape(value)} from the live stack (owned by relay release / relay dr)")
     if change_set.empty:
-        render.say(f"no changes: {target} is up to date")
+        say(f"no changes: {target} is up to date")
         status = "NO_CHANGES"
     else:
         console.print(render.change_set_table(change_set))
@@ -184,7 +185,7 @@ def _refuse_data_loss(cfn: Any, change_set: ChangeSet, allow_replacement: bool) 
         for change, reason in dangerous
     )
     if allow_replacement:
-        render.say(f"[bold red]--allow-replacement given: proceeding although {escape(described)}[/]")
+        say(f"[bold red]--allow-replacement given: proceeding although {escape(described)}[/]")
         return
     delete_change_set(cfn, change_set)
     raise RelayError(
@@ -225,7 +226,7 @@ def _execute(cfn: Any, change_set: ChangeSet, timeout: float) -> str:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=render.err,
+        console=err,
         transient=True,
     ) as progress:
         task = progress.add_task(
@@ -241,7 +242,7 @@ def _execute(cfn: Any, change_set: ChangeSet, timeout: float) -> str:
 
         status = follow(cfn, stream, stack_backoff(f"{change_set.stack_name} to settle", timeout), show)
     if status in SUCCEEDED:
-        render.say(f"[green]{change_set.stack_name}: {status}[/]")
+        say(f"[green]{change_set.stack_name}: {status}[/]")
         return status
     raise RelayError(f"{change_set.stack_name} ended {status}; {stream.explain_failure()}")
 
@@ -250,7 +251,7 @@ def _protect(cfn: Any, stack_name: str) -> None:
     """Turn termination protection on when the params file asks (never off: lifting it is deliberate)."""
     if not require_stack(cfn, stack_name).get("EnableTerminationProtection"):
         cfn.update_termination_protection(StackName=stack_name, EnableTerminationProtection=True)
-        render.say(f"termination protection enabled on {stack_name}")
+        say(f"termination protection enabled on {stack_name}")
 
 
 def _current_parameters(stack: Mapping[str, Any]) -> dict[str, str]:

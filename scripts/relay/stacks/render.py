@@ -1,29 +1,23 @@
-"""What `relay stack` shows: change sets, events and outputs (data to stdout, progress to stderr)."""
+"""What `relay stack` shows: change sets, events, outputs and resources for people, and the JSON documents
+of deploy and diff for machines."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from relay.stacks.changeset import ChangeSet, PropertyChange, ResourceChange
 from relay.stacks.events import StackEvent
+from relay.tables import fields_table, titled_table
 
-# Jenkins logs are not terminals: give tables room instead of rich's 80-column default.
-_WIDTH = shutil.get_terminal_size((160, 24)).columns
-# No emoji codes and no highlighting: an ARN like `secret:rds!db-...` must print as it is.
-out = Console(width=_WIDTH, highlight=False, emoji=False)
-err = Console(stderr=True, width=_WIDTH, highlight=False, emoji=False)
+if TYPE_CHECKING:  # deploy prints with this module's tables
+    from relay.stacks.deploy import DeployResult
 
 ACTION_STYLE = {"Add": "green", "Modify": "yellow", "Remove": "red", "Import": "cyan", "Dynamic": "magenta"}
-
-
-def say(message: str) -> None:
-    """A message on stderr, kept on one line (event reasons and URLs stay whole for log search)."""
-    err.print(message, soft_wrap=True)
 
 
 def status_style(status: str) -> str:
@@ -35,15 +29,15 @@ def status_style(status: str) -> str:
 def change_set_table(change_set: ChangeSet) -> Table:
     """One row per change, nested stacks' changes under their path; replacement spelled out; changed
     property values when the change set has any (a CREATE one has none: no column to squeeze the rest)."""
-    table = Table(
-        title=f"Change set for {change_set.stack_name} ({change_set.change_set_type})", title_justify="left"
+    table = titled_table(
+        f"Change set for {change_set.stack_name} ({change_set.change_set_type})",
+        # A narrow console folds the long paths rather than cutting resource types short.
+        Column("Stack", overflow="fold"),
+        "Action",
+        "Logical ID",
+        Column("Type", no_wrap=True),
+        "Replacement",
     )
-    # A narrow console folds the long paths rather than cutting resource types short.
-    table.add_column("Stack", overflow="fold")
-    for column in ("Action", "Logical ID"):
-        table.add_column(column)
-    table.add_column("Type", no_wrap=True)
-    table.add_column("Replacement")
     with_values = any(change.properties for change in change_set.changes)
     if with_values:
         table.add_column("Property changes", overflow="fold")
@@ -88,19 +82,41 @@ def event_line(event: StackEvent) -> str:
 
 
 def outputs_table(stack_name: str, outputs: dict[str, str]) -> Table:
-    table = Table(title=f"Outputs of {stack_name}", title_justify="left")
-    table.add_column("Output")
-    table.add_column("Value", overflow="fold")
-    for key, value in sorted(outputs.items()):
-        table.add_row(escape(key), escape(value))
-    return table
+    return fields_table(
+        f"Outputs of {stack_name}", dict(sorted(outputs.items())), name="Output", value="Value"
+    )
 
 
 def resources_table(stack_name: str, rows: Iterable[tuple[str, str, str, str]]) -> Table:
     """(stack path, logical id, type, physical id) rows: what a delete would remove."""
-    table = Table(title=f"Resources of {stack_name}", title_justify="left")
-    for column in ("Stack", "Logical ID", "Type", "Physical ID"):
-        table.add_column(column, overflow="fold")
+    table = titled_table(
+        f"Resources of {stack_name}",
+        *(Column(column, overflow="fold") for column in ("Stack", "Logical ID", "Type", "Physical ID")),
+    )
     for row in rows:
         table.add_row(*(escape(cell) for cell in row))
     return table
+
+
+def change_set_document(
+    stack_name: str, region: str, change_set: ChangeSet, dangerous: list[tuple[ResourceChange, str]]
+) -> dict[str, Any]:
+    """The change set for machines: each change with the reason it loses data (or null)."""
+    rows = [
+        {
+            **asdict(change),
+            "data_loss": next((reason for risky, reason in dangerous if risky == change), None),
+        }
+        for change in change_set.changes
+    ]
+    return {"stack": stack_name, "region": region, "type": change_set.change_set_type, "changes": rows}
+
+
+def deploy_document(result: DeployResult) -> dict[str, Any]:
+    """How a deploy ended (status NO_CHANGES when there was nothing to do) and the stack's outputs."""
+    return {
+        "stack": result.stack_name,
+        "region": result.region,
+        "status": result.status,
+        "outputs": result.outputs,
+    }

@@ -21,12 +21,12 @@ class JenkinsfileTest extends PipelineTestCase {
         assert args.test instanceof Closure
         assert args.findAll { it.key != 'test' } == [
             agentLabel: 'relay', workspaceBin: '.venv/bin', stagingEnv: 'staging', primary: 'us-east-1',
-            standby: 'us-west-2', buildsToKeep: 50, artifactsToKeep: 10,
+            standby: 'us-west-2', approvers: 'relay-release-managers', buildsToKeep: 50, artifactsToKeep: 10,
             topicArn: 'arn:aws:sns:us-east-1:123456789012:relay-alarms', slackChannel: '',
         ]
         assert directive('agent') == [label: ['relay']]
         assert directive('options').subMap(['timestamps', 'disableConcurrentBuilds', 'timeout', 'buildDiscarder']) ==
-            [timestamps: [], disableConcurrentBuilds: [[abortPrevious: true]], timeout: [[time: 180, unit: 'MINUTES']],
+            [timestamps: [], disableConcurrentBuilds: [], timeout: [[time: 180, unit: 'MINUTES']],
              buildDiscarder: [[logRotator: [numToKeepStr: '50', artifactNumToKeepStr: '10']]]]
     }
 
@@ -57,6 +57,7 @@ class JenkinsfileTest extends PipelineTestCase {
             'relay release promote-standby --env prod --from us-east-1 --to us-west-2',
         ]
         assert approvals()*.ok == ['Deploy', 'Release']
+        assert approvals()*.submitter == ['relay-release-managers', 'relay-release-managers']
     }
 
     @Test
@@ -90,6 +91,18 @@ class JenkinsfileTest extends PipelineTestCase {
         assert helper.stagesRun == RelayPipelineTest.STAGING
         assert helper.skippedStages == ['Preview production', 'Production']
         assert approvals().isEmpty()
+    }
+
+    @Test
+    void 'STAGING_ENV=prod on a branch is refused before anything runs'() {
+        helper.env.BRANCH_NAME = 'feature/x'
+
+        run(STAGING_ENV: 'prod')
+
+        assert helper.build.result == 'FAILURE'
+        assert helper.failures*.message == ["relayPipeline: stagingEnv 'prod' is the production environment: " +
+                                            'production is released from main only, after approval']
+        assert helper.stagesRun.isEmpty() && relayRuns().isEmpty()
     }
 
     @Test

@@ -39,6 +39,7 @@ class JobPipelinesTest extends PipelineTestCase {
         runDr(ACTION: 'promote', EXECUTE: true, CONFIRM: 'prod-us-west-2', FORCE_RPO: 'us-east-1 is down')
 
         assert helper.build.result == 'UNSTABLE'
+        assert approvals()*.submitter == ['relay-oncall']  // on-call approves what the confirmation asked
         assert relayRuns()[1] == 'relay dr promote --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr --execute --confirm prod-us-west-2' +
                                  ' --force-rpo us-east-1 is down'
     }

@@ -14,11 +14,42 @@ class RelayDrTest extends StepTestCase {
 
     @Test
     void 'promotes only with the confirmation string'() {
-        step(action: 'promote', env: 'prod', execute: true, confirm: 'prod-us-west-2', forceRpo: 'primary region lost')
+        step(action: 'promote', env: 'prod', execute: true, confirm: 'prod-us-west-2', forceRpo: 'primary region lost',
+             approvers: 'relay-oncall')
 
         assert shLines() == ['relay dr "$RELAY_DR_ACTION" --env "$RELAY_ENV" --from "$RELAY_FROM" --to "$RELAY_TO"' +
                              ' --report-dir reports/dr --execute --confirm "$RELAY_CONFIRM" --force-rpo "$RELAY_FORCE_RPO"']
         assert calls('sh')[0].env.RELAY_CONFIRM == 'prod-us-west-2'
+        assert calls('input')*.args*.getAt(0) == [[message: 'promote prod from us-east-1 to us-west-2: really change it?',
+                                                  ok: 'Promote', submitter: 'relay-oncall']]
+    }
+
+    @Test
+    void 'executing needs approvers: the confirmation string only catches typos'() {
+        assert errorOf { step(action: 'promote', env: 'prod', execute: true, confirm: 'prod-us-west-2') } ==
+            'relayDr: execute needs approvers: who may approve a change to the regions (the on-call group)'
+        assert shLines().isEmpty() && calls('input').isEmpty()
+    }
+
+    @Test
+    void 'a rejected approval changes nothing'() {
+        helper.registerAllowedMethod('input') { Object[] args -> throw new PipelineAborted('Rejected by bob') }
+
+        try {
+            step(action: 'promote', env: 'prod', execute: true, confirm: 'prod-us-west-2', approvers: 'relay-oncall')
+            assert false: 'promoted without approval'
+        } catch (PipelineAborted expected) {
+            assert shLines().isEmpty()
+        }
+    }
+
+    @Test
+    void 'refuses the same region as from and to, and regions Relay does not know'() {
+        assert errorOf { step(action: 'plan', env: 'prod', from: 'us-west-2', to: 'us-west-2') } ==
+            'relayDr: from and to are both us-west-2: DR moves the primary to the other region'
+        assert errorOf { step(action: 'plan', env: 'prod', to: 'eu-west-1') }.startsWith(
+            "relayDr: to must be one of us-east-1, us-west-2, not 'eu-west-1' (")
+        assert shLines().isEmpty()
     }
 
     @Test
@@ -32,7 +63,7 @@ class RelayDrTest extends StepTestCase {
     void 'failback is confirmed with the region that changes, the old primary'() {
         assert errorOf { step(action: 'failback', env: 'prod', from: 'us-east-1', to: 'us-west-2', execute: true,
                               confirm: 'prod-us-west-2') }.contains("confirm: 'prod-us-east-1'")
-        step(action: 'failback', env: 'prod', execute: true, confirm: 'prod-us-east-1')
+        step(action: 'failback', env: 'prod', execute: true, confirm: 'prod-us-east-1', approvers: 'relay-oncall')
 
         assert calls('sh')[0].env.RELAY_CONFIRM == 'prod-us-east-1'
     }
@@ -47,6 +78,6 @@ class RelayDrTest extends StepTestCase {
     void 'rejects an unknown action with the others problems'() {
         assert errorOf { step(action: 'failover') } ==
             "relayDr: missing argument(s): env; action must be one of plan, promote, failback, drill, status, not 'failover' " +
-            '(arguments: action, env, from, to, execute, confirm, forceRpo, role, roleAccount, externalId, timeoutMinutes; see vars/relayDr.txt)'
+            '(arguments: action, env, from, to, execute, confirm, forceRpo, approvers, role, roleAccount, externalId, timeoutMinutes; see vars/relayDr.txt)'
     }
 }

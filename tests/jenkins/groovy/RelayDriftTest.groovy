@@ -26,6 +26,21 @@ class RelayDriftTest extends StepTestCase {
     }
 
     @Test
+    void 'ignore rules come from the workspace only'() {
+        ['/etc/ignore.yaml', '../other/ignore.yaml', 'rules/../../ignore.yaml', '~/ignore.yaml'].each { path ->
+            assert errorOf { step(ignore: path) } ==
+                "relayDrift: ignore must be a path inside the workspace (relative, no '..'), not '${path}'"
+        }
+        assert shLines().isEmpty()
+    }
+
+    @Test
+    void 'regions Relay does not know are refused'() {
+        assert errorOf { step(regions: ['us-east-1', 'eu-west-1']) } ==
+            'relayDrift: regions must be some of us-east-1, us-west-2, not [us-east-1, eu-west-1]'
+    }
+
+    @Test
     void 'drift (exit 2) fails the build after the report is published'() {
         shAnswers['drift'] = 2
 

@@ -6,7 +6,7 @@ class RelayPipelineTest extends PipelineTestCase {
                                             'Release production', 'Smoke production', 'Deploy standby', 'Release standby']
 
     void run(Map args) {
-        helper.loadScript("${ROOT}/vars/relayPipeline.groovy").call(args)
+        helper.loadScript("${ROOT}/vars/relayPipeline.groovy").call([approvers: 'release-managers'] + args)
     }
 
     @Test
@@ -26,7 +26,7 @@ class RelayPipelineTest extends PipelineTestCase {
 
         assert directive('agent') == [label: ['']]
         assert directive('options').subMap(['timestamps', 'disableConcurrentBuilds', 'timeout', 'buildDiscarder']) ==
-            [timestamps: [], disableConcurrentBuilds: [[abortPrevious: true]], timeout: [[time: 180, unit: 'MINUTES']],
+            [timestamps: [], disableConcurrentBuilds: [], timeout: [[time: 180, unit: 'MINUTES']],
              buildDiscarder: [[logRotator: [numToKeepStr: '30', artifactNumToKeepStr: '']]]]
         assert calls('sh')*.env*.PATH.unique() == ['/usr/bin:/bin']
     }
@@ -53,9 +53,9 @@ class RelayPipelineTest extends PipelineTestCase {
 
     @Test
     void 'passes the account, the canary and the approvers down to the steps'() {
-        run(role: 'deployer', roleAccount: '123456789012', canary: 10, approvers: 'release-managers')
+        run(role: 'relay-deployer', roleAccount: '123456789012', canary: 10, approvers: 'release-managers')
 
-        assert calls('withAWS')*.args*.getAt(0)*.role.unique() == ['deployer']
+        assert calls('withAWS')*.args*.getAt(0)*.role.unique() == ['relay-deployer']
         assert relayRuns().contains("relay release --env prod --region us-east-1 --bundle ${BUNDLE} --canary 10 --hold-at-ready".toString())
         assert approvals()*.submitter == ['release-managers', 'release-managers']
     }
@@ -67,6 +67,50 @@ class RelayPipelineTest extends PipelineTestCase {
         run(productionBranch: 'release')
 
         assert helper.stagesRun.contains('Release production')
+    }
+
+    @Test
+    void 'production approval needs approvers: the step fails without them'() {
+        assert errorOf { run(approvers: '') }.startsWith('relayPipeline: missing argument(s): approvers (')
+        assert helper.stagesRun.isEmpty()
+    }
+
+    @Test
+    void 'staging can never be the production environment, on any branch'() {
+        ['feature/x', 'main'].each { branch ->
+            helper.env.BRANCH_NAME = branch
+            assert errorOf { run(stagingEnv: 'prod') } ==
+                "relayPipeline: stagingEnv 'prod' is the production environment: production is released from main only, after approval"
+        }
+        assert helper.stagesRun.isEmpty() && calls('sh').isEmpty()
+    }
+
+    @Test
+    void 'a branch never reaches the production stages'() {
+        helper.env.BRANCH_NAME = 'feature/x'
+
+        run([:])
+
+        assert helper.stagesRun == STAGING
+        assert !relayRuns().any { it.contains('--env prod') }
+    }
+
+    @Test
+    void 'regions Relay does not know, or the same region twice, are refused'() {
+        assert errorOf { run(primary: 'eu-west-1') }.contains("primary must be one of us-east-1, us-west-2, not 'eu-west-1'")
+        assert errorOf { run(standby: 'us-east-1') } ==
+            'relayPipeline: primary and standby are both us-east-1: the standby is the other region'
+    }
+
+    @Test
+    void 'only relay-* roles in the allowed accounts'() {
+        assert errorOf { run(role: 'arn:aws:iam::999999999999:role/relay-deployer') }.contains(
+            "role 'arn:aws:iam::999999999999:role/relay-deployer' is not a relay-* role in an allowed account (123456789012)")
+        assert errorOf { run(role: 'Admin') }.contains("role 'Admin' is not a relay-* role")
+        assert errorOf { run(role: 'relay-deployer', roleAccount: '999999999999') }.contains(
+            "roleAccount '999999999999' is not an allowed account (123456789012)")
+        run(role: 'arn:aws:iam::123456789012:role/ci/relay-deployer')
+        assert calls('withAWS')*.args*.getAt(0)*.role.unique() == ['arn:aws:iam::123456789012:role/ci/relay-deployer']
     }
 
     @Test

@@ -43,7 +43,7 @@ class RelayReleaseTest extends StepTestCase {
         helper.registerAllowedMethod('input') { Object[] args -> throw new PipelineAborted('Rejected by alice') }
 
         try {
-            step(env: 'prod', bundle: 's3://b/k.zip', approve: true)
+            step(env: 'prod', bundle: 's3://b/k.zip', approve: true, approvers: 'release-managers')
             assert false: 'the release went on without approval'
         } catch (PipelineAborted expected) {
             assert expected.message == 'Rejected by alice'
@@ -52,6 +52,19 @@ class RelayReleaseTest extends StepTestCase {
                                  'relay release abort --env "$RELAY_ENV" --region "$RELAY_REGION"']
             assert calls('lock')*.args*.getAt(0)*.resource == ['relay-prod-us-east-1', 'relay-prod-us-east-1']
         }
+    }
+
+    @Test
+    void 'an approval needs approvers: one that anyone may give is refused before anything runs'() {
+        assert errorOf { step(env: 'prod', bundle: 's3://b/k.zip', approve: true) } ==
+            'relayRelease: approve needs approvers: an approval anyone who can build may give approves nothing'
+        assert shLines().isEmpty() && calls('input').isEmpty()
+    }
+
+    @Test
+    void 'an environment or a region Relay does not know is refused'() {
+        assert errorOf { step(env: 'qa', region: 'eu-west-1', bundle: 's3://b/k.zip') }.startsWith(
+            "relayRelease: env must be one of demo, staging, prod, not 'qa'; region must be one of us-east-1, us-west-2, not 'eu-west-1'")
     }
 
     @Test

@@ -1,14 +1,2 @@
-"""Renderers of a scan report: a table for people, JSON for machines, JUnit XML for Jenkins."""
-
-from __future__ import annotations
-
-from collections.abc import Callable
-
-from relay.drift.model import ScanReport
-from relay.drift.render import json_report, junit, table
-
-RENDERERS: dict[str, Callable[[ScanReport], str]] = {
-    "table": table.render,
-    "json": json_report.render,
-    "junit": junit.render,
-}
+"""Renderers of a scan report, one module per output kind: a table for people (table.scan_table), JSON for
+machines (json_report.scan_document) and JUnit XML for Jenkins (junit.scan_junit)."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
 from relay.drift.model import ScanReport
 
 
-def as_data(report: ScanReport) -> dict[str, Any]:
+def scan_document(report: ScanReport) -> dict[str, Any]:
     roots = []
     for root in report.roots:
         stacks = []
@@ -30,7 +29,3 @@ def as_data(report: ScanReport) -> dict[str, Any]:
             }
         )
     return {"summary": report.summary(), "errors": report.errors, "roots": roots}
-
-
-def render(report: ScanReport) -> str:
-    return json.dumps(as_data(report), indent=2)

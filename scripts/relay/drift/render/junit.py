@@ -51,7 +51,7 @@ def _template_case(suite: ET.Element, stack: StackResult) -> None:
         ET.SubElement(case, "skipped", message=stack.template.reason)
 
 
-def render(report: ScanReport) -> str:
+def scan_junit(report: ScanReport) -> str:
     suites = ET.Element("testsuites", name="relay drift")
     for root in report.roots:
         suite = ET.SubElement(suites, "testsuite", name=f"drift {root.region} {root.name}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
-from rich.console import Console
-from rich.table import Table
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.table import Column, Table
 
 from relay.drift.detection import UNSUPPORTED
 from relay.drift.model import DRIFTED, IN_SYNC, NOT_CHECKED, RootReport, ScanReport
+from relay.tables import titled_table
 
 STYLE = {
     DRIFTED: "bold red",
@@ -21,11 +21,13 @@ STYLE = {
 
 
 def _root_table(root: RootReport) -> Table:
-    table = Table(
-        title=f"{root.name} ({root.region}): [{STYLE[root.status]}]{root.status}[/]", title_justify="left"
+    table = titled_table(
+        f"{escape(root.name)} ({root.region}): [{STYLE[root.status]}]{root.status}[/]",
+        *(
+            Column(column, overflow="fold")
+            for column in ("Stack", "Resource", "Type", "Status", "Property", "Expected", "Actual", "Note")
+        ),
     )
-    for column in ("Stack", "Resource", "Type", "Status", "Property", "Expected", "Actual", "Note"):
-        table.add_column(column, overflow="fold")
     for stack in root.stacks:
         for resource in stack.resources:
             status = resource.shown_status
@@ -34,18 +36,28 @@ def _root_table(root: RootReport) -> Table:
             else:
                 note = resource.ignored or ""
             row = [
-                stack.label,
-                resource.logical_id,
-                resource.resource_type,
+                escape(stack.label),
+                escape(resource.logical_id),
+                escape(resource.resource_type),
                 f"[{STYLE.get(status, '')}]{status}[/]",
             ]
             if not resource.differences:
-                table.add_row(*row, "", "", "", note)
+                table.add_row(*row, "", "", "", escape(note))
             for difference in resource.differences:
                 ignored = f"ignored: {difference.ignored}" if difference.ignored else note
-                table.add_row(*row, difference.path, difference.expected, difference.actual, ignored)
+                cells = (difference.path, difference.expected, difference.actual, ignored)
+                table.add_row(*row, *(escape(cell) for cell in cells))
         if stack.status == NOT_CHECKED and stack.reason:
-            table.add_row(stack.label, "(stack)", "", f"[yellow]{NOT_CHECKED}[/]", "", "", "", stack.reason)
+            table.add_row(
+                escape(stack.label),
+                "(stack)",
+                "",
+                f"[yellow]{NOT_CHECKED}[/]",
+                "",
+                "",
+                "",
+                escape(stack.reason),
+            )
     return table
 
 
@@ -55,26 +67,28 @@ def _template_lines(root: RootReport) -> list[str]:
         if stack.template is None:
             continue
         if stack.template.status == DRIFTED:
-            lines.append(f"[red]template drift[/] {stack.label} (vs {stack.template.local_path}):")
-            lines += [f"    {difference}" for difference in stack.template.differences]
+            lines.append(
+                f"[red]template drift[/] {escape(f'{stack.label} (vs {stack.template.local_path}):')}"
+            )
+            lines += [escape(f"    {difference}") for difference in stack.template.differences]
         elif stack.template.status == NOT_CHECKED:
-            lines.append(f"[yellow]template not checked[/] {stack.label}: {stack.template.reason}")
+            lines.append(
+                f"[yellow]template not checked[/] {escape(f'{stack.label}: {stack.template.reason}')}"
+            )
     return lines
 
 
-def render(report: ScanReport) -> str:
-    buffer = StringIO()
-    console = Console(file=buffer, width=160, force_terminal=False, color_system=None)
+def scan_table(report: ScanReport) -> RenderableType:
+    """A table per root stack with its template drift under it, the scan's errors, then the summary."""
+    parts: list[RenderableType] = []
     for root in report.roots:
-        console.print(_root_table(root))
-        for line in _template_lines(root):
-            console.print(line)
-    for error in report.errors:
-        console.print(f"[red]error[/] {error}")
+        parts.append(_root_table(root))
+        parts += _template_lines(root)
+    parts += [f"[red]error[/] {escape(error)}" for error in report.errors]
     summary = report.summary()
-    console.print(
+    parts.append(
         f"{summary['roots']} root stacks, {summary['stacks']} stacks, {summary['resources_checked']}"
         f"/{summary['resources']} resources checked, {summary['resources_drifted']} drifted, "
         f"{summary['resources_ignored']} ignored, {summary['templates_drifted']} templates drifted"
     )
-    return buffer.getvalue()
+    return Group(*parts)
