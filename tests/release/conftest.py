@@ -38,26 +38,6 @@ def next_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     return build(tmp_path_factory.mktemp("bundle-next"), WHEEL_CACHE, release_id="test-2")
 
 
-FAILING_APP = b"""
-
-_create_app = create_app
-
-
-def create_app(config=None):  # the 5xx build: deploys, passes every check, but its product list fails
-    app = _create_app(config)
-
-    @app.before_request
-    def _fail():
-        from flask import request
-
-        if request.method == "GET" and request.path == "/products":
-            return ("this build cannot list products", 500)
-        return None
-
-    return app
-"""
-
-
 def _patch_app(wheel: bytes, appended: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(wheel)) as source, zipfile.ZipFile(out, "w") as target:
@@ -86,13 +66,6 @@ def broken_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> P
     return _variant(
         bundle, tmp_path_factory.mktemp("bundle-broken") / "broken.zip", BROKEN_APP, "test-broken"
     )
-
-
-@pytest.fixture(scope="session")
-def failing_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The good bundle whose app answers 500 on GET /products (release id test-5xx): the checks a
-    deployment makes (/readyz, /version, a product created and read back) pass, as a real bad build's can."""
-    return _variant(bundle, tmp_path_factory.mktemp("bundle-5xx") / "failing.zip", FAILING_APP, "test-5xx")
 
 
 @pytest.fixture
