@@ -2,7 +2,8 @@
 
 Per target group (dimensions LoadBalancer and TargetGroup), from HAProxy's statistics of the servers
 that play its targets: RequestCount, HTTPCode_Target_5XX_Count, TargetResponseTime (HAProxy's average
-over its last 1,024 responses), HealthyHostCount and UnHealthyHostCount. Per load balancer (dimension
+over its last 1,024 responses), HealthyHostCount and UnHealthyHostCount (counted as an ALB counts them,
+TargetHealth). Per load balancer (dimension
 LoadBalancer): RequestCount, TargetResponseTime and HTTPCode_ELB_5XX_Count (the 5xx HAProxy answered
 itself, e.g. with no healthy target). As in AWS, the request metrics are published only while requests
 flow. The fault injector's `metrics` stand in for the signals the emulator does not have.
@@ -10,11 +11,13 @@ flow. The fault injector's `metrics` stand in for the signals the emulator does 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from moto.cloudwatch.models import cloudwatch_backends
+from moto.elbv2.models import elbv2_backends
 
 from relay_emulator.elbv2.model import Frontend
 from relay_emulator.elbv2.proxy import backend_stats
@@ -55,6 +58,39 @@ class Counters:
         return found
 
 
+class TargetHealth:
+    """HAProxy's up/down per target turned into an ALB's states: a target is `unhealthy` only once it has
+    failed its checks for UnhealthyThresholdCount x HealthCheckIntervalSeconds; until then a target
+    that was healthy stays `healthy` and a newly registered one is `initial` (counted in neither metric).
+    A target no longer registered is forgotten: registered again, it starts `initial`."""
+
+    def __init__(self) -> None:
+        self._first_seen: dict[tuple[str, str], float] = {}
+        self._last_up: dict[tuple[str, str], float] = {}
+        self._now = 0.0
+        self._observed: set[tuple[str, str]] = set()
+
+    def tick(self, now: float) -> None:
+        """Start a tick: forget the targets the last tick did not observe."""
+        for seen in (self._first_seen, self._last_up):
+            for key in set(seen) - self._observed:
+                del seen[key]
+        self._observed = set()
+        self._now = now
+
+    def state(self, key: tuple[str, str], up: bool, unhealthy_after: float) -> str:
+        """`healthy`, `unhealthy` or `initial`, for the target `key` HAProxy sees `up` or down now."""
+        self._observed.add(key)
+        first_seen = self._first_seen.setdefault(key, self._now)
+        if up:
+            self._last_up[key] = self._now
+            return "healthy"
+        last_up = self._last_up.get(key)
+        if self._now - (first_seen if last_up is None else last_up) >= unhealthy_after:
+            return "unhealthy"
+        return "initial" if last_up is None else "healthy"
+
+
 def _arn_parts(arn: str) -> tuple[str, str, str]:
     """(region, account, resource) of an ARN."""
     parts = arn.split(":", 5)
@@ -66,8 +102,15 @@ def _load_balancer(listener_arn: str) -> str:
     return "/".join(_arn_parts(listener_arn)[2].split("/")[1:4])
 
 
-def elb_metrics(fronts: list[Frontend], rows: list[dict[str, str]], counters: Counters) -> Iterator[Datum]:
-    """This tick's ELB metrics of every frontend HAProxy serves."""
+def elb_metrics(
+    fronts: list[Frontend],
+    rows: list[dict[str, str]],
+    counters: Counters,
+    health: TargetHealth,
+    unhealthy_after: Callable[[str], float],
+) -> Iterator[Datum]:
+    """This tick's ELB metrics of every frontend HAProxy serves (`unhealthy_after`: a target group's
+    failing time before its targets count as unhealthy, on the emulator's clock)."""
     by_key = {(row["pxname"], row["svname"]): row for row in rows}
     for front in fronts:
         region, account, _ = _arn_parts(front.listener_arn)
@@ -82,9 +125,13 @@ def elb_metrics(fronts: list[Frontend], rows: list[dict[str, str]], counters: Co
             dimensions = (*balancer, ("TargetGroup", _arn_parts(group_arn)[2]))
             servers = [s for s in front.servers if s.target_group_arn == group_arn]
             group_rows = [row for s in servers if (row := by_key.get((front.backend, s.name)))]
-            healthy = sum(1 for row in group_rows if row.get("status", "").startswith("UP"))
-            yield datum("HealthyHostCount", healthy, "Count", dimensions)
-            yield datum("UnHealthyHostCount", len(servers) - healthy, "Count", dimensions)
+            window = unhealthy_after(group_arn)
+            states = [
+                health.state((front.backend, row["svname"]), row.get("status", "").startswith("UP"), window)
+                for row in group_rows
+            ]
+            yield datum("HealthyHostCount", states.count("healthy"), "Count", dimensions)
+            yield datum("UnHealthyHostCount", states.count("unhealthy"), "Count", dimensions)
             increments = [counters.increments(row) for row in group_rows]
             requests = sum(sum(counted.values()) for counted in increments)
             errors = sum(counted["hrsp_5xx"] for counted in increments)
@@ -120,14 +167,26 @@ def injected_metrics() -> Iterator[Datum]:
                 yield Datum(account, region, namespace, name, value, "None", dimensions)
 
 
+def _unhealthy_after(group_arn: str) -> float:
+    """UnhealthyThresholdCount x HealthCheckIntervalSeconds of the target group, on the emulator's clock."""
+    region, account, _ = _arn_parts(group_arn)
+    group = elbv2_backends[account][region].target_groups.get(group_arn)
+    if group is None:
+        return 0.0
+    return FAULTS.now.scaled(int(group.unhealthy_threshold_count) * int(group.health_check_interval_seconds))
+
+
 _COUNTERS = Counters()
+_HEALTH = TargetHealth()
 
 
 def publish() -> None:
     """PutMetricData for this tick's metrics, so GetMetricStatistics and GetMetricData see them too
     (stamped by moto, as its API stamps them)."""
     fronts, rows = backend_stats()
-    for item in [*elb_metrics(fronts, rows, _COUNTERS), *injected_metrics()]:
+    _HEALTH.tick(time.monotonic())
+    metrics = elb_metrics(fronts, rows, _COUNTERS, _HEALTH, _unhealthy_after)
+    for item in [*metrics, *injected_metrics()]:
         backend: Any = cloudwatch_backends[item.account][item.region]
         backend.put_metric_data(
             item.namespace,
