@@ -2,8 +2,10 @@
 
 A background loop publishes the emulator's metrics (cloudwatch.publish), samples moto's built-in metric
 providers (e.g. RDS ReplicaLag, computed on demand), and evaluates every metric alarm once per Period
-(cloudwatch.evaluation), on the fault injector's `time_scale`. SetAlarmState still works: as in AWS, the
-next evaluation sets the alarm back to what its data says. Alarms on metric math are not evaluated.
+(cloudwatch.evaluation), on the fault injector's `time_scale`. An alarm looks back only to when it was put:
+a stack the emulator creates in seconds has no metric history, where AWS's resources have minutes of it
+by the time their alarms are created. SetAlarmState still works: as in AWS, the next evaluation sets the
+alarm back to what its data says. Alarms on metric math are not evaluated.
 """
 
 from __future__ import annotations
@@ -91,8 +93,13 @@ def evaluate_all() -> None:
                 if _EVALUATED.get(alarm.alarm_arn) == ended:
                     continue
                 _EVALUATED[alarm.alarm_arn] = ended
+                # Only the periods since the alarm was put: the emulator has no history from before.
+                since = (ended * length - _epoch(alarm.configuration_updated_timestamp)) // length
+                count = min(spec.evaluation_periods, int(since))
+                if count < 1:
+                    continue
                 data = [*backend.metric_data, *sampled]
-                periods = _periods(alarm, data, ended * length, length, spec.evaluation_periods)
+                periods = _periods(alarm, data, ended * length, length, count)
                 verdict = evaluate(spec, periods)
                 if verdict is not None and verdict.state != alarm.state_value:
                     alarm.update_state(verdict.reason, verdict.reason_data, verdict.state)

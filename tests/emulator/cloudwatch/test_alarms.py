@@ -66,7 +66,7 @@ def test_a_put_metric_breaching_m_of_n_periods_fires_and_recovers(cloudwatch: An
     )
     assert _wait_for_state(cloudwatch, name, "INSUFFICIENT_DATA")["StateReason"].startswith("Unchecked")
     alarm = _wait_for_state(cloudwatch, name, "OK")
-    assert "missing datapoints were treated as [NonBreaching]" in alarm["StateReason"]
+    assert "treated as [NonBreaching]" in alarm["StateReason"]
     deadline = time.monotonic() + 10
     metric = {"MetricName": "Errors", "Dimensions": [{"Name": "Service", "Value": dimensions["Service"]}]}
     while cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"] != "ALARM":
@@ -116,3 +116,31 @@ def test_an_injected_metric_fires_its_alarm_and_set_alarm_state_is_overruled(
     cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason="set by hand")
     assert _wait_for_state(cloudwatch, name, "OK")["StateReason"] == "set by hand"
     _wait_for_state(cloudwatch, name, "ALARM")  # the next evaluation sets it back, as in AWS
+
+
+def test_a_new_alarm_looks_back_only_to_its_creation(cloudwatch: Any) -> None:
+    """Missing data treated as breaching does not fire a new alarm on the periods before it existed."""
+    dimensions = {"DBInstanceIdentifier": f"relay-replica-{next(_NUMBERS)}"}
+    name = _alarm(
+        cloudwatch,
+        "Relay/Test",
+        "ReplicaLag",
+        dimensions,
+        Statistic="Maximum",
+        EvaluationPeriods=5,
+        DatapointsToAlarm=3,
+        Threshold=900,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="breaching",
+    )
+    metric = {
+        "MetricName": "ReplicaLag",
+        "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
+    }
+    seen: set[str] = set()
+    deadline = time.monotonic() + 6 / TIME_SCALE * 60  # six periods
+    while time.monotonic() < deadline:
+        cloudwatch.put_metric_data(Namespace="Relay/Test", MetricData=[{**metric, "Value": 0.0}])
+        seen.add(cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"])
+        time.sleep(0.1)
+    assert seen == {"INSUFFICIENT_DATA", "OK"}
