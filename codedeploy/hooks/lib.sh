@@ -69,3 +69,21 @@ running_pid() {
   [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && grep -q gunicorn "/proc/$pid/cmdline" 2>/dev/null || return 1
   echo "$pid"
 }
+
+# Stop the running gunicorn gracefully (TERM, then KILL after RELAY_STOP_SECONDS); nothing running is fine.
+stop_process() {
+  local pid waited=0
+  pid=$(running_pid) || { log "no gunicorn running"; rm -f "$PID_FILE"; return 0; }
+  log "stopping gunicorn master $pid (graceful, up to ${RELAY_STOP_SECONDS}s)"
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((waited >= RELAY_STOP_SECONDS * 10)); then
+      log "gunicorn $pid ignored TERM; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  rm -f "$PID_FILE"
+}

@@ -13,11 +13,10 @@ start_systemd() {
   systemctl restart "$RELAY_UNIT"
 }
 
+# Like `systemctl restart`: CodeDeploy runs ApplicationStop only from the last successful revision, so
+# after a failed first deployment the failed release may still be running here.
 start_process() {
-  if running_pid >/dev/null; then
-    log "gunicorn already running; ApplicationStop should have stopped it"
-    return 1
-  fi
+  stop_process
   load_app_env
   export RELAY_APP_BIND=$RELAY_APP_HOST:$RELAY_APP_PORT
   (cd "$CURRENT" && exec "$CURRENT/venv/bin/gunicorn" --config "$CURRENT/gunicorn.conf.py" --daemon \

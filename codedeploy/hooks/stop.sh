@@ -4,23 +4,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-stop_process() {
-  local pid waited=0
-  pid=$(running_pid) || { log "no gunicorn running"; rm -f "$PID_FILE"; return 0; }
-  log "stopping gunicorn master $pid (graceful, up to ${RELAY_STOP_SECONDS}s)"
-  kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((waited >= RELAY_STOP_SECONDS * 10)); then
-      log "gunicorn $pid ignored TERM; killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-      break
-    fi
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  rm -f "$PID_FILE"
-}
-
 case $RELAY_SERVICE_MANAGER in
   systemd)
     if systemctl cat "$RELAY_UNIT" >/dev/null 2>&1; then

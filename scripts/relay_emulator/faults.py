@@ -15,6 +15,11 @@ Disaster recovery, read by `rds.replicas`, `rds.instances` and `route53.health`:
 - `replication_cut`: [db-instance-id, ...], read replicas cut off from their source (no WAL arrives);
 - `health_check_status`: {health-check-id: "Success" | "Failure"}, overrides a health check's probe;
 - `timings`: {name: seconds}, emulated durations of RDS status transitions (see TIMINGS).
+Signals, read by `route53.health` and `cloudwatch`:
+- `time_scale`: how many times faster than AWS's clock Route 53 checkers probe (RequestInterval) and
+  CloudWatch evaluates alarm periods (Period), so a test sees a 60 s period pass in a fraction of it;
+- `metrics`: {"Namespace MetricName Name=Value,...": value}, a metric the emulator has no real signal
+  for (RDS CPU, free storage, replica lag, ...), published once a second until it is changed.
 
 One control endpoint, `/relay-api/faults`: GET reads the faults, POST merges a JSON object into them
 (a key given replaces that setting, except that the {id: value} maps gain or change entries), DELETE
@@ -64,6 +69,8 @@ class Faults:
     replication_cut: tuple[str, ...] = ()
     health_check_status: Mapping[str, str] = field(default_factory=dict)
     timings: Mapping[str, float] = field(default_factory=lambda: dict(TIMINGS))
+    time_scale: float = 1.0
+    metrics: Mapping[str, float] = field(default_factory=dict)
 
     def merged(self, body: Mapping[str, Any]) -> Faults:
         """These faults with `body` (the control endpoint's POST) applied, after checking all of it."""
@@ -78,6 +85,14 @@ class Faults:
                 raise ValueError("throttle_ratio must be between 0 and 1")
         if "latency_ms" in body:
             changes["latency_ms"] = int(body["latency_ms"])
+        if "time_scale" in body:
+            changes["time_scale"] = float(body["time_scale"])
+            if not changes["time_scale"] >= 1.0:
+                raise ValueError("time_scale must be at least 1 (the emulator never slows AWS down)")
+        metrics = {str(k): float(v) for k, v in body.get("metrics", {}).items()}
+        for key in metrics:
+            metric_key(key)  # raises on a malformed key
+        changes["metrics"] = {**self.metrics, **metrics}
         for names in ("fail_actions", "services", "replay_paused", "replication_cut"):
             if names in body:
                 changes[names] = tuple(str(name) for name in body[names])
@@ -100,6 +115,10 @@ class Faults:
         }
         return replace(self, **changes)
 
+    def scaled(self, aws_seconds: float) -> float:
+        """Seconds on the emulator's clock for a duration AWS counts in `aws_seconds`."""
+        return aws_seconds / self.time_scale
+
     def outage_seconds(self, region: str) -> float:
         """How long the region has been unreachable (0 when it is reachable)."""
         since = self.unreachable_regions.get(region)
@@ -110,6 +129,19 @@ class Faults:
         answer = {setting.name: getattr(self, setting.name) for setting in fields(self)}
         answer["unreachable_regions"] = sorted(self.unreachable_regions)
         return {name: list(value) if isinstance(value, tuple) else value for name, value in answer.items()}
+
+
+def metric_key(key: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """(namespace, metric name, dimensions) of a `metrics` key such as
+    "AWS/RDS CPUUtilization DBInstanceIdentifier=relay-demo"."""
+    parts = key.split(" ")
+    if len(parts) not in (2, 3) or not all(parts):
+        raise ValueError(f"metrics key {key!r} is not 'Namespace MetricName [Name=Value,...]'")
+    pairs = parts[2].split(",") if len(parts) == 3 else []
+    if not all("=" in pair for pair in pairs):
+        raise ValueError(f"metrics key {key!r}: dimensions are Name=Value pairs separated by commas")
+    dimensions = tuple(tuple(pair.split("=", 1)) for pair in pairs)
+    return parts[0], parts[1], tuple((name, value) for name, value in dimensions)
 
 
 class Injector:

@@ -42,6 +42,7 @@ from relay_emulator.cloudformation.providers import (
     sns,
     ssm,
 )
+from relay_emulator.cloudwatch import alarms
 from relay_emulator.codedeploy import api as codedeploy_api
 from relay_emulator.drift import api as drift_api
 from relay_emulator.elbv2 import proxy
@@ -83,6 +84,7 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("rds.replicas", replicas.install),
     ("rds.instances", instances.install),
     ("route53.health", health.install),
+    ("cloudwatch.alarms", alarms.install),
     ("s3.replication", replication.install),
     ("drift.api", drift_api.install),
     ("faults", faults.install),

@@ -161,12 +161,19 @@ current_release() {
   eventually has_argv "$SPAWNED" ""
 }
 
-@test "start.sh refuses while a gunicorn still runs" {
+@test "start.sh stops a gunicorn still running, as systemctl restart does, then starts the release" {
+  # CodeDeploy runs ApplicationStop only from the last successful revision: after a failed first
+  # deployment the failed release is still running when the next one starts.
   spawn gunicorn
   write_pid "$SPAWNED"
-  run -1 --separate-stderr hook start
-  [[ $stderr == *"gunicorn already running; ApplicationStop should have stopped it" ]]
-  [[ $stderr != *started* ]]
+  mkdir -p "$ROOT/current/venv/bin"
+  printf '#!/bin/sh\necho "$@" >"%s"\n' "$ROOT/gunicorn.args" >"$ROOT/current/venv/bin/gunicorn"
+  chmod +x "$ROOT/current/venv/bin/gunicorn"
+  run -0 --separate-stderr hook start
+  [[ $stderr == *"stopping gunicorn master $SPAWNED (graceful, up to 30s)"* ]]
+  [[ $stderr == *"started relay-api (process) on port 8000" ]]
+  run ! kill -0 "$SPAWNED"
+  [[ $(<"$ROOT/gunicorn.args") == *"--daemon --pid $PID_FILE"* ]]
 }
 
 @test "stop.sh and start.sh refuse an unknown RELAY_SERVICE_MANAGER" {

@@ -38,28 +38,34 @@ def next_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     return build(tmp_path_factory.mktemp("bundle-next"), WHEEL_CACHE, release_id="test-2")
 
 
-def _break(wheel: bytes) -> bytes:
+def _patch_app(wheel: bytes, appended: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(wheel)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             data = source.read(info)
-            target.writestr(info, data + BROKEN_APP if info.filename == "app/__init__.py" else data)
+            target.writestr(info, data + appended if info.filename == "app/__init__.py" else data)
     return out.getvalue()
+
+
+def _variant(bundle: Bundle, path: Path, appended: bytes, release_id: str) -> Path:
+    """The good bundle with `appended` at the end of its app wheel's app/__init__.py, as `release_id`."""
+    with zipfile.ZipFile(bundle.path) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("wheelhouse/relay_app-"):
+                data = _patch_app(data, appended)
+            elif info.filename == "release.json":
+                data = data.replace(b'"test-1"', f'"{release_id}"'.encode())
+            target.writestr(info, data)
+    return path
 
 
 @pytest.fixture(scope="session")
 def broken_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The good bundle whose app wheel's create_app raises (and with its own release id)."""
-    path = tmp_path_factory.mktemp("bundle-broken") / "broken.zip"
-    with zipfile.ZipFile(bundle.path) as source, zipfile.ZipFile(path, "w") as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename.startswith("wheelhouse/relay_app-"):
-                data = _break(data)
-            elif info.filename == "release.json":
-                data = data.replace(b'"test-1"', b'"test-broken"')
-            target.writestr(info, data)
-    return path
+    return _variant(
+        bundle, tmp_path_factory.mktemp("bundle-broken") / "broken.zip", BROKEN_APP, "test-broken"
+    )
 
 
 @pytest.fixture

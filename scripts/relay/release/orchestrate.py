@@ -289,14 +289,22 @@ def _shift(
     options: ReleaseOptions,
     step: Show,
 ) -> None:
-    """Move the production listener's weights step by step, baking and watching the alarms after each."""
+    """Move the production listener's weights step by step, baking and watching the alarms after each.
+
+    An alarm already in ALARM before traffic moves is not the new build's doing (e.g. a fresh standby's
+    replica lag, or the old slot's unhealthy hosts), and rolling back would not clear it: it is reported,
+    not watched."""
     stages = traffic.steps(options.canary)
+    already = traffic.alarms_firing(cloudwatch, stack.alarm_names)
+    if already:
+        step(f"already in ALARM before traffic moved, not watched: {', '.join(already)}")
+    watched = tuple(name for name in stack.alarm_names if name not in already)
     for share in stages:
         traffic.set_weights(
             elbv2, stack.listener_arn, {new.target_group: share, old.target_group: 100 - share}
         )
         step(f"traffic: {share}% on {new.name}")
-        traffic.watch(cloudwatch, stack.alarm_names, options.bake_seconds / len(stages), step)
+        traffic.watch(cloudwatch, watched, options.bake_seconds / len(stages), step)
 
 
 def _roll_back(

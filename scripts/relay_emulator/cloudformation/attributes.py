@@ -71,7 +71,7 @@ _ATTRIBUTES: dict[type[Any], Mapping[str, Getter]] = {
     FakeTargetGroup: {
         "TargetGroupArn": lambda tg: tg.arn,
         "TargetGroupName": lambda tg: tg.name,
-        "TargetGroupFullName": lambda tg: _after(tg.arn, ":"),
+        "TargetGroupFullName": lambda tg: "targetgroup/" + _after(tg.arn, ":targetgroup/"),
         "LoadBalancerArns": lambda tg: list(tg.load_balancer_arns),
     },
     FakeLoadBalancer: {

@@ -153,12 +153,19 @@ class HAProxy:
         """(backend, server) -> UP/DOWN/MAINT..., from `show stat`."""
         if self.running() is None:
             return {}
-        states = {}
-        for row in self.command("show stat").splitlines():
-            fields = row.split(",")
-            if len(fields) > 17 and not row.startswith("#") and fields[1] not in ("FRONTEND", "BACKEND"):
-                states[(fields[0], fields[1])] = fields[17]
-        return states
+        return {
+            (row["pxname"], row["svname"]): row["status"]
+            for row in self.stat_rows()
+            if row["svname"] not in ("FRONTEND", "BACKEND")
+        }
+
+    def stat_rows(self) -> list[dict[str, str]]:
+        """`show stat` as one {column: value} per proxy and server (pxname, svname, hrsp_5xx, rtime...)."""
+        lines = self.command("show stat").splitlines()
+        if not lines or not lines[0].startswith("# "):
+            return []
+        columns = lines[0][2:].split(",")
+        return [dict(zip(columns, line.split(","), strict=False)) for line in lines[1:] if line]
 
     def stop(self) -> None:
         pid = self.running()

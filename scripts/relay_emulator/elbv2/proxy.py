@@ -24,7 +24,7 @@ from werkzeug.wrappers import Request
 
 from relay_emulator.codedeploy.lifecycle.fleet import fleet
 from relay_emulator.control import route
-from relay_emulator.elbv2.haproxy import HAProxy
+from relay_emulator.elbv2.haproxy import HOST, HAProxy
 from relay_emulator.elbv2.model import Frontend, frontends
 
 POLL_SECONDS = 0.5
@@ -131,6 +131,25 @@ def _poll() -> None:
 def _shutdown(*_args: Any) -> None:
     _PROXY.stop()
     fleet().shutdown()
+
+
+def local_address(dns_name: str, port: int) -> tuple[str, int] | None:
+    """Where a client of the ALB named `dns_name` on `port` is served locally; None when nothing is."""
+    wanted = dns_name.lower().rstrip(".")
+    with _LOCK:
+        for front in _FRONTS:
+            local = _PROXY.ports.get(front.listener_arn)
+            if front.dns_name.lower() == wanted and front.listener_port == port and local is not None:
+                return HOST, local
+    return None
+
+
+def backend_stats() -> tuple[list[Frontend], list[dict[str, str]]]:
+    """The frontends HAProxy serves and its `show stat` rows, read together so the two agree."""
+    with _LOCK:
+        fronts = list(_FRONTS)
+        rows = _PROXY.stat_rows() if _PROXY.running() else []
+    return fronts, rows
 
 
 @route("traffic")
