@@ -8,7 +8,13 @@ from relay_emulator.elbv2.model import Frontend, Server
 LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/relay-alb/abc123/def456"
 GROUP = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/relay-blue/0123abcd"
 FRONT = Frontend(
-    LISTENER, "relay-alb.us-east-1.elb.amazonaws.com", 80, (Server("s1", 9001, 256, GROUP, "i-1"),)
+    LISTENER,
+    "relay-alb.us-east-1.elb.amazonaws.com",
+    80,
+    (Server("s1", 9001, 256, GROUP, "i-1"),),
+    protocol="HTTP",
+    certificates=(),
+    redirect=None,
 )
 BALANCER = ("LoadBalancer", "app/relay-alb/abc123")
 
