@@ -381,6 +381,7 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
             "relay.commands.smoke.live_slot": answer(SLOTS["green"]),
             "relay.commands.smoke.listener_endpoint": answer(None),
             "relay.commands.smoke.smoke": answer(CHECKS),
+            "relay.commands.smoke.smoke_token": answer("a-token"),
         },
     ),
     "dr plan": (
