@@ -23,7 +23,10 @@ def test_nested_root_reads_back_through_the_service_apis(stacks: Stacks, aws: Aw
     out = stacks.outputs("fidelity")
     region = stacks.region
     assert out["PrivateAZone"].startswith(region)
-    rds = aws.client("rds", region).describe_db_instances()["DBInstances"][0]
+    # This stack's instance: other tests of the same emulator have instances in the region too.
+    rds = aws.client("rds", region).describe_db_instances(DBInstanceIdentifier=out["DbInstanceArn"])[
+        "DBInstances"
+    ][0]
     port = rds["Endpoint"]["Port"]  # the instance's real server (rds.servers), on a free port
     assert out["DbEndpointPort"] == str(port)
     assert out["Setting"].endswith(f":{port}")
