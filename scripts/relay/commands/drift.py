@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
-from relay.console import progress, write
+from relay.console import progress, say, write
 from relay.context import OUTPUT_FORMATS, RelayContext, pass_relay
 from relay.drift.detection import Polling
+from relay.drift.render import html_page
 from relay.drift.render.json_report import scan_document
 from relay.drift.render.junit import scan_junit
 from relay.drift.render.table import scan_table
@@ -34,6 +36,11 @@ from relay.vocabulary import REGIONS
     "--junit-file",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write the JUnit XML report to this file, from the same scan (for CI next to --output).",
+)
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write drift-<time>.json and a self-contained .html report here (as `relay dr` does).",
 )
 @click.option(
     "--concurrency",
@@ -63,6 +70,7 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
     scan_all: bool,
     ignore_file: Path | None,
     junit_file: Path | None,
+    report_dir: Path | None,
     concurrency: int,
     templates: Path,
     timeout: float,
@@ -91,4 +99,7 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
     if junit_file is not None:
         junit_file.parent.mkdir(parents=True, exist_ok=True)
         junit_file.write_text(scan_junit(report))
+    if report_dir is not None:
+        json_path, html_path = html_page.write(report, report_dir)
+        say(f"report: {escape(str(json_path))} and {escape(str(html_path))}")
     return report.exit_code
