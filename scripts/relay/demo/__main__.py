@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from relay.console import err
+from relay.demo import report_page
 from relay.demo.runner import DemoContext, run_stages, summarize
 from relay.demo.stages import STAGES, stop_started_processes
 
@@ -35,6 +36,7 @@ def main() -> int:
         stop_started_processes(state_dir)
         return 130
     summarize(context, results, wall_seconds)
+    report_page.write(context, results, wall_seconds)
     if not all(result.ok for result in results):
         return 1
     facts = context.facts

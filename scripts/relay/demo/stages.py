@@ -240,8 +240,9 @@ def _drift(context: DemoContext, name: str) -> tuple[int, dict[str, Any]]:
     """Scan both regions once; keep the JSON and JUnit reports; return the exit code and the JSON."""
     regions = ("--region", PRIMARY, "--region", STANDBY)
     junit = ("--junit-file", str(context.report_dir / f"drift-{name}.xml"))
+    pages = ("--report-dir", str(context.report_dir / "drift" / name))
     result = context.relay(
-        "--output", "json", "drift", "--stack", f"relay-{ENV}", *regions, *junit, ok_codes=(0, 2)
+        "--output", "json", "drift", "--stack", f"relay-{ENV}", *regions, *junit, *pages, ok_codes=(0, 2)
     )
     (context.report_dir / f"drift-{name}.json").write_text(result.stdout)
     return result.returncode, json.loads(result.stdout)
@@ -287,7 +288,7 @@ def standby_on_release(context: DemoContext) -> str:
 def dr_drilled(context: DemoContext) -> str:
     """The whole DR cycle on the emulator: plan, promote the standby, verify, fail back; timeline kept."""
     dr_dir = context.report_dir / "dr"
-    context.relay("dr", "plan", *ACROSS)
+    context.relay("dr", "plan", *ACROSS, "--report-dir", str(dr_dir))
     result = context.relay(
         "--output",
         "json",
