@@ -129,9 +129,7 @@ class Chart:
         return drawing
 
 
-def _panel(
-    drawing: Drawing, panel: Panel, columns: tuple[float, float], rows: tuple[float, float]
-) -> None:
+def _panel(drawing: Drawing, panel: Panel, columns: tuple[float, float], rows: tuple[float, float]) -> None:
     """One panel at (left, width) across the rows' (top, bottom): grid, ticks, bars, then markers."""
     (left, width), (top, bottom) = columns, rows
     unit, unit_name = (60.0, "min") if panel.span >= MINUTES_FROM else (1.0, "s")
