@@ -77,6 +77,20 @@ bench: setup ## Run the benchmarks (API, drift, DR); each prints JSON with its b
 	$(PY) bench/drift_bench.py | tee reports/bench/drift.json
 	$(PY) bench/dr_bench.py | tee reports/bench/dr.json
 
+.PHONY: docs
+docs: setup ## Redraw docs/img: the running system from the templates; report screenshots after `make demo`.
+	$(PY) -m relay.reports.architecture docs/img
+	@if [[ ! -f reports/demo/index.html ]]; then echo "docs: no reports/demo: run make demo for the screenshots" >&2; exit 0; fi; \
+	sandbox=$$([[ $$(id -u) == 0 ]] && echo --no-sandbox || true); \
+	for shot in demo:reports/demo/index.html dr-plan:reports/demo/dr/plan-*.html \
+	    dr-drill:reports/demo/dr/drill-*.html drift:reports/demo/drift/changed/drift-*.html; do \
+	  name=$${shot%%:*}; page=$$(ls -t $${shot#*:} | head -1); \
+	  chromium --headless --disable-gpu --hide-scrollbars $$sandbox --window-size=1200,1500 \
+	    --screenshot=docs/img/$$name.png "file://$(CURDIR)/$$page" 2>/dev/null; \
+	  pngquant --force --strip --quality=60-90 --output docs/img/$$name.png docs/img/$$name.png; \
+	  echo "docs/img/$$name.png from $$page"; \
+	done
+
 .PHONY: emulator
 emulator: setup ## Start the embedded AWS and print its endpoint.
 	$(RELAY) emulator start
