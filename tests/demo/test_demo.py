@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from headless_chromium import distinct_bytes, render
 
 from relay.release.http import CA_BUNDLE_VARIABLE, Endpoint
 from relay_emulator.acm.authority import bundle_path
@@ -83,6 +84,13 @@ def test_the_demo_runs_every_stage_and_leaves_the_api_live(
             "dr-drill.json",
         ):
             assert (reports / report).stat().st_size > 0, report
+        shown = render(reports / "index.html", tmp_path / "browser")  # the demo's page, as a reader opens it
+        assert distinct_bytes(shown.png) > 20
+        assert all(name in shown.text for name in EXPECTED_STAGES), shown.text
+        for linked in ("dr/drill-", "dr/plan-", "drift/changed/drift-"):
+            assert f'href="{linked}' in shown.dom, linked
+        [drill_page] = (reports / "dr").glob("drill-*.html")
+        assert "measured RTO" in render(drill_page, tmp_path / "browser").text
     finally:
         stopped = run_demo(demo_env, "--stop")
     assert "emulator" in stopped.stderr

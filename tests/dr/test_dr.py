@@ -12,8 +12,10 @@ import psycopg
 import pytest
 from dr_cli import confirm, dr, faults, relay
 from dr_world import PRIMARY, PRODUCTION_SIZE, STANDBY, World
+from headless_chromium import distinct_bytes, render
 
 from relay.dr.model import RTO_TARGET_SECONDS
+from relay.reports.page import seconds
 
 pytestmark = pytest.mark.xdist_group("dr")
 
@@ -36,7 +38,7 @@ def assert_timeline_complete(timeline: dict[str, Any]) -> None:
 
 
 def test_plan_reports_ready_with_modelled_rto_under_target(
-    world: World, capsys: Any, report_dir: Path
+    world: World, capsys: Any, report_dir: Path, tmp_path: Path
 ) -> None:
     code, plan = dr(world, capsys, "plan", report_dir)
     assert code == 0, plan
@@ -44,7 +46,11 @@ def test_plan_reports_ready_with_modelled_rto_under_target(
     assert {c["name"] for c in plan["checks"] if not c["ok"]} == set()
     assert plan["modelled_rto_seconds"] <= RTO_TARGET_SECONDS < plan["serial_seconds"]
     assert plan["critical_path"][0] == "fence-writers" and plan["critical_path"][-1] == "verify"
-    assert list(report_dir.glob("plan-*.html"))
+    [page] = report_dir.glob("plan-*.html")
+    shown = render(page, tmp_path)  # the page a reader opens: every readiness check, the modelled RTO
+    assert distinct_bytes(shown.png) > 20
+    assert all(f"{check['name']} yes" in shown.text for check in plan["checks"]), shown.text
+    assert f"modelled RTO {seconds(plan['modelled_rto_seconds'])}" in shown.text
 
 
 def test_dry_run_changes_nothing(world: World, capsys: Any, report_dir: Path) -> None:
@@ -167,12 +173,25 @@ def test_failback_recreates_the_replica_in_the_old_region(
 
 
 @pytest.mark.env("staging")
-def test_drill_runs_the_cycle_and_status_reports_it(world: World, capsys: Any, report_dir: Path) -> None:
+def test_drill_runs_the_cycle_and_status_reports_it(
+    world: World, capsys: Any, report_dir: Path, tmp_path: Path
+) -> None:
     code, result = dr(world, capsys, "drill", report_dir, *confirm(world))
     assert code == 0, result
     assert result["status"] == "done"
     assert [s["name"].split(":")[0] for s in result["steps"]].count("failback") == 4
     assert_timeline_complete(result)
+    [page] = report_dir.glob("drill-*.html")
+    shown = render(page, tmp_path)  # RTO, traffic moved, both phases, the regions before and after
+    assert distinct_bytes(shown.png) > 20
+    rto = seconds(result["facts"]["promote_rto_seconds"])
+    assert f"measured RTO {rto}" in shown.text and f">RTO {rto}</text>" in shown.dom
+    assert (
+        ">traffic moved " in shown.dom
+        and "promote (measured)" in shown.dom
+        and "failback (measured)" in shown.dom
+    )
+    assert f"{PRIMARY} primary: writer, serves traffic standby: a replica of the new primary" in shown.text
     code, status = dr(world, capsys, "status", report_dir)
     assert code == 0
     assert status["live_region"] == STANDBY and status["writer_regions"] == [STANDBY]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from drift_helpers import DeployedStack, Relay, deploy, drift_json, resources
+from headless_chromium import distinct_bytes, render
 
 from relay.aws import AwsFactory
 from relay.drift import gate
@@ -229,6 +230,24 @@ def test_junit_file_is_written_from_the_same_scan_as_the_json(
     assert code == 2 and report["summary"]["resources_drifted"] == 2
     [suite] = ET.fromstring(junit_file.read_text()).findall("testsuite")
     assert (suite.get("tests"), suite.get("failures")) == ("6", "2")
+
+
+def test_report_dir_keeps_the_scan_as_json_and_as_a_page_a_browser_shows(
+    stack: DeployedStack, relay: Relay, tmp_path: Path
+) -> None:
+    change_out_of_band(stack)
+
+    code, report = drift_json(relay, stack, "--report-dir", str(tmp_path / "drift"))
+
+    assert code == 2
+    [kept] = (tmp_path / "drift").glob("drift-*.json")
+    assert json.loads(kept.read_text())["summary"] == report["summary"]
+    [page] = (tmp_path / "drift").glob("drift-*.html")
+    shown = render(page, tmp_path)
+    assert distinct_bytes(shown.png) > 20
+    assert f"{stack.region} {stack.name}: DRIFTED" in shown.text
+    assert "/SecurityGroupIngress/0/CidrIp 10.0.0.0/16 0.0.0.0/0" in shown.text, shown.text
+    assert "drift found (exit 2)" in shown.text
 
 
 def test_all_scans_every_root_once_with_its_children(aws: AwsFactory, tmp_path: Path, relay: Relay) -> None:
