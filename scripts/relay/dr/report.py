@@ -52,7 +52,7 @@ def _steps_table(timeline: Timeline) -> Table:
             row.name,
             row.status,
             _seconds(row.offset),
-            _seconds(row.seconds),
+            _seconds(row.seconds) if row.started_at is not None else "",  # never ran: nothing took
             _seconds(row.expected_seconds),
             bar,
         )
