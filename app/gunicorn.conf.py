@@ -31,8 +31,9 @@ threads = int(_number("RELAY_APP_THREADS", 1))
 # Above the ALB's 60 s idle timeout: the ALB, not gunicorn, must close idle connections (else 502s).
 keepalive = 75
 timeout = int(_number("RELAY_APP_TIMEOUT", 30))
-# Draining (below) plus this must stay under the target group's deregistration delay.
-graceful_timeout = int(_number("RELAY_APP_GRACEFUL_TIMEOUT", 30))
+# Draining (below) plus this stays under systemd's TimeoutStopSec, itself at most the target group's
+# deregistration delay (10 + 15 < 30 <= 30; tests/cloudformation/test_shutdown_budget.py ties them).
+graceful_timeout = int(_number("RELAY_APP_GRACEFUL_TIMEOUT", 15))
 # Load the app once in the master and fork the workers from it: a recycled worker (below) starts in
 # milliseconds instead of importing everything again (about a second of CPU, which showed as latency
 # spikes under load), and a broken configuration stops the master at once instead of crash-looping
