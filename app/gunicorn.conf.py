@@ -47,6 +47,9 @@ max_requests = int(_number("RELAY_APP_MAX_REQUESTS", 50000))
 max_requests_jitter = int(_number("RELAY_APP_MAX_REQUESTS_JITTER", 5000))
 accesslog = None  # the app writes one JSON line per request
 errorlog = "-"
+# With an error log file (the hooks' daemon), the app's stderr (its JSON lines) goes there too: that file
+# is what the CloudWatch agent ships (codedeploy/cloudwatch-agent.json).
+capture_output = True
 # After SIGTERM, keep serving while /readyz answers 503, so the ALB stops routing here first.
 drain_seconds = _number("RELAY_APP_DRAIN_SECONDS", 10.0)
 # Workers are forked from this process, so they inherit the path and /readyz finds the flag.
