@@ -110,3 +110,9 @@ def test_a_5xx_build_fires_its_alarm_in_the_canary_and_rolls_back(
     with check.run_context():
         time.sleep(2)
     assert check.failed == 0 and set(check.releases) == {"test-1"}
+    # With the canary gone its alarm clears (no datapoints: notBreaching), so the slot can be deployed to
+    # again: CodeDeploy stops a deployment whose group's alarm is in ALARM.
+    deadline = time.monotonic() + 30
+    while cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]["StateValue"] != "OK":
+        assert time.monotonic() < deadline, f"{alarm} still in ALARM"
+        time.sleep(0.25)
