@@ -96,7 +96,10 @@ def tail(
 
 def report(aws: AwsFactory, env: str, region: str, since: datetime) -> list[str]:
     """Lines to show: each failed hook since `since`, with its log tail from CloudWatch Logs."""
-    stack = release_stack(aws, env, region)
+    try:
+        stack = release_stack(aws, env, region)
+    except RelayError:  # no stack to release to: no deployment ran
+        return []
     hooks = failed_hooks(
         aws.client("codedeploy", region),
         stack.codedeploy_application,
@@ -126,6 +129,6 @@ def shown_on_failure(aws: AwsFactory, env: str, region: str, show: Callable[[str
         try:
             for line in report(aws, env, region, started):
                 show(line)
-        except (BotoCoreError, ClientError, RelayError) as error:
+        except (BotoCoreError, ClientError) as error:
             show(f"the failed hooks' logs could not be read from CloudWatch Logs: {error}")
         raise
