@@ -51,6 +51,9 @@ def _target_5xx(cloudwatch: Any, slot: str, since: float) -> float:
     return float(sum(point["Sum"] for point in stats["Datapoints"]))
 
 
+# Two releases (the good one, then the 5xx build with its canary) and the session's bundle builds: longer
+# than the suite's 300 s hang guard on a busy two-core machine.
+@pytest.mark.timeout(900)
 def test_a_5xx_build_fires_its_alarm_in_the_canary_and_rolls_back(
     aws: AwsFactory,
     stack: str,
