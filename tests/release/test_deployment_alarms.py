@@ -29,6 +29,17 @@ def _finished(codedeploy: Any, deployment_id: str, timeout: float = 120) -> dict
         time.sleep(0.2)
 
 
+def _rollback_of(codedeploy: Any, deployment_id: str, timeout: float = 30) -> str:
+    """The rollback deployment CodeDeploy made after stopping `deployment_id` (made once it is Stopped)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+        if rollback_id := info["rollbackInfo"].get("rollbackDeploymentId"):
+            return str(rollback_id)
+        assert time.monotonic() < deadline, f"no rollback of {deployment_id}: {info['rollbackInfo']}"
+        time.sleep(0.2)
+
+
 def _deploy(codedeploy: Any, application: str, group: str, bundle_url: str) -> str:
     bucket, key = bundle_url.removeprefix("s3://").split("/", 1)
     answer = codedeploy.create_deployment(
@@ -72,7 +83,7 @@ def test_an_alarm_in_alarm_stops_the_deployment_and_rolls_the_group_back(
     assert stopped["status"] == "Stopped"
     assert stopped["errorInformation"]["code"] == "ALARM_ACTIVE"
     assert stopped["errorInformation"]["message"].endswith(f"Activated alarms: {alarm}")
-    rollback_id = stopped["rollbackInfo"]["rollbackDeploymentId"]
+    rollback_id = _rollback_of(codedeploy, deployment_id)
     rollback = _finished(codedeploy, rollback_id)
     assert rollback["status"] == "Succeeded"
     assert rollback["creator"] == "codeDeployRollback"
