@@ -31,8 +31,9 @@ threads = int(_number("RELAY_APP_THREADS", 1))
 # Above the ALB's 60 s idle timeout: the ALB, not gunicorn, must close idle connections (else 502s).
 keepalive = 75
 timeout = int(_number("RELAY_APP_TIMEOUT", 30))
-# Draining (below) plus this must stay under the target group's deregistration delay.
-graceful_timeout = int(_number("RELAY_APP_GRACEFUL_TIMEOUT", 30))
+# Draining (below) plus this stays under systemd's TimeoutStopSec, itself at most the target group's
+# deregistration delay (10 + 15 < 30 <= 30; tests/cloudformation/test_shutdown_budget.py ties them).
+graceful_timeout = int(_number("RELAY_APP_GRACEFUL_TIMEOUT", 15))
 # Load the app once in the master and fork the workers from it: a recycled worker (below) starts in
 # milliseconds instead of importing everything again (about a second of CPU, which showed as latency
 # spikes under load), and a broken configuration stops the master at once instead of crash-looping
@@ -46,6 +47,9 @@ max_requests = int(_number("RELAY_APP_MAX_REQUESTS", 50000))
 max_requests_jitter = int(_number("RELAY_APP_MAX_REQUESTS_JITTER", 5000))
 accesslog = None  # the app writes one JSON line per request
 errorlog = "-"
+# With an error log file (the hooks' daemon), the app's stderr (its JSON lines) goes there too: that file
+# is what the CloudWatch agent ships (codedeploy/cloudwatch-agent.json).
+capture_output = True
 # After SIGTERM, keep serving while /readyz answers 503, so the ALB stops routing here first.
 drain_seconds = _number("RELAY_APP_DRAIN_SECONDS", 10.0)
 # Workers are forked from this process, so they inherit the path and /readyz finds the flag.

@@ -47,6 +47,7 @@ from relay_emulator.codedeploy import api as codedeploy_api
 from relay_emulator.drift import api as drift_api
 from relay_emulator.elbv2 import proxy
 from relay_emulator.iam import policy_conditions
+from relay_emulator.logs import shipper as logs_shipper
 from relay_emulator.rds import instances, replicas
 from relay_emulator.route53 import health
 from relay_emulator.s3 import replication
@@ -85,6 +86,7 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("rds.instances", instances.install),
     ("route53.health", health.install),
     ("cloudwatch.alarms", alarms.install),
+    ("logs.shipper", logs_shipper.install),
     ("s3.replication", replication.install),
     ("drift.api", drift_api.install),
     ("faults", faults.install),

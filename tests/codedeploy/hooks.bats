@@ -120,6 +120,22 @@ current_release() {
   [[ $stderr == *"layout ready under $ROOT" ]]
 }
 
+@test "logs.sh renders the bundle's agent configuration for its environment and region" {
+  run -0 --separate-stderr hook logs DEPLOYMENT_GROUP_NAME=relay-staging-green AWS_REGION=eu-west-1
+  config=$ROOT/run/cloudwatch-agent.json
+  python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); assert c["agent"]["region"] == "eu-west-1", c
+groups = {e["log_group_name"] for e in c["logs"]["logs_collected"]["files"]["collect_list"]}
+assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$config"
+  [[ $stderr == *"logs of staging go to /relay/staging/app and /relay/staging/codedeploy in eu-west-1" ]]
+}
+
+@test "logs.sh on EC2 needs the CloudWatch agent, and a deployment group to name the environment" {
+  run -1 --separate-stderr hook logs DEPLOYMENT_GROUP_NAME=relay-prod-blue RELAY_SERVICE_MANAGER=systemd
+  [[ $stderr == *"error: the CloudWatch agent is not installed (user data installs it)" ]]
+  run -1 --separate-stderr hook logs
+  [[ $stderr == *"DEPLOYMENT_GROUP_NAME"* ]]
+}
+
 @test "stop.sh on a first install: nothing to stop, exit 0" {
   run -0 --separate-stderr hook stop
   [[ $stderr == *"no gunicorn running" ]]

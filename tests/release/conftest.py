@@ -1,5 +1,5 @@
-"""Bundles built once per test session (a good one, a second release of it, a broken build) and the demo
-stack on the emulator with the local traffic mapping."""
+"""Bundles built once per test session (a good one, a second release of it, a broken build, a build
+answering 5xx) and the demo stack on the emulator with the local traffic mapping."""
 
 from __future__ import annotations
 
@@ -25,6 +25,24 @@ BROKEN_APP = b"""
 
 def create_app(config=None):  # the broken build: imports fine, cannot start
     raise RuntimeError("broken build: the app cannot start")
+"""
+FAILING_APP = b"""
+
+_create_app = create_app
+
+
+def create_app(config=None):  # the 5xx build: deploys, passes every check, but its product list fails
+    app = _create_app(config)
+
+    @app.before_request
+    def _fail():
+        from flask import request
+
+        if request.method == "GET" and request.path == "/products":
+            return ("this build cannot list products", 500)
+        return None
+
+    return app
 """
 
 
@@ -66,6 +84,13 @@ def broken_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> P
     return _variant(
         bundle, tmp_path_factory.mktemp("bundle-broken") / "broken.zip", BROKEN_APP, "test-broken"
     )
+
+
+@pytest.fixture(scope="session")
+def failing_bundle(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The good bundle whose app answers 500 on GET /products (release id test-5xx): the checks a
+    deployment makes (/readyz, /version, a product created and read back) pass, as a real bad build's can."""
+    return _variant(bundle, tmp_path_factory.mktemp("bundle-5xx") / "failing.zip", FAILING_APP, "test-5xx")
 
 
 @pytest.fixture

@@ -19,12 +19,12 @@ import pytest
 from stack_support import cli_on, reset
 
 from relay.aws import AwsFactory
+from relay.stacks import taskcat_source
 from relay_emulator.process import EmulatorState
 
 REPO = Path(__file__).resolve().parents[2]
 TASKCAT_PYTHON = REPO / ".tools" / "taskcat" / "bin" / "python"
 PROJECT_BUCKET = "relay-taskcat-project"
-SOURCE_DB = "relay-taskcat-source"  # the standby test's replication source, named in .taskcat.yml
 CHILDREN = {
     "NetworkStack",
     "SecurityStack",
@@ -41,14 +41,7 @@ def account(emulator: EmulatorState) -> Iterator[AwsFactory]:
     """An empty account with what .taskcat.yml expects to exist; emptied again afterwards."""
     reset(emulator)
     aws = AwsFactory(endpoint_url=emulator.endpoint)
-    aws.client("rds", "us-east-1").create_db_instance(
-        DBInstanceIdentifier=SOURCE_DB,
-        Engine="postgres",
-        DBInstanceClass="db.t4g.micro",
-        AllocatedStorage=20,
-        MasterUsername="relay",
-        ManageMasterUserPassword=True,
-    )
+    taskcat_source.create(aws, "us-east-1", "us-west-2")  # as the nightly job does first
     aws.client("s3", "us-east-1").create_bucket(Bucket=PROJECT_BUCKET)
     yield aws
     reset(emulator)

@@ -8,7 +8,7 @@ import click
 from relay.console import progress, say
 from relay.context import RelayContext, pass_relay
 from relay.options import env_option, output_option, region_option
-from relay.release import render
+from relay.release import hook_logs, render
 from relay.release.layout import release_stack
 from relay.release.orchestrate import (
     ReleaseOptions,
@@ -71,14 +71,16 @@ def command(
         raise click.UsageError("--bundle is required (or --plan)")
     options = ReleaseOptions(canary=canary, bake_seconds=bake)
     if hold_at_ready:
-        held = hold(relay.aws, env, where, bundle_url, options, show=progress)
+        with hook_logs.shown_on_failure(relay.aws, env, where, show=progress):
+            held = hold(relay.aws, env, where, bundle_url, options, show=progress)
         say(
             f"held at ready: run `relay release continue --env {env} --region {where}` to shift traffic, "
             f"or `relay release abort --env {env} --region {where}`"
         )
         relay.show(render.held_document(held), lambda: render.held_table(held))
         return
-    result = release(relay.aws, env, where, bundle_url, options, show=progress)
+    with hook_logs.shown_on_failure(relay.aws, env, where, show=progress):
+        result = release(relay.aws, env, where, bundle_url, options, show=progress)
     relay.show(render.result_document(result), lambda: render.result_table(result))
 
 

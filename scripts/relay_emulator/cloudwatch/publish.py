@@ -110,7 +110,7 @@ def elb_metrics(
     unhealthy_after: Callable[[str], float],
 ) -> Iterator[Datum]:
     """This tick's ELB metrics of every frontend HAProxy serves (`unhealthy_after`: a target group's
-    failing time before its targets count as unhealthy, on the emulator's clock)."""
+    failing time before its targets count as unhealthy, in wall-clock seconds)."""
     by_key = {(row["pxname"], row["svname"]): row for row in rows}
     for front in fronts:
         region, account, _ = _arn_parts(front.listener_arn)
@@ -168,12 +168,17 @@ def injected_metrics() -> Iterator[Datum]:
 
 
 def _unhealthy_after(group_arn: str) -> float:
-    """UnhealthyThresholdCount x HealthCheckIntervalSeconds of the target group, on the emulator's clock."""
+    """UnhealthyThresholdCount x HealthCheckIntervalSeconds of the target group, in wall-clock seconds.
+
+    Not on `time_scale`: what fails the checks is a real process (an instance booting, an app being
+    deployed or restarted), which the fault injector does not speed up. Scaled, a few seconds of start-up
+    would be minutes of failed checks, and a fresh slot's unhealthy-hosts alarm would fire where an ALB's
+    would not."""
     region, account, _ = _arn_parts(group_arn)
     group = elbv2_backends[account][region].target_groups.get(group_arn)
     if group is None:
         return 0.0
-    return FAULTS.now.scaled(int(group.unhealthy_threshold_count) * int(group.health_check_interval_seconds))
+    return float(int(group.unhealthy_threshold_count) * int(group.health_check_interval_seconds))
 
 
 _COUNTERS = Counters()

@@ -1,7 +1,8 @@
 """CodeDeploy deployments that really run: moto's stay `Created` forever and lack stop/continue/targets.
 
 A deployment to a group runs the local lifecycle runner on every InService instance of the group's ASGs,
-in a background thread, with AWS's statuses and per-instance lifecycle events. Adds StopDeployment,
+in a background thread, with AWS's statuses and per-instance lifecycle events; the group's
+AlarmConfiguration stops it and rolls it back (codedeploy.alarm_monitor). Adds StopDeployment,
 ContinueDeployment, List/GetDeploymentInstance(s), List/BatchGet/GetDeploymentTarget(s).
 """
 
@@ -17,6 +18,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 from moto.s3.models import s3_backends
 
+from relay_emulator.codedeploy.alarm_monitor import ROLLBACK_INFO, monitor
 from relay_emulator.codedeploy.lifecycle.deployments import FINAL, RUNS, Run, TargetState
 
 
@@ -178,6 +180,7 @@ def install() -> None:
             _fetcher(self.account_id, info.revision),
         )
         RUNS[deployment_id] = run
+        monitor(self, run)
         run.start()
         return deployment_id
 
@@ -186,6 +189,7 @@ def install() -> None:
         run = RUNS.get(deployment.deployment_id)
         if run is not None and run.error:
             answer["errorInformation"] = run.error
+        answer["rollbackInfo"] = ROLLBACK_INFO.get(deployment.deployment_id, {})
         return answer
 
     cd_models.CodeDeployBackend.create_deployment = create_deployment

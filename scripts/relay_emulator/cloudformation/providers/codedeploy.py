@@ -80,6 +80,7 @@ def _group_info(group: Any) -> dict[str, Any]:
     info["autoScalingGroups"] = [
         name if isinstance(name, dict) else {"name": name} for name in group.auto_scaling_groups
     ]
+    info["alarmConfiguration"] = group.alarm_configuration or {}  # moto answers {} whatever was set
     return info
 
 

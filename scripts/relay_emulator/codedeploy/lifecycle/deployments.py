@@ -42,12 +42,19 @@ class Run:
     fetch_bundle: Callable[[Path], object]
     targets: dict[str, TargetState] = field(default_factory=dict)
     stop_requested: threading.Event = field(default_factory=threading.Event)
+    stop_reason: tuple[str, str] = ("MANUAL_STOP", "The deployment was stopped by a user.")
     error: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> None:
         self.targets = {instance_id: TargetState(instance_id) for instance_id, _ in self.instances}
         threading.Thread(target=self._run, name=f"deployment-{self.info.deployment_id}", daemon=True).start()
+
+    def stop(self, code: str, message: str) -> None:
+        """Stop the deployment with `code` and `message` in its errorInformation (StopDeployment's are
+        MANUAL_STOP's)."""
+        self.stop_reason = (code, message)
+        self.stop_requested.set()
 
     def _run(self) -> None:
         info = self.info
@@ -73,7 +80,7 @@ class Run:
         with ThreadPoolExecutor(max_workers=len(self.instances) if at_once else 1) as pool:
             results = list(pool.map(lambda item: self._deploy_one(deployment, *item), self.instances))
         if self.stop_requested.is_set():
-            self._complete("Stopped", "MANUAL_STOP", "The deployment was stopped by a user.")
+            self._complete("Stopped", *self.stop_reason)
         elif (at_once and any(results)) or all(results):
             self._complete("Succeeded")
         else:
