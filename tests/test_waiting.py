@@ -39,11 +39,24 @@ def test_pauses_start_short_and_double_up_to_the_cap(monkeypatch: pytest.MonkeyP
     assert list(islice(pauses(1.0, 0.25), 2)) == [0.25, 0.25]  # a cap below the first pause wins
 
 
-def test_jitter_spreads_pauses_between_half_and_all_of_the_ceiling() -> None:
+def test_each_pause_is_drawn_between_zero_and_its_ceiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    bounds: list[tuple[float, float]] = []
+
+    def uniform(low: float, high: float) -> float:
+        bounds.append((low, high))
+        return high
+
+    monkeypatch.setattr("relay.waiting.random.uniform", uniform)
+    list(islice(pauses(0.25, 1.0), 4))
+
+    assert bounds == [(0, 0.25), (0, 0.5), (0, 1.0), (0, 1.0)]  # full jitter: on average half the ceiling
+
+
+def test_jitter_spreads_pauses_so_pollers_do_not_march_in_step() -> None:
     drawn = list(islice(pauses(8.0, 8.0), 200))
 
-    assert all(4.0 <= pause <= 8.0 for pause in drawn)
-    assert len(set(drawn)) > 150  # no two pollers march in step
+    assert all(0.0 <= pause <= 8.0 for pause in drawn)
+    assert len(set(drawn)) > 150
 
 
 def test_progress_makes_the_backoff_poll_briskly_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,9 +105,13 @@ def instance(status: str) -> dict[str, Any]:
     return {"DBInstances": [{"DBInstanceIdentifier": "relay-demo", "DBInstanceStatus": status}]}
 
 
-def test_a_boto3_waiter_polls_until_the_state_is_reached() -> None:
+def test_a_boto3_waiter_is_polled_briskly_first_then_at_most_the_cap_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at_ceiling(monkeypatch)
+    fake = FakeTime()
     rds, stubber = rds_stubbed()
-    for status in ("creating", "backing-up", "available"):
+    for status in ("creating", "creating", "backing-up", "backing-up", "modifying", "available"):
         stubber.add_response("describe_db_instances", instance(status))
 
     with stubber:
@@ -103,15 +120,22 @@ def test_a_boto3_waiter_polls_until_the_state_is_reached() -> None:
             "db_instance_available",
             DBInstanceIdentifier="relay-demo",
             what="relay-demo",
-            timeout=1,
-            delay=0.001,
+            timeout=600,
+            first=0.25,
+            cap=2.0,
+            sleep=fake.sleep,
+            clock=fake.clock,
         )
     stubber.assert_no_pending_responses()
+    # Not the waiter's own 30 s between polls: the first answer seen a quarter second later.
+    assert fake.slept == [0.25, 0.5, 1.0, 2.0, 2.0]
 
 
-def test_a_waiter_that_runs_out_of_time_times_out_like_any_wait() -> None:
+def test_a_waiter_that_runs_out_of_time_times_out_like_any_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    at_ceiling(monkeypatch)
+    fake = FakeTime()
     rds, stubber = rds_stubbed()
-    for _ in range(2):
+    for _ in range(3):
         stubber.add_response("describe_db_instances", instance("creating"))
 
     with stubber, pytest.raises(TimedOut) as raised:
@@ -120,12 +144,17 @@ def test_a_waiter_that_runs_out_of_time_times_out_like_any_wait() -> None:
             "db_instance_available",
             DBInstanceIdentifier="relay-demo",
             what="replica relay-demo to be available",
-            timeout=0.002,
-            delay=0.001,
+            timeout=2,
+            first=1.0,
+            cap=1.0,
+            sleep=fake.sleep,
+            clock=fake.clock,
         )
     assert raised.value.message == (
-        "timed out after 0 s waiting for replica relay-demo to be available (last seen: ['creating'])"
+        "timed out after 2 s waiting for replica relay-demo to be available (last seen: ['creating'])"
     )
+    assert sum(fake.slept) == 2  # polled at 0, 1 and 2 s, then gave up at the deadline
+    stubber.assert_no_pending_responses()
 
 
 def test_a_final_state_ends_a_waiter_at_once_with_what_it_saw() -> None:

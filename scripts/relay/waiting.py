@@ -1,14 +1,14 @@
 """Waiting on AWS: one backoff for every poll, boto3's waiters where they fit, and the throttling retry.
 
 Pauses start short (most waits here end within seconds, and seconds count in a release or a failover),
-double up to a cap (a long wait does not hammer the API) and are jittered, so parallel pollers (nested
-stacks, drift workers, two regions) spread out instead of being throttled together. Every wait has a
-deadline, and its error names what was awaited and the last value seen.
+double up to a cap (a long wait does not hammer the API) and are fully jittered (uniform between zero
+and the ceiling, AWS's "full jitter"), so parallel pollers (nested stacks, drift workers, two regions)
+spread out instead of being throttled together, and a wait ends on average half a ceiling after its
+state is reached. Every wait has a deadline, and its error names what was awaited and the last value seen.
 """
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -35,10 +35,10 @@ class Throttled(Exception):
 
 
 def pauses(first: float, cap: float) -> Iterator[float]:
-    """first, 2·first, 4·first ... up to cap, each with "equal jitter": half fixed, half random."""
+    """Ceilings first, 2·first, 4·first ... up to cap; each pause is drawn uniformly below its ceiling."""
     ceiling = min(first, cap)
     while True:
-        yield ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not cryptography
+        yield random.uniform(0, ceiling)  # noqa: S311 - jitter, not cryptography
         ceiling = min(ceiling * 2, cap)
 
 
@@ -98,24 +98,37 @@ def wait_for(
 
 
 def wait_with(
-    client: Any, waiter_name: str, *, what: str, timeout: float, delay: float = 5.0, **arguments: Any
+    client: Any,
+    waiter_name: str,
+    *,
+    what: str,
+    timeout: float,
+    first: float = 0.25,
+    cap: float = 5.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    **arguments: Any,
 ) -> None:
-    """boto3's own waiter, for a wait with nothing to show meanwhile, bounded by our timeout.
+    """boto3's own waiter judges each answer; our Backoff paces the polls, bounded by our timeout.
 
-    These waits take minutes on AWS (RDS, Route 53): 5 s apart keeps them prompt without hammering the
-    API. It polls every `delay` seconds, `timeout / delay` times; running out is a TimedOut like any other
-    wait, and a state the waiter knows to be final (a database `deleted` while awaited) is an error.
+    The waiter knows the service's states (done, keep waiting, or a final state such as a database
+    `deleted` while awaited, which is an error); it is asked one poll at a time because its own pacing
+    is a fixed delay (30 s for RDS), and a wait that ends in a second on the emulator, or in a minute
+    on AWS, should be seen soon after: the first poll again after `first`, later ones at most `cap`
+    apart. Running out of time is a TimedOut like any other wait.
     """
     waiter = client.get_waiter(waiter_name)
-    attempts = max(1, math.ceil(timeout / delay))
-    try:
-        waiter.wait(**arguments, WaiterConfig={"Delay": delay, "MaxAttempts": attempts})
-    except WaiterError as error:
-        seen = _last_seen(waiter, error.last_response)
-        reason = str(error.kwargs.get("reason", error)).removeprefix("Waiter encountered a ")
-        if reason.startswith("Max attempts exceeded"):
-            raise _timed_out(what, timeout, seen, "") from error
-        raise RelayError(f"gave up waiting for {what}: {reason} (last seen: {seen})") from error
+    backoff = Backoff(what, timeout, first, cap, sleep=sleep, clock=clock)
+    while True:
+        try:
+            waiter.wait(**arguments, WaiterConfig={"MaxAttempts": 1})
+            return
+        except WaiterError as error:
+            seen = _last_seen(waiter, error.last_response)
+            reason = str(error.kwargs.get("reason", error)).removeprefix("Waiter encountered a ")
+            if not reason.startswith("Max attempts exceeded"):  # a final state, or an unexpected error
+                raise RelayError(f"gave up waiting for {what}: {reason} (last seen: {seen})") from error
+        backoff.pause(seen)
 
 
 def _last_seen(waiter: Any, response: Any) -> object:

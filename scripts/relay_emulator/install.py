@@ -1,9 +1,10 @@
 """The one list of what the emulator patches into moto, in the order it is installed.
 
 Each entry names a module whose `install()` patches moto in this (the server's) process before it
-serves. The order is explicit because some patches wrap others: the promoted-replica update wraps the
-RDS provider's update, so it comes after it. Modules that only hold helpers (template evaluation, the
-update-behaviour table, the provider base) are imported by the modules that use them and are not here.
+serves. The order is explicit because some patches build on others (the ELBv2 proxy, last, reads what
+the rest set up). Modules that only hold helpers (template evaluation, the update-behaviour table, the
+provider base, the promoted-replica steps of the RDS provider's update) are imported by the modules that
+use them and are not here.
 An entry's name is its module's path under relay_emulator; tests/emulator/test_package.py checks that,
 and that every module with an install() is listed once.
 """
@@ -35,7 +36,6 @@ from relay_emulator.cloudformation.providers import (
     iam,
     iam_role_policies,
     rds,
-    rds_promoted_replica,
     route53_record_sets,
     s3,
     secretsmanager,
@@ -79,9 +79,8 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("cloudformation.providers.sns", sns.install),
     ("cloudformation.providers.ssm", ssm.install),
     ("cloudformation.providers.route53_record_sets", route53_record_sets.install),
-    # Services: CodeDeploy deployments run by the lifecycle runner; RDS promotion after the RDS provider.
+    # Services: CodeDeploy deployments run by the lifecycle runner, RDS, Route 53, CloudWatch, S3, drift.
     ("codedeploy.api", codedeploy_api.install),
-    ("cloudformation.providers.rds_promoted_replica", rds_promoted_replica.install),
     ("rds.replicas", replicas.install),
     ("rds.instances", instances.install),
     ("route53.health", health.install),

@@ -1,4 +1,8 @@
-"""Start, find and stop the emulator process; a state file lets other commands and tests find it."""
+"""Start, find and stop the emulator process; a state file lets other commands and tests find it.
+
+Every `relay` command imports this module, so it imports only the standard library: the server's module
+(moto and every extension, seconds of imports) is loaded by the emulator's own process alone.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from relay_emulator.server import HOST
-
+HOST = "127.0.0.1"  # the emulator listens on loopback only (see relay_emulator.local_only)
 START_TIMEOUT_SECONDS = 60.0
 
 

@@ -4,6 +4,8 @@ no module that nothing uses."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,16 @@ def test_every_module_is_installed_imported_or_an_entry_point() -> None:
     imported = {name for module in MODULES for name in _imports(module) - {module}}
     unused = sorted(set(MODULES) - installed - imported - ENTRY_POINTS - PACKAGES)
     assert unused == [], "modules nothing installs or imports: delete them, or list or import them"
+
+
+def test_the_cli_starts_without_importing_the_emulator() -> None:
+    """Every `relay` command imports `process` to find the emulator; loading moto and every extension
+    there cost each command over a second of CPU. Only the emulator's own process may load them."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, relay.cli; print(' '.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    heavy = sorted(name for name in loaded if name.split(".")[0] == "moto" or name == "relay_emulator.server")
+    assert heavy == [], f"importing the CLI loads {heavy[:5]}..."

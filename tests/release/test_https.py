@@ -4,15 +4,10 @@ the emulator's CA bundle. A self-signed certificate on the listener is refused w
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from relay.aws import AwsFactory
 from relay.cli import main
@@ -25,6 +20,7 @@ from relay.release.upload import upload
 from relay.stacks.deploy import deploy
 from relay_emulator.process import EmulatorState
 from tests.emulator.relay_api import control
+from tests.tls_certs import self_signed
 
 ENV, REGION = "demo", "us-east-1"
 NAME = "api.relay-demo.example.com"  # the demo params' RecordName
@@ -52,27 +48,6 @@ def https_stack(
         local_traffic()
 
 
-def _self_signed() -> tuple[bytes, bytes]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, NAME)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(NAME)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM), private
-
-
 def test_release_and_smoke_over_verified_https(
     aws: AwsFactory, https_stack: str, bundle: Bundle, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -88,7 +63,7 @@ def test_release_and_smoke_over_verified_https(
     capsys.readouterr()
     assert main(["smoke", "--env", ENV, "--region", REGION, "--release-id", "test-1"]) == 0
 
-    certificate, key = _self_signed()
+    certificate, key = self_signed(NAME)
     imported = aws.client("acm", REGION).import_certificate(Certificate=certificate, PrivateKey=key)
     elbv2.modify_listener(
         ListenerArn=stack.listener_arn, Certificates=[{"CertificateArn": imported["CertificateArn"]}]

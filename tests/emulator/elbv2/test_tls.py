@@ -3,7 +3,6 @@ HTTP stays plain; a redirect listener answers as the ALB does; a listener cannot
 
 from __future__ import annotations
 
-import datetime
 import http.client
 import socket
 import ssl
@@ -13,14 +12,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from relay.aws import AwsFactory
 from relay_emulator.process import EmulatorState
 from tests.emulator.relay_api import control
+from tests.tls_certs import self_signed
 
 REGION, NAME = "us-east-1", "api.tls-test.example.com"
 
@@ -105,24 +101,7 @@ def test_https_listener_serves_the_acm_certificate_signed_by_the_local_ca(
 def test_imported_self_signed_certificate_is_served_as_imported_and_not_trusted(
     aws: AwsFactory, emulator: EmulatorState, balancer: dict[str, Any]
 ) -> None:
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, NAME)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(NAME)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    pem = certificate.public_bytes(serialization.Encoding.PEM)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    pem, private = self_signed(NAME)
     arn = aws.client("acm", REGION).import_certificate(Certificate=pem, PrivateKey=private)["CertificateArn"]
     listener = _listener(
         aws,
@@ -140,7 +119,7 @@ def test_imported_self_signed_certificate_is_served_as_imported_and_not_trusted(
     served.check_hostname, served.verify_mode = False, ssl.CERT_NONE  # only to read what is served
     sock = served.wrap_socket(socket.create_connection(local, timeout=5), server_hostname=NAME)
     with sock:
-        assert sock.getpeercert(binary_form=True) == certificate.public_bytes(serialization.Encoding.DER)
+        assert sock.getpeercert(binary_form=True) == ssl.PEM_cert_to_DER_cert(pem.decode())
 
 
 def test_http_listener_stays_plain_and_redirects_to_https_as_the_alb_does(

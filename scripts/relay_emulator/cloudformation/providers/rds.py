@@ -17,6 +17,7 @@ from typing import Any
 
 from moto.rds.models import DBInstance, DBParameterGroup, DBSubnetGroup, rds_backends
 
+from relay_emulator.cloudformation.providers import rds_promoted_replica
 from relay_emulator.cloudformation.update_behaviour import replaced_by
 from relay_emulator.rds import servers
 
@@ -130,11 +131,22 @@ def update_instance(  # noqa: PLR0917 - moto calls it with these names
 ) -> DBInstance:
     backend = rds_backends[account_id][region_name]
     properties = cloudformation_json["Properties"]
-    previous = getattr(original_resource, "relay_properties", {})
+    previous = rds_promoted_replica.as_compared(
+        original_resource, getattr(original_resource, "relay_properties", {}), properties
+    )
     if replaced_by("AWS::RDS::DBInstance", previous, properties):
         original_resource.delete(account_id, region_name)
-        return create_instance(cls, new_resource_name, cloudformation_json, account_id, region_name)
-    identifier = original_resource.db_instance_identifier
+        database = create_instance(cls, new_resource_name, cloudformation_json, account_id, region_name)
+    else:
+        database = _modified(backend, original_resource.db_instance_identifier, previous, properties)
+    rds_promoted_replica.own_secret(database, properties)
+    return database
+
+
+def _modified(
+    backend: Any, identifier: str, previous: dict[str, Any], properties: dict[str, Any]
+) -> DBInstance:
+    """The instance modified in place to `properties` (a replica whose source is removed is promoted)."""
     if previous.get("SourceDBInstanceIdentifier") and not properties.get("SourceDBInstanceIdentifier"):
         backend.promote_read_replica({"db_instance_identifier": identifier})  # AWS promotes in place
     changes = {
@@ -142,7 +154,7 @@ def update_instance(  # noqa: PLR0917 - moto calls it with these names
         for key, value in instance_arguments(identifier, properties).items()
         if key not in ("engine", "master_username", "db_name", "tags", "manage_master_user_password")
     }
-    database = backend.modify_db_instance(identifier, changes)
+    database: DBInstance = backend.modify_db_instance(identifier, changes)
     database.relay_properties = dict(properties)
     return database
 

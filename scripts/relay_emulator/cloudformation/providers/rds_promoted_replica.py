@@ -7,7 +7,7 @@ PromoteReadReplica again (RDS would answer "DB Instance is not a read replica").
 ManageMasterUserPassword: true; on AWS ModifyDBInstance then creates the RDS-managed secret once,
 which providers.rds leaves out of its modify (it must not re-create the secret on every update);
 moto's replica is a copy of its source and points at the source's secret, which is not its own.
-Installed after providers.rds (see the list in relay_emulator.install).
+providers.rds calls both steps from its update: `as_compared` before, `own_secret` after.
 """
 
 from __future__ import annotations
@@ -17,46 +17,21 @@ from typing import Any
 from moto.rds.models import DBInstance
 
 
-def _already_promoted(database: Any, previous: dict[str, Any], properties: dict[str, Any]) -> bool:
+def as_compared(database: DBInstance, previous: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    """The previous properties to compare the update against: without the source once RDS promoted it,
+    so the update is a modify, not a second promotion."""
     removing = bool(previous.get("SourceDBInstanceIdentifier")) and not properties.get(
         "SourceDBInstanceIdentifier"
     )
-    return removing and not database.source_db_instance_identifier
+    if removing and not database.source_db_instance_identifier:
+        return {key: value for key, value in previous.items() if key != "SourceDBInstanceIdentifier"}
+    return previous
 
 
-def _wrap(original: Any) -> Any:
-    def update_instance(  # noqa: PLR0917 - moto calls it with these names
-        cls: type[DBInstance],
-        /,
-        original_resource: DBInstance,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> DBInstance:
-        properties = cloudformation_json["Properties"]
-        previous = getattr(original_resource, "relay_properties", None)
-        if previous is not None and _already_promoted(original_resource, previous, properties):
-            # Compare as if the source were already gone: a modify, not a second promotion.
-            original_resource.relay_properties = {
-                k: v for k, v in previous.items() if k != "SourceDBInstanceIdentifier"
-            }
-        database = original(
-            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-        )
-        wants_secret = str(properties.get("ManageMasterUserPassword", "")).lower() == "true"
-        secret_owner = getattr(getattr(database, "master_user_secret", None), "resource", None)
-        if wants_secret and secret_owner is not database:  # moto's replica shares its source's secret
-            secret = (properties.get("MasterUserSecret") or {}).get("KmsKeyId")
-            database.update(manage_master_user_password=True, master_user_secret_kms_key_id=secret)
-        return database
-
-    update_instance._relay_promoted = True  # type: ignore[attr-defined]
-    return update_instance
-
-
-def install() -> None:
-    current = DBInstance.update_from_cloudformation_json
-    if getattr(current, "_relay_promoted", False):
-        return
-    DBInstance.update_from_cloudformation_json = classmethod(_wrap(current.__func__))
+def own_secret(database: DBInstance, properties: dict[str, Any]) -> None:
+    """Give the instance its own managed master secret when the update asks for one it lacks."""
+    wants_secret = str(properties.get("ManageMasterUserPassword", "")).lower() == "true"
+    secret_owner = getattr(getattr(database, "master_user_secret", None), "resource", None)
+    if wants_secret and secret_owner is not database:  # moto's replica shares its source's secret
+        secret = (properties.get("MasterUserSecret") or {}).get("KmsKeyId")
+        database.update(manage_master_user_password=True, master_user_secret_kms_key_id=secret)
