@@ -67,11 +67,12 @@ def test_every_plugin_is_pinned_and_the_issue_s_list_is_there(rendered: Rendered
         pinned_plugins("git\n")
 
 
-def test_the_library_is_relay_without_version_override(rendered: Rendered) -> None:
+def test_the_library_is_relay_at_the_controller_s_version_only(rendered: Rendered) -> None:
+    """docs/security.md: loaded implicitly, at the default version, never overridden by a branch."""
     (library,) = rendered.casc["unclassified"]["globalLibraries"]["libraries"]
     assert library["name"] == "relay"  # @Library('relay') in every Jenkinsfile
     assert library["allowVersionOverride"] is False
-    assert library["implicit"] is False
+    assert library["implicit"] is True
     assert "@Library('relay') _" in (ROOT / "Jenkinsfile").read_text()
 
 
