@@ -52,6 +52,13 @@ test: setup ## Run every test (lint included); under CI=true nothing may skip.
 demo: setup ## The whole pipeline on the embedded AWS, ending with the API live on 127.0.0.1.
 	$(PY) -m relay.demo
 
+.PHONY: jenkins-demo
+jenkins-demo: setup ## Relay's Jenkins stack on the embedded AWS (both regions), then its rendered JCasC and plugins.
+	$(RELAY) emulator start
+	eval "$$($(RELAY) emulator env)"; \
+	for region in us-east-1 us-west-2; do $(RELAY) jenkins deploy --env demo --region "$$region" --yes; done; \
+	$(RELAY) jenkins render --env demo --out-dir reports/jenkins
+
 .PHONY: demo-stop
 demo-stop: ## Stop everything `make demo` started.
 	-$(PY) -m relay.demo --stop

@@ -85,6 +85,7 @@ TAKES_ENV = [path for path, command in ALL.items() if path[0] not in ("drift", "
 TAKES_REGION = [
     ("bundle",),
     ("drift",),
+    ("jenkins", "deploy"),
     ("notify",),
     ("release",),
     ("release", "abort"),
@@ -167,6 +168,7 @@ NO_REGION = [
     ["rollback", "--env", "demo"],
     ["notify", "--env", "demo", "--message", "m"],
     ["bundle", "--upload", "--env", "demo"],
+    ["jenkins", "deploy", "--env", "demo"],
     *[["stack", name, "--env", "demo"] for name in ("package", "diff", "deploy", "outputs", "delete")],
 ]
 
@@ -396,13 +398,23 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
         ["stack", "deploy", *WHERE, "--yes"],
         {"relay.commands.stack.deploy_stack": answer(DEPLOYED)},
     ),
+    "jenkins render": (["jenkins", "render", "--env", "demo"], {}),
+    "jenkins deploy": (
+        ["jenkins", "deploy", *WHERE, "--yes"],
+        {"relay.commands.jenkins.deploy_jenkins": answer(DEPLOYED)},
+    ),
     "stack outputs": (["stack", "outputs", *WHERE], {"relay.commands.stack.read_outputs": answer(OUTPUTS)}),
     "stack delete": (
         ["stack", "delete", *WHERE, "--yes"],
         {"relay.commands.stack.delete_stack": answer("DELETE_COMPLETE")},
     ),
 }
-QUIET_FOR_PEOPLE = {"rollback", "stack deploy", "stack delete"}  # their progress said it all
+QUIET_FOR_PEOPLE = {
+    "rollback",
+    "stack deploy",
+    "stack delete",
+    "jenkins deploy",
+}  # their progress said it all
 
 
 @pytest.fixture

@@ -145,9 +145,11 @@ def deploy(
     timeout: float = DEFAULT_TIMEOUT,
     confirm: Ask = ask,
     console: Console = err,
+    target: StackTarget | None = None,
 ) -> DeployResult:
-    """Create or update `relay-<env>` in `region` through a change set; raise RelayError on any failure."""
-    target = resolve_target(env, region, cfn_dir)
+    """Create or update `relay-<env>` in `region` (or another root: `target`) through a change set;
+    raise RelayError on any failure."""
+    target = target or resolve_target(env, region, cfn_dir)
     cfn = aws.client("cloudformation", region)
     made = plan(
         aws,
