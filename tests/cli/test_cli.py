@@ -311,7 +311,15 @@ DR_STATUS = {
             "instances_in_service": 2,
             "desired_capacity": 2,
             "journals": {"promote": None, "failback": None},
-            "last_drill": {"run_id": "x", "rto_seconds": 500.0},
+            "last_drill": {
+                "at": "2026-12-01T10:00:00Z",
+                "from": "us-east-1",
+                "to": "us-west-2",
+                "status": "done",
+                "rto_seconds": 9.81,
+                "rpo_seconds": 0.0,
+                "drill_seconds": 56.7,
+            },
         },
         "us-west-2": {"reachable": False, "reason": "stack relay-demo does not exist in us-west-2"},
     },
@@ -506,3 +514,15 @@ def test_no_color_means_no_escape_codes_even_on_a_terminal(forced: bool) -> None
     plain = on_a_terminal("cost", "--env", "prod", env={**env, "NO_COLOR": "1"})
     assert b"\x1b" not in plain
     assert b"RDS PostgreSQL" in plain
+
+
+def test_dr_status_spells_out_every_value(answering: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = relay(capsys, *answering("dr status"))
+    assert code == 0
+    assert "DR status of demo: us-east-1 serves the API, writer in us-east-1" in out
+    assert "unreachable: stack relay-demo does not exist in us-west-2" in flat(out)
+    assert (
+        "last drill (us-east-1): done at 2026-12-01T10:00:00Z, us-east-1 -> us-west-2, RTO 9.8 s, RPO 0.0 s, "
+        "whole drill 56.7 s"
+    ) in out
+    assert not [raw for raw in ("{", "None", "'") if raw in out]
