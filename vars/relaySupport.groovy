@@ -31,6 +31,13 @@ static final List<String> ALLOWED_ACCOUNTS = ['123456789012']
 @Field
 static final String ROLE_NAME = /relay-[\w+=,.@-]{1,57}/
 
+/**
+ * The environment of every relay call: a Jenkins log is no terminal, so the CLI is told how wide its tables
+ * may be (it prints no colour codes there by itself).
+ */
+@Field
+static final Map<String, String> CONSOLE = [COLUMNS: '160']
+
 /** Every step's timeoutMinutes unless its work needs another: the whole step, waiting for the lock included. */
 @Field
 static final int TIMEOUT_MINUTES = 60
@@ -109,13 +116,14 @@ private static List<String> accountProblems(Map args) {
 /**
  * Runs body within the step's timeout (time spent waiting for a lock counts), holding relay-<env>-<region>
  * for every region at once (lockable-resources takes `extra` atomically, so two DR runs cannot deadlock),
- * with the role's AWS credentials when one is given (pipeline-aws-plugin) and `vars` in the environment.
+ * with the role's AWS credentials when one is given (pipeline-aws-plugin) and CONSOLE and `vars` in the
+ * environment.
  */
 void frame(Map config, List<String> regions, Map vars, Closure body) {
     timeout(time: config.timeoutMinutes, unit: 'MINUTES') {
         withLocks(config.env ? regions.collect { region -> "relay-${config.env}-${region}" } : []) {
             inAccount(config, regions[0]) {
-                withEnv(vars.collect { key, value -> "${key}=${value}" }) {
+                withEnv((CONSOLE + vars).collect { key, value -> "${key}=${value}" }) {
                     body()
                 }
             }

@@ -1,9 +1,10 @@
 """The CLI's two consoles: `out` for the answer a command gives (stdout), `err` for progress (stderr).
 
 A terminal keeps its own width and colours. Anything else (a Jenkins log, a pipe, a file) gets $COLUMNS or
-160 columns rather than rich's 80, so tables are not cut, and no colour codes: rich writes none to a stream
-that is not a terminal, nor anywhere when NO_COLOR is set. Neither console highlights or reads emoji codes,
-so an ARN like `secret:rds!db-...` prints as it is.
+160 columns rather than rich's 80, so tables are not cut, and no escape codes: rich writes none to a stream
+that is not a terminal. NO_COLOR turns every style off, even on a terminal (rich alone would drop the colours
+but keep bold and italics). Neither console highlights or reads emoji codes, so an ARN like
+`secret:rds!db-...` prints as it is.
 """
 
 from __future__ import annotations
@@ -26,8 +27,20 @@ def _width(stream: TextIO) -> int | None:
     return int(columns) if columns.isdigit() else PIPE_WIDTH
 
 
-out = Console(width=_width(sys.stdout), highlight=False, emoji=False)
-err = Console(stderr=True, width=_width(sys.stderr), highlight=False, emoji=False)
+def _console(*, stderr: bool) -> Console:
+    """Bound to sys.stdout or sys.stderr as they are at each write (not now), as rich does by default."""
+    plain = os.environ.get("NO_COLOR", "") != ""
+    return Console(
+        stderr=stderr,
+        width=_width(sys.stderr if stderr else sys.stdout),
+        color_system=None if plain else "auto",
+        highlight=False,
+        emoji=False,
+    )
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
 
 
 def say(message: str) -> None:

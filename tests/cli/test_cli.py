@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import pty
 import re
 import subprocess
 import sys
@@ -17,10 +18,10 @@ import click
 import pytest
 
 from relay import __version__
+from relay.aws import AwsFactory
 from relay.cli import cli, main
 from relay.context import MISSING_REGION
 from relay.dr.timeline import Row, Timeline
-from relay.drift.model import ScanReport
 from relay.options import ENV_HELP, OUTPUT_HELP, REGION_HELP
 from relay.release.bundle import Bundle
 from relay.release.layout import Slot
@@ -312,7 +313,15 @@ DR_STATUS = {
             "instances_in_service": 2,
             "desired_capacity": 2,
             "journals": {"promote": None, "failback": None},
-            "last_drill": {"run_id": "x", "rto_seconds": 500.0},
+            "last_drill": {
+                "at": "2026-12-01T10:00:00Z",
+                "from": "us-east-1",
+                "to": "us-west-2",
+                "status": "done",
+                "rto_seconds": 9.81,
+                "rpo_seconds": 0.0,
+                "drill_seconds": 56.7,
+            },
         },
         "us-west-2": {"reachable": False, "reason": "stack relay-demo does not exist in us-west-2"},
     },
@@ -352,10 +361,6 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
     "version": (["version"], {}),
     "cost": (["cost", "--env", "prod"], {}),
     "bundle": (["bundle", "--out", "{tmp}"], {"relay.commands.bundle.builder.build": answer(BUNDLE)}),
-    "notify": (
-        ["notify", "--topic-arn", "arn:aws:sns:us-west-2:1:t", "--message", "m"],
-        {"relay.commands.notify.publish": answer("message-1")},
-    ),
     "release --plan": (
         ["release", *WHERE, "--plan"],
         {
@@ -390,8 +395,14 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
         ["dr", "plan", "--env", "demo", "--report-dir", "{tmp}"],
         {"relay.dr.operations.plan": answer((TIMELINE, True))},
     ),
+    **{
+        f"dr {operation}": (
+            ["dr", operation, "--env", "demo", "--report-dir", "{tmp}"],
+            {f"relay.dr.operations.{operation}": answer(TIMELINE)},
+        )
+        for operation in ("promote", "failback", "drill")
+    },
     "dr status": (["dr", "status", "--env", "demo"], {"relay.dr.operations.status": answer(DR_STATUS)}),
-    "drift": (["drift", "--all"], {"relay.commands.drift.scan": answer(ScanReport())}),
     "stack package": (["stack", "package", *WHERE], {"relay.commands.stack.package_for": answer(PACKAGED)}),
     "stack diff": (["stack", "diff", *WHERE], {"relay.commands.stack.diff_stack": answer(CHANGE_SET)}),
     "stack deploy": (
@@ -409,37 +420,52 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
         {"relay.commands.stack.delete_stack": answer("DELETE_COMPLETE")},
     ),
 }
-QUIET_FOR_PEOPLE = {
-    "rollback",
-    "stack deploy",
-    "stack delete",
-    "jenkins deploy",
-}  # their progress said it all
+# Commands answered by the real code against the session's emulator: nothing of ours is replaced.
+REAL = {
+    "notify": ["notify", "--topic-arn", "{topic}", "--message", "m"],
+    "drift": ["drift", "--all", "--region", "ap-south-1"],  # a region no test deploys to: an empty scan
+}
+CASES = [*ANSWERS, *REAL]
+# their progress said it all
+QUIET_FOR_PEOPLE = {"rollback", "stack deploy", "stack delete", "jenkins deploy"}
+EMULATOR_COMMANDS = ("start", "stop", "status", "url", "env", "reset")
+TESTED_IN_TEST_EMULATOR_CLI = {("emulator", name) for name in EMULATOR_COMMANDS}
 
 
 @pytest.fixture
-def answering(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
-    """The argv of a case with its domain functions replaced by canned answers."""
+def answering(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest) -> Any:
+    """The argv of a case: a REAL one against the emulator, else with its domain functions answering canned
+    values (and an endpoint nothing listens on, so any AWS call left fails)."""
 
     def arrange(case: str) -> list[str]:
+        if case in REAL:
+            aws: AwsFactory = request.getfixturevalue("aws")
+            topic = aws.client("sns", "us-west-2").create_topic(Name="relay-cli-output")["TopicArn"]
+            return [arg.replace("{topic}", topic) for arg in REAL[case]]
         args, fakes = ANSWERS[case]
         for target, fake in fakes.items():
             monkeypatch.setattr(target, fake)
-        return [arg.replace("{tmp}", str(tmp_path)) for arg in args]
+        return [*NOWHERE, *(arg.replace("{tmp}", str(tmp_path)) for arg in args)]
 
     return arrange
 
 
-@pytest.mark.parametrize("case", ANSWERS)
+def test_every_command_has_an_output_case() -> None:
+    covered = {tuple(word for word in case.split() if not word.startswith("-")) for case in CASES}
+    runnable_paths = {path for path, command in ALL.items() if runnable(command)}
+    assert runnable_paths - TESTED_IN_TEST_EMULATOR_CLI - covered == set()
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_json_output_is_one_document(case: str, answering: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = relay(capsys, *NOWHERE, "--output", "json", *answering(case))
+    code, out, err = relay(capsys, "--output", "json", *answering(case))
     assert code == 0, err
-    assert isinstance(json.loads(out), dict)
+    assert isinstance(json.loads(out), dict)  # nothing but the one document on stdout
 
 
-@pytest.mark.parametrize("case", ANSWERS)
+@pytest.mark.parametrize("case", CASES)
 def test_table_output_is_for_people(case: str, answering: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = relay(capsys, *NOWHERE, *answering(case))
+    code, out, err = relay(capsys, *answering(case))
     assert code == 0, err
     assert ESCAPE not in out + err
     assert (out == "") == (case in QUIET_FOR_PEOPLE)
@@ -457,3 +483,54 @@ def test_a_table_piped_to_a_file_is_wide_and_plain() -> None:
     assert max(len(line) for line in result.stdout.splitlines()) > 80
     assert "RDS PostgreSQL db.m6g.large (cross-region replica)" in result.stdout
     assert "…" not in result.stdout
+
+
+def test_columns_sets_the_width_of_a_piped_table() -> None:
+    result = run_relay("cost", "--env", "prod", env={**os.environ, "COLUMNS": "100"})
+    assert result.returncode == 0, result.stderr
+    assert 80 < max(len(line) for line in result.stdout.splitlines()) <= 100
+
+
+def on_a_terminal(*args: str, env: dict[str, str]) -> bytes:
+    """What `relay ARGS` writes to a pseudo-terminal (stdout and stderr), as a person at a shell sees it."""
+    main_end, child_end = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "relay", *args], stdout=child_end, stderr=child_end, env=env
+    ) as child:
+        os.close(child_end)
+        written = b""
+        while chunk := _read(main_end):
+            written += chunk
+        assert child.wait(timeout=60) == 0, written
+    os.close(main_end)
+    return written
+
+
+def _read(descriptor: int) -> bytes:
+    try:
+        return os.read(descriptor, 65536)
+    except OSError:  # the child closed the terminal
+        return b""
+
+
+@pytest.mark.parametrize("forced", [False, True], ids=["terminal", "FORCE_COLOR"])
+def test_no_color_means_no_escape_codes_even_on_a_terminal(forced: bool) -> None:
+    env = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "NO_COLOR")}
+    env |= {"TERM": "xterm-256color", **({"FORCE_COLOR": "1"} if forced else {})}
+    assert ESCAPE.encode() in on_a_terminal("cost", "--env", "prod", env=env), "styled without NO_COLOR"
+
+    plain = on_a_terminal("cost", "--env", "prod", env={**env, "NO_COLOR": "1"})
+    assert b"\x1b" not in plain
+    assert b"RDS PostgreSQL" in plain
+
+
+def test_dr_status_spells_out_every_value(answering: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = relay(capsys, *answering("dr status"))
+    assert code == 0
+    assert "DR status of demo: us-east-1 serves the API, writer in us-east-1" in out
+    assert "unreachable: stack relay-demo does not exist in us-west-2" in flat(out)
+    assert (
+        "last drill (us-east-1): done at 2026-12-01T10:00:00Z, us-east-1 -> us-west-2, RTO 9.8 s, RPO 0.0 s, "
+        "whole drill 56.7 s"
+    ) in out
+    assert not [raw for raw in ("{", "None", "'") if raw in out]

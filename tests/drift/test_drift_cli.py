@@ -82,6 +82,30 @@ def test_out_of_band_changes_in_a_nested_stack_are_drift_under_the_root(
     assert code == 0, report
 
 
+def test_the_table_counts_each_status_and_lists_only_the_findings(stack: DeployedStack, relay: Relay) -> None:
+    scan = ("drift", "--stack", stack.name, "--region", stack.region, "--templates", str(stack.templates))
+
+    code, clean = relay(*scan)
+    assert code == 0
+    assert "drift by root stack" in clean and "findings" not in clean
+    assert "WebSecurityGroup" not in clean and "AWS::SNS::Topic" not in clean
+    assert "NOT_CHECKED 1 resources of types drift detection does not support: AWS::Logs::LogGroup" in clean
+    row = next(line for line in clean.splitlines() if line.startswith(f"│ {stack.name} "))
+    cells = [cell.strip() for cell in row.split("│")[1:-1]]
+    # root stack, region, result, stacks, then MODIFIED DELETED IGNORED NOT_CHECKED IN_SYNC, templates drifted
+    assert cells == [stack.name, stack.region, "IN_SYNC", "2", "0", "0", "0", "1", "3", "0"]
+
+    _, every = relay(*scan, "--verbose")
+    assert "WebSecurityGroup" in every and "AWS::SNS::Topic" in every and "Logs" in every
+
+    change_out_of_band(stack)
+    code, drifted = relay(*scan)
+    assert code == 2
+    findings = drifted[drifted.index("findings") :]
+    assert "WebSecurityGroup" in findings and "0.0.0.0/0" in findings and "AppSetting" in findings
+    assert "Topic" not in findings
+
+
 def test_unsupported_resources_are_listed_not_checked(stack: DeployedStack, relay: Relay) -> None:
     _, report = drift_json(relay, stack)
     logs = resources(report)[f"{stack.name}/Network:Logs"]

@@ -64,6 +64,14 @@ def test_instance_class_change_modifies_and_a_replacing_change_is_refused(
     assert aws.client("cloudformation").list_change_sets(StackName="relay-demo")["Summaries"] == []
 
 
+def table_text(change: ResourceChange) -> str:
+    """The change set table of one change, as a 200-column console prints it."""
+    buffer = io.StringIO()
+    console = Console(width=200, file=buffer, emoji=False, highlight=False)
+    console.print(render.change_set_table(ChangeSet("id", "stack", "relay-demo", "UPDATE", [change])))
+    return buffer.getvalue()
+
+
 def test_the_diff_table_shows_changed_property_values() -> None:
     change = ResourceChange(
         "relay-demo/Data",
@@ -76,10 +84,26 @@ def test_the_diff_table_shows_changed_property_values() -> None:
             PropertyChange("/Properties/Description", "Add", after="data"),
         ),
     )
-    buffer = io.StringIO()
-    console = Console(width=200, file=buffer, emoji=False, highlight=False)
-    console.print(render.change_set_table(ChangeSet("id", "stack", "relay-demo", "UPDATE", [change])))
-    text = buffer.getvalue()
+    text = table_text(change)
     assert "Property changes" in text
     assert "/Properties/DBInstanceClass: db.t4g.micro -> db.t4g.small" in text
     assert "/Properties/Description: (none) -> data" in text
+
+
+def test_a_json_property_shows_only_the_values_that_change() -> None:
+    before = {"Environment": "demo", "ActiveSlot": "blue", "VpcId": "vpc-1", "CertificateArn": "arn:c"}
+    after = {**before, "ActiveSlot": "green", "CertificateArn": ""}
+    change = ResourceChange(
+        "relay-demo",
+        "Modify",
+        "AppStack",
+        "AWS::CloudFormation::Stack",
+        "False",
+        properties=(
+            PropertyChange("/Properties/Parameters", "Modify", json.dumps(before), json.dumps(after)),
+        ),
+    )
+    text = table_text(change)
+    assert "/Properties/Parameters/ActiveSlot: blue -> green" in text
+    assert '/Properties/Parameters/CertificateArn: arn:c -> ""' in text
+    assert "Environment" not in text and "vpc-1" not in text

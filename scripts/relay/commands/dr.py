@@ -18,6 +18,7 @@ from rich.markup import escape
 from relay.console import say
 from relay.context import RelayContext, pass_relay
 from relay.dr import operations, report
+from relay.dr.status_view import status_view
 from relay.dr.timeline import Timeline
 from relay.options import env_option, output_option
 from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION, check_region
@@ -171,4 +172,4 @@ def status_command(relay: RelayContext, /, **kwargs: Any) -> None:
     answer = operations.status(
         relay.aws, kwargs["env"], (kwargs["source"], kwargs["target"]), kwargs["report_dir"]
     )
-    relay.show(answer, lambda: report.status_table(answer))
+    relay.show(answer, lambda: status_view(answer))

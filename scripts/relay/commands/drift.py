@@ -63,6 +63,11 @@ from relay.vocabulary import REGIONS
     show_default=True,
     help="Seconds to wait for one stack's detection before reporting it not checked.",
 )
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="List every resource in the table, not only the findings (JSON and JUnit always list all).",
+)
 @pass_relay
 def command(  # noqa: PLR0917 - click passes each option as an argument
     relay: RelayContext,
@@ -74,6 +79,7 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
     concurrency: int,
     templates: Path,
     timeout: float,
+    verbose: bool,
 ) -> int:
     """Detect drift in root stacks and all their nested stacks, regions in parallel.
 
@@ -95,7 +101,7 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
     if relay.output == "junit":
         write(scan_junit(report))
     else:
-        relay.show(scan_document(report), lambda: scan_table(report))
+        relay.show(scan_document(report), lambda: scan_table(report, verbose=verbose))
     if junit_file is not None:
         junit_file.parent.mkdir(parents=True, exist_ok=True)
         junit_file.write_text(scan_junit(report))

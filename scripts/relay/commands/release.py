@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
-import click
+from collections.abc import Callable
+from typing import TypeVar
 
+import click
+from rich.console import RenderableType
+
+from relay.aws import AwsFactory
 from relay.console import progress, say
 from relay.context import RelayContext, pass_relay
 from relay.options import env_option, output_option, region_option
@@ -20,6 +25,8 @@ from relay.release.orchestrate import (
 )
 from relay.release.plan import build_plan
 from relay.release.standby import promote_standby
+
+T = TypeVar("T")
 
 
 @click.group("release", invoke_without_command=True)
@@ -84,37 +91,47 @@ def command(
     relay.show(render.result_document(result), lambda: render.result_table(result))
 
 
-@command.command("continue")
-@env_option()
-@region_option
-@output_option()
-@pass_relay
-def continue_command(relay: RelayContext, env: str) -> None:
-    """Shift traffic to the release held at ready (with its --canary/--bake), bake, scale the old slot in."""
-    result = continue_held(relay.aws, env, relay.one_region(), show=progress)
-    relay.show(render.result_document(result), lambda: render.result_table(result))
+def _one_region_subcommand(
+    name: str,
+    help_text: str,
+    action: Callable[[AwsFactory, str, str], T],
+    document: Callable[[T], object],
+    view: Callable[[T], RenderableType],
+) -> None:
+    """Add `relay release NAME --env ENV --region REGION`: run `action` there, answer with document/view."""
+
+    @command.command(name, help=help_text)
+    @env_option()
+    @region_option
+    @output_option()
+    @pass_relay
+    def subcommand(relay: RelayContext, env: str) -> None:
+        answer = action(relay.aws, env, relay.one_region())
+        relay.show(document(answer), lambda: view(answer))
 
 
-@command.command("abort")
-@env_option()
-@region_option
-@output_option()
-@pass_relay
-def abort_command(relay: RelayContext, env: str) -> None:
-    """Drop the release held at ready: traffic never moved; its slot is scaled back in."""
-    held = abort(relay.aws, env, relay.one_region(), show=progress)
-    relay.show(render.aborted_document(held), lambda: render.aborted_table(held))
-
-
-@command.command("status")
-@env_option()
-@region_option
-@output_option()
-@pass_relay
-def status_command(relay: RelayContext, env: str) -> None:
-    """The live slot (ALB and stack), slot sizes and each slot's last deployment."""
-    answer = status(relay.aws, env, relay.one_region())
-    relay.show(answer, lambda: render.status_view(answer))
+# Each domain function is looked up when the command runs, so the CLI's tests can answer for it.
+_one_region_subcommand(
+    "continue",
+    "Shift traffic to the release held at ready (with its --canary/--bake), bake, scale the old slot in.",
+    lambda aws, env, region: continue_held(aws, env, region, show=progress),
+    render.result_document,
+    render.result_table,
+)
+_one_region_subcommand(
+    "abort",
+    "Drop the release held at ready: traffic never moved; its slot is scaled back in.",
+    lambda aws, env, region: abort(aws, env, region, show=progress),
+    render.aborted_document,
+    render.aborted_table,
+)
+_one_region_subcommand(
+    "status",
+    "The live slot (ALB and stack), slot sizes and each slot's last deployment.",
+    lambda aws, env, region: status(aws, env, region),  # noqa: PLW0108 - looked up at run time
+    dict,
+    render.status_view,
+)
 
 
 @command.command("promote-standby")

@@ -1,6 +1,6 @@
-"""Render DR answers: tables for people (timeline, status), and the report files, JSON and the HTML page
-(relay.dr.page, in the reports' one style). The JSON on stdout is the timeline's own (Timeline.to_json) or
-the status as it is.
+"""Render DR answers: the timeline for people (dr status has its own, status_view), and the report files,
+JSON and the HTML page (relay.dr.page, in the reports' one style). The JSON on stdout is the timeline's own
+(Timeline.to_json).
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.markup import escape
@@ -88,41 +87,6 @@ def timeline_view(timeline: Timeline) -> RenderableType:
     parts.append(_steps_table(timeline))
     parts += [Text(f"  {row.name}: {row.detail}") for row in timeline.rows if row.detail]
     return Group(*parts)
-
-
-def status_table(answer: dict[str, Any]) -> Table:
-    """`operations.status` for people: one row per region; a region AWS could not be asked about says why."""
-    table = titled_table(
-        f"relay dr status {answer['env']}: live region {answer['live_region'] or 'unknown'}, "
-        f"writer(s) {', '.join(answer['writer_regions']) or 'none'}",
-        "region",
-        "database",
-        "replica lag",
-        "live slot",
-        "in service",
-        "journals",
-        "last drill",
-    )
-    for region, state in answer["regions"].items():
-        if not state["reachable"]:
-            table.add_row(region, f"[red]unreachable[/]: {escape(state['reason'])}", "", "", "", "", "")
-            continue
-        lag = state["replica_lag_seconds"]
-        role = f"{state['db_role']} of {state['replica_of']}" if state["replica_of"] else state["db_role"]
-        journals = ", ".join(
-            f"{operation} {journal['status']}" for operation, journal in state["journals"].items() if journal
-        )
-        drill = state["last_drill"]
-        table.add_row(
-            region,
-            escape(f"{state['db']} {role} ({state['db_status']})"),
-            "-" if lag is None else _seconds(lag),
-            escape(str(state["live_slot"])),
-            f"{state['instances_in_service']}/{state['desired_capacity']}",
-            escape(journals or "none"),
-            escape(json.dumps(drill, default=str) if drill else "never"),
-        )
-    return table
 
 
 def write(timeline: Timeline, report_dir: Path) -> tuple[Path, Path]:

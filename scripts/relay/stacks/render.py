@@ -3,7 +3,8 @@ of deploy and diff for machines."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +55,8 @@ def change_set_table(change_set: ChangeSet) -> Table:
             _replacement(change),
         ]
         if with_values:
-            cells.append("\n".join(escape(_property_line(each)) for each in change.properties))
+            lines = [line for each in change.properties for line in _property_lines(each)]
+            cells.append("\n".join(escape(line) for line in lines))
         table.add_row(*cells)
     return table
 
@@ -65,11 +67,50 @@ def _replacement(change: ResourceChange) -> str:
     return "[bold red]Replace[/]" if change.replacement == "True" else escape(change.replacement or "False")
 
 
-def _property_line(change: PropertyChange) -> str:
-    """`/Properties/X: old -> new`, with `(none)` on the side an added or removed property lacks."""
-    before = "(none)" if change.before is None else change.before
-    after = "(none)" if change.after is None else change.after
-    return f"{change.path}: {before} -> {after}"
+def _property_lines(change: PropertyChange) -> list[str]:
+    """`/Properties/X: old -> new`, `(none)` on the side an added or removed property lacks.
+
+    AWS gives a JSON property (a nested stack's Parameters, a listener's DefaultActions) as two whole
+    documents: those are compared value by value, so a release that flips three parameters shows three
+    lines, not thirty parameters twice. The JSON output keeps both documents whole.
+    """
+    before, after = _json(change.before), _json(change.after)
+    if isinstance(before, dict | list) and isinstance(after, dict | list):
+        return [f"{change.path}{path}: {old} -> {new}" for path, old, new in _value_changes(before, after)]
+    return [f"{change.path}: {_shown(change.before)} -> {_shown(change.after)}"]
+
+
+_ABSENT = object()
+
+
+def _json(value: str | None) -> object:
+    try:
+        return _ABSENT if value is None else json.loads(value)
+    except ValueError:
+        return value
+
+
+def _value_changes(before: object, after: object, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """(JSON pointer, old, new) for each value that differs; lists are compared item by item when their
+    length is kept, whole otherwise."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in [*before, *(key for key in after if key not in before)]:
+            pointer = f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            yield from _value_changes(before.get(key, _ABSENT), after.get(key, _ABSENT), pointer)
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for index, (old, new) in enumerate(zip(before, after, strict=True)):
+            yield from _value_changes(old, new, f"{path}/{index}")
+    elif before != after:
+        yield path, _shown(before), _shown(after)
+
+
+def _shown(value: object) -> str:
+    """A value as a reviewer reads it: text bare, other JSON compact, an empty string as `""`."""
+    if value is None or value is _ABSENT:
+        return "(none)"
+    if isinstance(value, str):
+        return value or '""'
+    return json.dumps(value, separators=(",", ":"))
 
 
 def event_line(event: StackEvent) -> str:
