@@ -18,8 +18,7 @@ from relay_emulator import install, local_only
 from relay_emulator.acm import authority
 from relay_emulator.cognito.token_endpoint import TokenEndpoint
 from relay_emulator.control import ControlMiddleware
-
-HOST = "127.0.0.1"
+from relay_emulator.process import HOST
 
 
 def serve(port: int, state_dir: Path) -> None:
