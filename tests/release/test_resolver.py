@@ -3,8 +3,7 @@ load balancer created after it was set up, and a name nothing resolves fails at 
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -12,33 +11,22 @@ from relay.aws import AwsFactory
 from relay.errors import RelayError
 from relay.release.http import CONNECT_TO_VARIABLE, EMULATOR_HINT, Endpoint, Resolver
 from relay.waiting import TimedOut
+from tests.emulator.elbv2.test_tls import balancer  # noqa: F401 - a fixture, used by name
 
 REGION = "us-east-1"
 
 
 @pytest.fixture
-def redirecting_balancer(aws: AwsFactory) -> Iterator[str]:
-    """A load balancer whose HTTP listener redirects to HTTPS (it needs no targets); yields its DNS name."""
-    ec2, elbv2 = aws.client("ec2", REGION), aws.client("elbv2", REGION)
-    vpc = ec2.create_vpc(CidrBlock="10.91.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.91.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, zone in enumerate("ab")
-    ]
-    alb = elbv2.create_load_balancer(Name=f"resolve-{uuid.uuid4().hex[:8]}", Subnets=subnets)[
-        "LoadBalancers"
-    ][0]
+def redirecting_balancer(aws: AwsFactory, balancer: dict[str, Any]) -> str:  # noqa: F811 - the fixture
+    """A load balancer whose HTTP listener redirects to HTTPS (it needs no targets); its DNS name."""
     redirect = {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}
-    elbv2.create_listener(
-        LoadBalancerArn=alb["LoadBalancerArn"],
+    aws.client("elbv2", REGION).create_listener(
+        LoadBalancerArn=balancer["arn"],
         Protocol="HTTP",
         Port=80,
         DefaultActions=[{"Type": "redirect", "RedirectConfig": redirect}],
     )
-    yield str(alb["DNSName"])
-    elbv2.delete_load_balancer(LoadBalancerArn=alb["LoadBalancerArn"])
+    return str(balancer["dns"])
 
 
 def test_the_emulators_endpoint_says_where_its_load_balancers_listen(
