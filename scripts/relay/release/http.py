@@ -27,9 +27,8 @@ from relay.errors import RelayError
 
 CA_BUNDLE_VARIABLE = "RELAY_CA_BUNDLE"
 CONNECT_TO_VARIABLE = "RELAY_CONNECT_TO"
-PUBLISHED_ROUTES_PATH = (
-    "/relay-api/traffic"  # where an AWS endpoint may publish its load balancers' addresses
-)
+# Where an AWS endpoint may publish its load balancers' addresses (the embedded AWS does).
+PUBLISHED_ROUTES_PATH = "/relay-api/traffic"
 EMULATOR_HINT = 'on the embedded AWS, run `eval "$(relay emulator env)"` in this shell first'
 
 
