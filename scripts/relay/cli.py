@@ -30,9 +30,10 @@ from relay.options import output_option, region_option
 def cli(relay: RelayContext, endpoint_url: str | None, profile: str | None) -> None:
     """Relay: from git push to a blue/green release on AWS, with drift detection and cross-region DR.
 
-    Every command talks to AWS through boto3. Point it at the embedded emulator with
-    `relay emulator start` and `export AWS_ENDPOINT_URL=$(relay emulator url)`. Answers go to stdout (a
-    table, or JSON with --output json), progress to stderr.
+    Every command talks to AWS through boto3. Point this shell at the embedded AWS with
+    `relay emulator start && eval "$(relay emulator env)"` (endpoint, credentials, local CA; the
+    emulated load balancers are found through the endpoint). Answers go to stdout (a table, or JSON
+    with --output json), progress to stderr.
     """
     relay.aws = AwsFactory.from_environment(endpoint_url=endpoint_url, profile=profile)
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"relay: error: AWS refused: {error}", err=True)
         return 1
     except BotoCoreError as error:
-        hint = "is the endpoint right? is the emulator up?"
+        hint = 'is the endpoint right? for the embedded AWS: `eval "$(relay emulator env)"`'
         click.echo(f"relay: error: cannot reach AWS: {error} ({hint})", err=True)
         return 1
     # In non-standalone mode click returns ctx.exit()'s code (or the command's return value).

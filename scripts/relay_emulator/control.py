@@ -1,6 +1,7 @@
 """Control endpoints under /relay-api/ that extensions expose to tests and to the CLI.
 
-They exist only in the emulator (fault injection, health, seeding): product code never calls them.
+They exist only in the emulator (fault injection, health, seeding). Product code reads one of them,
+`traffic`, and only as any AWS endpoint's published load-balancer addresses (relay.release.http.Resolver).
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 Every `relay` command imports this module, so it imports only the standard library: the server's module
 (moto and every extension, seconds of imports) is loaded by the emulator's own process alone.
+
+Everything the emulator and what it starts (the local fleet, HAProxy, the PostgreSQL servers) put in
+the system's temporary folder goes into one scratch folder of the run (its TMPDIR), which `stop` removes
+once the process is gone: nothing of a run outlives it but its log.
 """
 
 from __future__ import annotations
@@ -9,10 +13,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -42,6 +48,7 @@ class EmulatorState:
     port: int
     log: str
     started_at: float
+    scratch: str = ""  # the run's TMPDIR, removed by `stop`
 
     @property
     def endpoint(self) -> str:
@@ -53,13 +60,15 @@ def _state_file(directory: Path) -> Path:
     return directory / "emulator.json"
 
 
+def _recorded(directory: Path) -> EmulatorState | None:
+    path = _state_file(directory)
+    return EmulatorState(**json.loads(path.read_text())) if path.exists() else None
+
+
 def read_state(directory: Path | None = None) -> EmulatorState | None:
     """The recorded emulator, or None when none was started (or its process is gone)."""
-    path = _state_file(directory or state_dir())
-    if not path.exists():
-        return None
-    state = EmulatorState(**json.loads(path.read_text()))
-    return state if _alive(state.pid) else None
+    state = _recorded(directory or state_dir())
+    return state if state is not None and _alive(state.pid) else None
 
 
 def health(port: int, timeout: float = 2.0) -> dict[str, Any] | None:
@@ -115,6 +124,8 @@ def start(port: int | None = None, directory: Path | None = None) -> tuple[Emula
     chosen = port or _free_port()
     directory.mkdir(parents=True, exist_ok=True)
     log_path = directory / "emulator.log"
+    scratch = Path(tempfile.mkdtemp(prefix="relay-emulator-"))
+    scratch.chmod(0o755)  # run as root, the PostgreSQL servers run as `postgres` and must reach their folders
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [
@@ -131,13 +142,18 @@ def start(port: int | None = None, directory: Path | None = None) -> tuple[Emula
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # survives the shell that started it; Ctrl-C there does not kill it
             cwd=Path(__file__).resolve().parents[2],
-            env={**os.environ, "RELAY_STATE_DIR": str(directory)},  # its databases live there too
+            # its databases live in the state folder; every temporary folder in the scratch one
+            env={**os.environ, "RELAY_STATE_DIR": str(directory), "TMPDIR": str(scratch)},
         )
-    state = EmulatorState(pid=process.pid, port=chosen, log=str(log_path), started_at=time.time())
+    state = EmulatorState(
+        pid=process.pid, port=chosen, log=str(log_path), started_at=time.time(), scratch=str(scratch)
+    )
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while health(chosen, timeout=1.0) is None:
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
+            process.wait()
+            shutil.rmtree(scratch, ignore_errors=True)
             raise EmulatorError(f"the emulator did not start on port {chosen}; see {log_path}")
         time.sleep(0.1)
     _state_file(directory).write_text(json.dumps(asdict(state)))
@@ -145,20 +161,31 @@ def start(port: int | None = None, directory: Path | None = None) -> tuple[Emula
 
 
 def stop(directory: Path | None = None) -> EmulatorState | None:
-    """Stop the recorded emulator; return what was stopped, or None when nothing ran."""
+    """Stop the recorded emulator and remove its scratch folder; return what was stopped, or None when
+    nothing ran."""
     directory = directory or state_dir()
-    state = read_state(directory)
+    recorded = _recorded(directory)
     _state_file(directory).unlink(missing_ok=True)
-    if state is None:
+    if recorded is None:
         return None
-    os.killpg(state.pid, signal.SIGTERM)
+    running = _alive(recorded.pid)
+    if running:
+        _terminate(recorded.pid)
+    if recorded.scratch:  # also when it died on its own: its leftovers go now
+        shutil.rmtree(recorded.scratch, ignore_errors=True)
+    return recorded if running else None
+
+
+def _terminate(pid: int) -> None:
+    """SIGTERM to the process group (it stops what it started), SIGKILL after 10 s."""
+    os.killpg(pid, signal.SIGTERM)
     deadline = time.monotonic() + 10
-    while _alive(state.pid) and time.monotonic() < deadline:
-        _reap(state.pid)
+    while _alive(pid) and time.monotonic() < deadline:
+        _reap(pid)
         time.sleep(0.05)
-    if _alive(state.pid):
-        os.killpg(state.pid, signal.SIGKILL)
-    return state
+    if _alive(pid):
+        os.killpg(pid, signal.SIGKILL)
+        _reap(pid)
 
 
 def _reap(pid: int) -> None:

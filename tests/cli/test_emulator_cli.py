@@ -1,14 +1,20 @@
-"""`relay emulator start|stop|status|url|reset` through the real CLI, in a private state folder."""
+"""`relay emulator start|stop|status|url|env|reset` through the real CLI, in a private state folder and a
+private temporary folder (TMPDIR), so what a run leaves behind is seen and other runs' files are not."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -16,10 +22,14 @@ import pytest
 
 @pytest.fixture
 def relay_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    env = {**os.environ, "RELAY_STATE_DIR": str(tmp_path)}
+    # A temporary folder like the system's: others may enter it (run as root, PostgreSQL runs as `postgres`).
+    temp = Path(tempfile.mkdtemp(prefix="relay-cli-tmp-"))
+    temp.chmod(0o755)
+    env = {**os.environ, "RELAY_STATE_DIR": str(tmp_path / "state"), "TMPDIR": str(temp)}
     env.pop("AWS_ENDPOINT_URL", None)
     yield env
     subprocess.run([sys.executable, "-m", "relay", "emulator", "stop"], env=env, check=False, timeout=30)
+    shutil.rmtree(temp, ignore_errors=True)
 
 
 def relay(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -54,7 +64,10 @@ def test_start_status_url_stop(relay_env: dict[str, str]) -> None:
 
     exports = relay(relay_env, "emulator", "env").stdout.splitlines()
     assert f"export AWS_ENDPOINT_URL={url}" in exports
-    assert any(line.startswith("export RELAY_CONNECT_TO=") for line in exports) is False, "no listeners yet"
+    assert any(line.startswith("export RELAY_CA_BUNDLE=") for line in exports)
+    assert not any("RELAY_CONNECT_TO" in line for line in exports), (
+        "load balancers are found through the endpoint"
+    )
     assert (
         json.loads(relay(relay_env, "--output", "json", "emulator", "env").stdout)["AWS_ENDPOINT_URL"] == url
     )
@@ -91,3 +104,61 @@ def test_url_without_emulator_fails(relay_env: dict[str, str]) -> None:
     result = relay(relay_env, "emulator", "url")
     assert result.returncode == 1
     assert "not running" in result.stderr
+
+
+def test_help_names_the_one_command_that_sets_up_a_shell(relay_env: dict[str, str]) -> None:
+    shown = relay(relay_env, "--help").stdout
+    assert 'eval "$(relay emulator env)"' in " ".join(shown.split())
+    assert "export AWS_ENDPOINT_URL=$(relay emulator url)" not in shown
+    started = relay(relay_env, "emulator", "start")
+    assert 'eval "$(relay emulator env)"' in started.stderr
+
+
+def test_a_shell_without_the_emulators_env_fails_at_once_naming_the_command(
+    relay_env: dict[str, str],
+) -> None:
+    bare = {key: value for key, value in relay_env.items() if not key.startswith("AWS_")}
+    bare["AWS_EC2_METADATA_DISABLED"] = "true"  # no instance role to look for on a laptop either
+    result = relay(bare, "stack", "outputs", "--env", "demo", "--region", "us-east-1")
+    assert result.returncode == 1
+    assert 'eval "$(relay emulator env)"' in result.stderr
+
+
+def _available(rds: Any, name: str) -> None:
+    """Wait (generously: the machine is shared) until the instance's PostgreSQL server runs."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        status = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"][0]["DBInstanceStatus"]
+        if status != "creating":
+            assert status == "available", f"{name} is {status}"
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{name} is still creating")
+
+
+def test_stop_removes_everything_the_run_put_in_the_temporary_folder(relay_env: dict[str, str]) -> None:
+    temp = Path(relay_env["TMPDIR"])
+    before = sorted(temp.iterdir())
+    assert relay(relay_env, "emulator", "start").returncode == 0
+    url = relay(relay_env, "emulator", "url").stdout.strip()
+    rds = boto3.client(
+        "rds", endpoint_url=url, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    rds.create_db_instance(
+        DBInstanceIdentifier="cleanup",
+        Engine="postgres",
+        DBInstanceClass="db.t3.micro",
+        MasterUsername="relay",
+        MasterUserPassword="cleanup-password-1",
+        AllocatedStorage=20,
+    )
+    _available(rds, "cleanup")
+    with urllib.request.urlopen(f"{url}/relay-api/traffic", timeout=10):
+        pass  # the local fleet's folder is made on first use
+    made = {path.name.rsplit("-", 1)[0] for path in temp.glob("relay-emulator-*/*")}
+    expected = {"relay-haproxy", "relay-fleet"} | ({"relay-rds"} if os.geteuid() == 0 else set())
+    assert expected <= made, f"the run's folders: {sorted(made)}"
+
+    assert relay(relay_env, "emulator", "stop").returncode == 0
+
+    assert sorted(temp.iterdir()) == before

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from relay.demo.runner import DemoContext, Stage, run_stages
+from relay.demo.runner import DemoContext, Stage, StageResult, beside, run_stages
 from relay.errors import RelayError
 
 
@@ -55,3 +55,16 @@ def test_a_failure_starts_nothing_new_and_is_reported(tmp_path: Path) -> None:
 def test_unknown_prerequisites_are_refused(tmp_path: Path) -> None:
     with pytest.raises(RelayError, match="unknown stages"):
         run_stages(DemoContext(tmp_path, tmp_path), [Stage("a", lambda _: "", after=("nope",))])
+
+
+def test_the_summary_names_the_stages_each_one_ran_beside() -> None:
+    up = StageResult("emulator up", 35.0, "up", True, started_at=0.0)
+    lint = StageResult("templates linted", 20.0, "0 findings", True, started_at=0.0)
+    stacks = StageResult("primary stacks deployed", 28.0, "deployed", True, started_at=35.0)
+    bundle = StageResult("bundle built", 42.0, "built", True, started_at=63.0)
+    standby = StageResult("standby stacks deployed", 48.0, "deployed", True, started_at=63.0)
+    listed = [up, lint, stacks, bundle, standby]
+
+    assert beside(up, listed) == [lint] and beside(lint, listed) == [up]
+    assert beside(stacks, listed) == [], "one that starts as another ends did not run beside it"
+    assert beside(bundle, listed) == [standby] and beside(standby, listed) == [bundle]

@@ -53,6 +53,39 @@ def test_plan_reports_ready_with_modelled_rto_under_target(
     assert f"modelled RTO {seconds(plan['modelled_rto_seconds'])}" in shown.text
 
 
+def _without_hosted_zone(world: World) -> None:
+    """The standby's stack as deployed without `-p HostedZoneId`: no zone, no failover record to move."""
+    cfn = world.aws.client("cloudformation", STANDBY)
+    stack = cfn.describe_stacks(StackName=f"relay-{world.env}")["Stacks"][0]
+    cfn.update_stack(
+        StackName=stack["StackName"],
+        UsePreviousTemplate=True,
+        Parameters=[
+            {"ParameterKey": p["ParameterKey"], "ParameterValue": ""}
+            if p["ParameterKey"] in ("HostedZoneId", "HealthCheckId", "RecordName")
+            else {"ParameterKey": p["ParameterKey"], "UsePreviousValue": True}
+            for p in stack["Parameters"]
+        ],
+    )
+
+
+def test_a_plan_without_a_hosted_zone_is_not_ready_and_promises_no_dns_move(
+    world: World, capsys: Any, report_dir: Path
+) -> None:
+    _without_hosted_zone(world)
+
+    code, plan = dr(world, capsys, "plan", report_dir)
+
+    assert code == 1 and plan["status"] == "not-ready"
+    [no] = [check for check in plan["checks"] if not check["ok"]]
+    assert no["name"] == "Route 53 failover records"
+    assert f"relay zone --env {world.env}" in no["reason"] and "-p HostedZoneId=" in no["reason"]
+    assert plan["facts"]["promote_would_run"] is True  # a real failover still goes ahead, DNS by hand
+    move = next(step for step in plan["steps"] if step["name"] == "move-dns")
+    assert move["detail"].startswith("skip moving DNS: no hosted zone") and move["expected_seconds"] == 0
+    assert "DNS primary" not in next(step for step in plan["steps"] if step["name"] == "verify")["detail"]
+
+
 def test_dry_run_changes_nothing(world: World, capsys: Any, report_dir: Path) -> None:
     before = world.snapshot()
     code, result = dr(world, capsys, "promote", report_dir)

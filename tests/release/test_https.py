@@ -57,7 +57,7 @@ def test_release_and_smoke_over_verified_https(
         aws, ENV, REGION, upload(aws.client("s3", REGION), stack.artifact_bucket, bundle), ReleaseOptions()
     )
 
-    production = listener_endpoint(elbv2, stack, stack.listener_arn)
+    production = listener_endpoint(aws, stack, stack.listener_arn)
     assert (production.protocol, production.port, production.server_name) == ("HTTPS", 443, NAME)
     assert "/version is release test-1" in smoke(production, "test-1", token=smoke_token(aws, stack))
     capsys.readouterr()

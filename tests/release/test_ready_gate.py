@@ -24,7 +24,7 @@ WHERE = ["--env", ENV, "--region", REGION]
 
 def version(aws: AwsFactory, listener: str) -> object:
     stack = read_root_stack(aws, ENV, REGION)
-    endpoint = listener_endpoint(aws.client("elbv2", REGION), stack, listener)
+    endpoint = listener_endpoint(aws, stack, listener)
     answer = endpoint.request("GET", "/version")[1]
     return answer["release_id"] if isinstance(answer, dict) else answer
 

@@ -42,7 +42,7 @@ def test_the_released_app_accepts_the_pipeline_token_and_refuses_none_or_forged(
     release(
         aws, ENV, REGION, upload(aws.client("s3", REGION), root.artifact_bucket, bundle), ReleaseOptions()
     )
-    production = listener_endpoint(aws.client("elbv2", REGION), root, root.listener_arn)
+    production = listener_endpoint(aws, root, root.listener_arn)
     product = {"sku": "auth-e2e", "name": "auth", "price_cents": 1, "stock": 1}
     token = pipeline_token(aws, root, [scopes.CATALOG_WRITE])
 

@@ -39,6 +39,6 @@ def test_promote_standby_serves_the_primary_release_in_the_standby_region(
     assert hashlib.sha256(copy).hexdigest() == bundle.sha256
     report = status(aws, ENV, STANDBY)
     assert (report["live_slot"], report["stack_active_slot"]) == (result.to_slot, result.to_slot)  # recorded
-    production = listener_endpoint(aws.client("elbv2", STANDBY), standby, standby.listener_arn)
+    production = listener_endpoint(aws, standby, standby.listener_arn)
     code, version = production.request("GET", "/version")
     assert code == 200 and version["release_id"] == "test-1"

@@ -130,7 +130,8 @@ def command(relay: RelayContext) -> None:
 @click.option("--rpo-budget", type=float, default=60.0, show_default=True, help="Max replica lag, seconds.")
 @pass_relay
 def plan_command(relay: RelayContext, /, **kwargs: Any) -> None:
-    """Readiness with reasons, the steps with typical durations, the modelled RTO. Exit 1 when not ready."""
+    """Readiness with reasons, the steps with modelled durations, the modelled RTO. Exit 1 when any check
+    of the standby says no (docs/dr.md says what to run for each)."""
     result, ok = operations.plan(relay.aws, _request(**kwargs))
     _show(relay, result, kwargs["report_dir"])
     if not ok:

@@ -42,7 +42,7 @@ def start(relay: RelayContext, port: int | None) -> None:
     state, started = process.start(port)
     verb = "started" if started else "already running"
     progress(f"emulator {verb}: {state.endpoint} (pid {state.pid}, log {state.log})")
-    progress(f"use it with: export AWS_ENDPOINT_URL={state.endpoint}")
+    progress('use it in this shell with: eval "$(relay emulator env)"')
     relay.show({"endpoint": state.endpoint, "pid": state.pid, "log": state.log, "started": started}, None)
 
 
@@ -78,7 +78,7 @@ def status(relay: RelayContext) -> None:
 @output_option()
 @pass_relay
 def url(relay: RelayContext) -> None:
-    """Print the endpoint URL, for `export AWS_ENDPOINT_URL=$(relay emulator url)`."""
+    """Print the endpoint URL (for other tools; a shell for `relay` wants `eval "$(relay emulator env)"`)."""
     endpoint = process.require_running().endpoint
     relay.show({"endpoint": endpoint}, lambda: endpoint)
 
@@ -92,22 +92,16 @@ FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "te
 def env(relay: RelayContext) -> None:
     """Print shell exports for using the emulator: `eval "$(relay emulator env)"`.
 
-    AWS_ENDPOINT_URL points every AWS call at it; fake credentials are set when none are; and
-    RELAY_CONNECT_TO maps each emulated load balancer's DNS name and port to the local HAProxy port
-    that plays it (like curl's --connect-to), so `relay smoke` reaches the local fleet; RELAY_CA_BUNDLE
-    is this run's local CA, which signs the emulator's ACM certificates, so HTTPS listeners verify.
-    Run it again after deploying stacks: new listeners get new local ports.
+    AWS_ENDPOINT_URL points every AWS call at it (and tells `relay` where the emulated load balancers
+    listen locally: the emulator publishes it, so stacks deployed later are found too); fake
+    credentials are set when none are; RELAY_CA_BUNDLE is this run's local CA, which signs the
+    emulator's ACM certificates, so HTTPS listeners verify. Once per shell is enough.
     """
     state = process.require_running()
     exports = {"AWS_ENDPOINT_URL": state.endpoint}
     exports.update({key: value for key, value in FAKE_CREDENTIALS.items() if key not in os.environ})
-    routes = process.routes(state)
-    if "tls" in routes:
+    if "tls" in process.routes(state):
         exports[CA_BUNDLE_VARIABLE] = str(process.control(state, "tls")["ca_bundle"])
-    if "traffic" in routes:
-        connect_to = process.control(state, "traffic").get("connect_to")
-        if connect_to:
-            exports["RELAY_CONNECT_TO"] = str(connect_to)
     relay.show(
         exports, lambda: "\n".join(f"export {key}={shlex.quote(value)}" for key, value in exports.items())
     )

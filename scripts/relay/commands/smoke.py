@@ -29,7 +29,9 @@ def command(relay: RelayContext, env: str, slot: str | None, release_id: str | N
     tested = slot or live.name
     through = "production" if tested == live.name else "test"
     listener = stack.listener_arn if through == "production" else stack.test_listener_arn
-    passed = smoke(listener_endpoint(elbv2, stack, listener), release_id, token=smoke_token(relay.aws, stack))
+    passed = smoke(
+        listener_endpoint(relay.aws, stack, listener), release_id, token=smoke_token(relay.aws, stack)
+    )
     relay.show(
         {"env": env, "region": where, "slot": tested, "listener": through, "passed": passed},
         lambda: render.smoke_table(f"{stack.name} in {where}", tested, through, passed),

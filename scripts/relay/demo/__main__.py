@@ -40,7 +40,13 @@ def main() -> int:
     if not all(result.ok for result in results):
         return 1
     facts = context.facts
-    err.print(f"\nThe API is live: [bold]{facts.get('api')}[/] (try {facts.get('api_curl')}/version)")
+    region = facts.get("api_region")
+    err.print(f"\nThe API is live in [bold]{region}[/]: [bold]{facts.get('api')}[/]")
+    err.print(f"  try: {facts.get('api_curl')}/version")
+    err.print(f"  Route 53 failover records now: {facts.get('dns_records')}; the drill left {region} serving")
+    err.print("  and the other region re-protected as its standby. To switch back, in a shell:")
+    err.print(f'  export RELAY_STATE_DIR={state_dir}; eval "$(relay emulator env)"')
+    err.print(f"  {facts.get('switch_back')}")
     err.print(f"Reports: {context.report_dir}   Stop everything: [bold]make demo-stop[/]")
     return 0
 

@@ -166,8 +166,21 @@ def run_stages(context: DemoContext, stages: list[Stage]) -> tuple[list[StageRes
     return [done[stage.name] for stage in stages if stage.name in done], time.monotonic() - began
 
 
+def beside(result: StageResult, results: list[StageResult]) -> list[StageResult]:
+    """The other stages that ran while this one did (their times overlap)."""
+    end = result.started_at + result.seconds
+    return [
+        other
+        for other in results
+        if other is not result
+        and other.started_at < end
+        and result.started_at < other.started_at + other.seconds
+    ]
+
+
 def summarize(context: DemoContext, results: list[StageResult], wall_seconds: float) -> None:
-    """A table of stages and timings on the terminal, and the same as JSON in the report folder.
+    """A table of stages in the order they started, with the stages each ran beside, on the terminal; the
+    same as JSON in the report folder.
 
     Stages overlap, so the total is the wall-clock time, not the sum of the stage times.
     """
@@ -176,14 +189,20 @@ def summarize(context: DemoContext, results: list[StageResult], wall_seconds: fl
         "stage",
         Column("start", justify="right"),
         Column("seconds", justify="right"),
+        "ran beside",
         Column("outcome", overflow="fold"),
     )
-    for result in results:
+    for result in sorted(results, key=lambda item: item.started_at):
         style = None if result.ok else "red"
         table.add_row(
-            result.name, f"+{result.started_at:.1f}", f"{result.seconds:.1f}", result.outcome, style=style
+            result.name,
+            f"+{result.started_at:.1f}",
+            f"{result.seconds:.1f}",
+            ", ".join(other.name for other in beside(result, results)),
+            result.outcome,
+            style=style,
         )
-    table.add_row("total (wall clock)", "", f"{wall_seconds:.1f}", "", style="bold")
+    table.add_row("total (wall clock)", "", f"{wall_seconds:.1f}", "", "", style="bold")
     err.print(table)
     summary = {
         "stages": [result.__dict__ for result in results],

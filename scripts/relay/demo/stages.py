@@ -15,10 +15,9 @@ from relay.contract import read_root_stack
 from relay.demo import api_tour
 from relay.demo.runner import DemoContext, Stage
 from relay.errors import RelayError
-from relay.release.http import CA_BUNDLE_VARIABLE, Endpoint, connect_to
+from relay.release.http import CA_BUNDLE_VARIABLE, Endpoint
 from relay.release.layout import listener_endpoint
-from relay.stacks.params import load_params
-from relay.stacks.target import resolve_target
+from relay.stacks.zone import record_name
 from relay.tokens import pipeline_token
 from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION
 
@@ -33,7 +32,7 @@ def emulator_up(context: DemoContext) -> str:
     context.env["RELAY_APP_IMPORT_BUCKET"] = IMPORT_BUCKET  # the local fleet's API keeps raw imports there
     context.env["RELAY_FLEET_DIR"] = str(Path(context.env["RELAY_STATE_DIR"]) / "fleet")
     context.relay("emulator", "start")
-    _refresh_local_mapping(context)
+    _use_emulator(context)
     endpoint = context.env["AWS_ENDPOINT_URL"]
     context.aws("s3", PRIMARY).create_bucket(Bucket=IMPORT_BUCKET)
     context.facts["emulator"] = endpoint
@@ -83,7 +82,7 @@ def certificate_arn(context: DemoContext, region: str) -> str:
     it to the stacks by ARN (`-p CertificateArn=...`), so a stack update never replaces it. The emulator
     issues it at once, signed by its local CA (`relay emulator env` exports the bundle).
     """
-    name = _record_name(context)
+    name = record_name(ENV)
     acm = context.aws("acm", region)
     issued = acm.list_certificates(CertificateStatuses=["ISSUED"])["CertificateSummaryList"]
     found = [summary["CertificateArn"] for summary in issued if summary["DomainName"] == name]
@@ -102,35 +101,11 @@ def certificate_arn(context: DemoContext, region: str) -> str:
     return str(arn)
 
 
-def _record_name(context: DemoContext) -> str:
-    """The params files' RecordName without its trailing dot: the name clients use."""
-    record = load_params(resolve_target(ENV, PRIMARY, context.root / "cloudformation")).parameters.get(
-        "RecordName"
-    )
-    if not isinstance(record, str) or "." not in record:
-        raise RelayError(f"the {ENV} params files name no RecordName: the DR drill needs it to move DNS")
-    return record.rstrip(".")
-
-
 def hosted_zone(context: DemoContext) -> str:
-    """The ID of the public zone holding the params files' RecordName, created when absent.
-
-    As on AWS, the zone is the operator's, made once before the first deploy and given to the stacks by
-    ID (`-p HostedZoneId=...`: an ID is known only once the zone exists); a re-run finds it by name.
-    """
-    record = _record_name(context)
-    zone = record.split(".", 1)[1] + "."
-    route53 = context.aws("route53", PRIMARY)
-    found = route53.list_hosted_zones_by_name(DNSName=zone, MaxItems="1")["HostedZones"]
-    if not (found and found[0]["Name"] == zone):
-        config = {"Comment": f"relay {ENV}: failover record {record}", "PrivateZone": False}
-        found = [
-            route53.create_hosted_zone(
-                Name=zone, CallerReference=f"relay-{ENV}-{zone}", HostedZoneConfig=config
-            )["HostedZone"]
-        ]
-    zone_id = str(found[0]["Id"]).rsplit("/", 1)[-1]  # "/hostedzone/Z..." -> "Z..."
-    context.facts["hosted_zone"] = f"{zone} ({zone_id})"
+    """The ID of the public zone holding the params files' RecordName, through `relay zone` (created when
+    absent, found by name on a re-run), as the README's by-hand path gets it."""
+    zone_id = context.relay("zone", "--env", ENV).stdout.strip()
+    context.facts["hosted_zone"] = f"{record_name(ENV).split('.', 1)[1]}. ({zone_id})"
     return zone_id
 
 
@@ -173,23 +148,22 @@ def bundle_built(context: DemoContext) -> str:
     return f"revision uploaded to {url}"
 
 
-def _refresh_local_mapping(context: DemoContext) -> None:
-    """Ask the emulator where its load balancers listen locally (a new stack means new listeners)."""
+def _use_emulator(context: DemoContext) -> None:
+    """`eval "$(relay emulator env)"`, once, as the README's by-hand path does: the endpoint (which also
+    says where its load balancers listen locally), credentials and the local CA."""
     for line in context.relay("emulator", "env").stdout.splitlines():
         key, _, value = line.removeprefix("export ").partition("=")
         context.env[key] = os.environ[key] = value.strip("'")  # for child commands and this process's boto3
 
 
 def _released(context: DemoContext, *extra: str) -> str:
-    _refresh_local_mapping(context)
     context.relay("release", "--env", ENV, "--region", PRIMARY, "--bundle", context.facts["bundle"], *extra)
     status = json.loads(
         context.relay("--output", "json", "release", "status", "--env", ENV, "--region", PRIMARY).stdout
     )
     (context.report_dir / "release-status.json").write_text(json.dumps(status, indent=2))
-    endpoint = _production(context)
-    _, version = endpoint.request("GET", "/version")
-    return f"live slot {version['slot']} serves release {version['release_id']} at {endpoint.url}"
+    _, version = _production(context).request("GET", "/version")
+    return f"{PRIMARY}: live slot {version['slot']} serves release {version['release_id']}"
 
 
 def _production(context: DemoContext, region: str = PRIMARY) -> Endpoint:
@@ -197,12 +171,13 @@ def _production(context: DemoContext, region: str = PRIMARY) -> Endpoint:
     how to call it by hand: curl with the local CA and the local port that plays the load balancer."""
     aws = AwsFactory.from_environment(endpoint_url=context.env["AWS_ENDPOINT_URL"])
     stack = read_root_stack(aws, ENV, region)
-    endpoint = listener_endpoint(aws.client("elbv2", region), stack, stack.listener_arn)
-    address, port = connect_to(endpoint.host, endpoint.port)
+    endpoint = listener_endpoint(aws, stack, stack.listener_arn)
+    address, port = endpoint.address()
     if address == endpoint.host:
         raise RelayError(f"the emulator maps no local port for {endpoint.host}:{endpoint.port}")
     name = endpoint.server_name or endpoint.host
     context.facts["api"] = endpoint.url
+    context.facts["api_region"] = region
     context.facts["api_local"] = f"{address}:{port}"
     context.facts["api_curl"] = (
         f"curl --cacert {context.env[CA_BUNDLE_VARIABLE]} "
@@ -271,12 +246,20 @@ def drift_caught(context: DemoContext) -> str:
     reverted, _ = _drift(context, "reverted")
     if reverted != 0:
         raise RelayError(f"the scan after reverting {name} is not clean (exit {reverted})")
-    drifted = report.get("summary", {})
-    return f"clean → {name} edited out of band: caught (exit 2, {drifted}) → reverted: clean"
+    return f"clean → {name} edited out of band: caught (exit 2, {_drift_counts(report)}) → reverted: clean"
+
+
+def _drift_counts(report: dict[str, Any]) -> str:
+    """The scan's counts in words: "1 of 50 checked resources drifted (94 not checked) in 18 stacks"."""
+    summary = report.get("summary", {})
+    return (
+        f"{summary.get('resources_drifted', '?')} of {summary.get('resources_checked', '?')} checked "
+        f"resources drifted ({summary.get('resources_not_checked', '?')} not checked) "
+        f"in {summary.get('stacks', '?')} stacks"
+    )
 
 
 def standby_on_release(context: DemoContext) -> str:
-    _refresh_local_mapping(context)  # the standby's listeners, for its smoke test
     context.relay("release", "promote-standby", *ACROSS, "--bundle", context.facts["bundle"])
     status = json.loads(
         context.relay("--output", "json", "release", "status", "--env", ENV, "--region", STANDBY).stdout
@@ -286,9 +269,12 @@ def standby_on_release(context: DemoContext) -> str:
 
 
 def dr_drilled(context: DemoContext) -> str:
-    """The whole DR cycle on the emulator: plan, promote the standby, verify, fail back; timeline kept."""
+    """The whole DR cycle on the emulator: plan, promote the standby, verify, re-protect (the old primary
+    becomes the standby); timeline kept. The demo does not switch back: it ends saying how."""
     dr_dir = context.report_dir / "dr"
-    context.relay("dr", "plan", *ACROSS, "--report-dir", str(dr_dir))
+    plan = json.loads(
+        context.relay("--output", "json", "dr", "plan", *ACROSS, "--report-dir", str(dr_dir)).stdout
+    )
     result = context.relay(
         "--output",
         "json",
@@ -306,9 +292,26 @@ def dr_drilled(context: DemoContext) -> str:
     live = _live_region(context, dr_dir)
     api_tour.wait_ready(_production(context, live))
     dns = _dns_moved(context, report)
-    rto = report.get("rto_seconds")
-    measured = f"{rto:.1f} s" if isinstance(rto, (int, float)) else "?"
-    return f"drill done: RTO {measured} measured; {live} is now live; {dns}; timeline in {dr_dir}"
+    drill = report.get("facts", {}).get("drill", {})
+    context.facts["promote_rto_seconds"] = str(drill.get("rto_seconds"))
+    back = f"--env {ENV} --from {live} --to {PRIMARY}"
+    context.facts["switch_back"] = (
+        f"relay dr plan {back} && relay dr promote {back} --execute --confirm {ENV}-{PRIMARY}"
+    )
+    return (
+        f"promote RTO {_seconds(drill.get('rto_seconds'))} measured on the emulator "
+        f"(modelled on AWS: {_minutes(plan.get('modelled_rto_seconds'))}); whole drill, promote + "
+        f"re-protect {PRIMARY} as the standby: {_seconds(drill.get('drill_seconds'))}; {dns}; "
+        f"{live} now serves; timeline in {dr_dir}"
+    )
+
+
+def _seconds(value: object) -> str:
+    return f"{value:.1f} s" if isinstance(value, (int, float)) else "?"
+
+
+def _minutes(value: object) -> str:
+    return f"{value / 60:.1f} min" if isinstance(value, (int, float)) else "?"
 
 
 def _dns_moved(context: DemoContext, report: dict[str, Any]) -> str:

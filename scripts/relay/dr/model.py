@@ -1,15 +1,22 @@
-"""The RTO/RPO model: documented typical AWS durations per step, and the critical path through the plan.
+"""The RTO/RPO model: what each step waits for on AWS, and the critical path through the plan.
 
-Sources (numbers kept in ../shared/TOOLING-NOTES.md, "Numbers for plans and models"):
+A plan replaces the typical figures below with the environment's own where the step's wait depends on
+it (relay.dr.configured: the slot's warm-up and health checks, the Route 53 health check and record
+TTL, whether a step is skipped); these are the figures without an environment. Sources (AWS
+documentation; the numbers are gathered in the project's tooling notes):
 - RDS read-replica promotion: "several minutes or longer", a reboot included (RDS User Guide,
   "Promoting a read replica"); modelled at 5 minutes.
-- Instance provisioning and warm-up: CodeDeploy's EC2 blue/green example takes 3 min 40 s to provision;
-  an ASG launch plus boot and health-check grace of the warm slot is modelled at 3 minutes.
-- Deploying a revision to the new instances: the example's reroute/deploy phase, 2 minutes.
+- Scaling the standby slot: nothing when it serves at production size already; else the launch of
+  new instances until the group has them in service (CodeDeploy's EC2 blue/green example provisions
+  in 3 min 40 s, relay.release.plan); 3 minutes typical.
 - Releasing the live bundle to the standby: nothing when its live slot runs it already (the usual
   case: `relay release promote-standby` keeps it there); otherwise the plan takes the release team's
-  model of a release at the standby's configuration (`relay release --plan`, scripts/relay/release/plan.py).
-- Route 53: alias/record TTL 60 s, plus health checks 3 failures x 10 s interval = 30 s to notice.
+  model of a release at the standby's configuration (`relay release --plan`), which is what the step
+  runs: a whole blue/green release, the old slot's deregistration delay included.
+- Smoke test: the release's three requests, then Route 53 seeing the standby healthy (at once when its
+  health check passes already, else interval x failure threshold).
+- Route 53: a change is INSYNC on every name server within 60 s, then resolvers keep the old answer
+  for the record's TTL (60 s for an alias record).
 - Fencing: scaling the old slots to 0 takes effect at once; instances leave service within a minute.
 - Recording the outcome in the stacks: a change set on each root stack, ~2 minutes for slot sizes, ~5
   for the new primary's (its database is modified: managed secret, backups); after recovery, outside
@@ -24,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 DNS_TTL_SECONDS = 60
-HEALTH_CHECK_SECONDS = 3 * 10
+DNS_PROPAGATION_SECONDS = 60
 
 TYPICAL_SECONDS: dict[str, float] = {
     "fence-writers": 60,
@@ -33,7 +40,7 @@ TYPICAL_SECONDS: dict[str, float] = {
     "scale-standby-slot": 180,
     "release-live-bundle": 0,  # the no-op; the plan records the release's modelled time when one is due
     "smoke-test": 30,
-    "move-dns": DNS_TTL_SECONDS + HEALTH_CHECK_SECONDS,
+    "move-dns": DNS_PROPAGATION_SECONDS + DNS_TTL_SECONDS,
     "verify": 30,
     "record-old-region": 120,
     "record-new-primary": 300,

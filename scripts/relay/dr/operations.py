@@ -104,9 +104,11 @@ def production_capacity(ctx: DrContext) -> int:
 
 
 def plan(aws: AwsFactory, request: Request) -> tuple[timeline.Timeline, bool]:
-    """Readiness with reasons, the steps with typical durations and the modelled RTO; changes nothing.
+    """Readiness with reasons, the steps with modelled durations and the modelled RTO; changes nothing.
 
-    The same region as --from and --to is "not ready" with that reason (nothing else is read).
+    Ready only when every check of the standby says yes; `promote_would_run` says whether promote's
+    gate (the blocking checks) would still let a promotion go ahead. The same region as --from and --to
+    is "not ready" with that reason (nothing else is read).
     """
     problem = distinct_regions(request.source, request.target)
     if problem:
@@ -117,10 +119,11 @@ def plan(aws: AwsFactory, request: Request) -> tuple[timeline.Timeline, bool]:
         return result, False
     ctx = _context(aws, request, "promote", production_capacity)
     checks = readiness.evaluate(ctx, request.rpo_budget)
-    ok = readiness.ready(checks, request.force_rpo)
+    ok = readiness.plan_ready(checks)
     result = _intended("plan", ctx, PROMOTE_STEPS, "ready" if ok else "not-ready")
     result.checks = [check.to_json() for check in checks]
     result.facts["rpo_budget_seconds"] = request.rpo_budget
+    result.facts["promote_would_run"] = readiness.ready(checks, request.force_rpo)
     return result, ok
 
 

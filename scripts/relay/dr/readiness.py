@@ -7,13 +7,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from relay.dr import live_release
+from relay.dr import configured, live_release
 from relay.dr.context import DrContext
 from relay.dr.topology import describe_db, failover_records, is_writable, replica_lag
 from relay.errors import RelayError
 
 # A stack whose last operation completed: its resources are what the template says.
 HEALTHY_STACK_STATES = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"}
+# The old region not answering is the disaster a promotion is for, not a gap in the standby: the plan
+# models the fence as skipped and can still be ready.
+ABOUT_THE_DISASTER = frozenset({"old region reachable"})
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,11 @@ def _slot(ctx: DrContext) -> Check:
 
 def _dns(ctx: DrContext) -> list[Check]:
     if not ctx.target.hosted_zone_id:
-        reason = f"no hosted zone: clients must be sent to {ctx.target.alb_dns_name} by hand"
+        reason = (
+            f"no hosted zone: promote cannot move DNS, clients must be sent to {ctx.target.alb_dns_name} "
+            f"by hand; `relay zone --env {ctx.env}` makes the zone, then deploy both regions with "
+            "`-p HostedZoneId=<its id>`"
+        )
         return [Check("Route 53 failover records", False, reason, blocking=False)]
     route53 = ctx.client("route53")
     records = failover_records(route53, ctx.target, ctx.regions)
@@ -147,11 +154,24 @@ def _source(ctx: DrContext) -> Check:
 
 
 def evaluate(ctx: DrContext, rpo_budget: float) -> list[Check]:
-    """Every readiness check; a blocking one that fails makes the plan not ready."""
-    return [_stack(ctx), *_replica(ctx, rpo_budget), *_bundle(ctx), _slot(ctx), *_dns(ctx), _source(ctx)]
+    """Every readiness check; then the environment's figures for the model, where the checks found what
+    they need (a missing group or zone is the checks' finding: those steps keep their typical figures)."""
+    checks = [_stack(ctx), *_replica(ctx, rpo_budget), *_bundle(ctx), _slot(ctx), *_dns(ctx), _source(ctx)]
+    try:
+        configured.record(ctx)
+    except (RelayError, ClientError):
+        if all(check.ok for check in checks):
+            raise
+    return checks
 
 
 def ready(checks: list[Check], force_rpo: str | None = None) -> bool:
-    """Ready when every blocking check passes; --force-rpo waives only the lag budget."""
+    """Promote's gate: every blocking check passes; --force-rpo waives only the lag budget. A promotion
+    goes ahead without the rest (it releases the live bundle itself; without a zone clients move by hand)."""
     waived = {"replica lag within budget"} if force_rpo else set()
     return all(check.ok for check in checks if check.blocking and check.name not in waived)
+
+
+def plan_ready(checks: list[Check]) -> bool:
+    """The plan's verdict: every check of the standby says yes, so the plan runs as modelled."""
+    return all(check.ok for check in checks if check.name not in ABOUT_THE_DISASTER)

@@ -251,8 +251,7 @@ def release_live_bundle(ctx: DrContext) -> str:
 def standby_smoke(ctx: DrContext) -> list[str]:
     """The release's smoke checks (/readyz, /version, a create-and-read write) through the standby's
     production listener: the write proves the app reaches the promoted writer."""
-    elbv2 = ctx.client("elbv2")
-    endpoint = listener_endpoint(elbv2, ctx.target, ctx.target.listener_arn)
+    endpoint = listener_endpoint(ctx.aws, ctx.target, ctx.target.listener_arn)
     return smoke(
         endpoint, None, token=smoke_token(ctx.aws, ctx.target), deadline_seconds=SMOKE_TIMEOUT_SECONDS
     )
@@ -284,6 +283,8 @@ def smoke_test(ctx: DrContext) -> str:
 
 # --- move-dns ---------------------------------------------------------------------------------------
 def _dns_intent(ctx: DrContext) -> str:
+    if not ctx.target.hosted_zone_id:
+        return f"skip moving DNS: no hosted zone; clients must be sent to {ctx.target.alb_dns_name} by hand"
     name = ctx.target.record_name or "?"
     return f"make {ctx.target_region}'s failover record of {name} PRIMARY and {ctx.source_region}'s SECONDARY"
 
@@ -329,7 +330,8 @@ def _dns_moved(ctx: DrContext) -> str | None:
 
 # --- verify -----------------------------------------------------------------------------------------
 def _verify_intent(ctx: DrContext) -> str:
-    return "re-read everything: writer standalone, slot at size, DNS primary, health check passing"
+    dns = ", DNS primary" if ctx.target.hosted_zone_id else ""
+    return f"re-read everything: writer standalone, slot at size{dns}, health check passing"
 
 
 def verify(ctx: DrContext) -> str:

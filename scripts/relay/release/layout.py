@@ -7,7 +7,7 @@ from typing import Any
 from relay.aws import AwsFactory
 from relay.contract import RootStack, Slot, read_root_stack, slot_outputs
 from relay.errors import RelayError
-from relay.release.http import Endpoint
+from relay.release.http import Endpoint, Resolver
 from relay.vocabulary import SLOTS
 
 # What a release reads from the root stack: all checked before it claims or touches anything.
@@ -49,21 +49,24 @@ def live_slot(elbv2: Any, stack: RootStack) -> Slot:
     return ranked[0]
 
 
-def listener_endpoint(elbv2: Any, stack: RootStack, listener_arn: str) -> Endpoint:
-    """How a client reaches one of the stack's listeners: its protocol and port on the load balancer.
+def listener_endpoint(aws: AwsFactory, stack: RootStack, listener_arn: str) -> Endpoint:
+    """How a client reaches one of the stack's listeners: its protocol and port on the load balancer,
+    located through the AWS endpoint the stack lives behind (relay.release.http.Resolver).
 
     Over HTTPS the certificate is verified for the stack's RecordName, the name clients use and its
     certificate is for, while connecting to the load balancer itself (DNS may point elsewhere, e.g. at
     the other region).
     """
+    elbv2 = aws.client("elbv2", stack.region)
     listener = elbv2.describe_listeners(ListenerArns=[listener_arn])["Listeners"][0]
     protocol, port = str(listener["Protocol"]), int(listener["Port"])
+    resolver = Resolver(aws.endpoint_url)
     if protocol != "HTTPS":
-        return Endpoint(stack.alb_dns_name, port, protocol)
+        return Endpoint(stack.alb_dns_name, port, protocol, resolver=resolver)
     name = stack.record_name.rstrip(".")
     if not name:
         raise RelayError(
             f"stack {stack.name} in {stack.region} serves HTTPS but has no RecordName output: Relay "
             "verifies the listener's certificate for that name; set RecordName in its params file"
         )
-    return Endpoint(stack.alb_dns_name, port, protocol, server_name=name)
+    return Endpoint(stack.alb_dns_name, port, protocol, server_name=name, resolver=resolver)

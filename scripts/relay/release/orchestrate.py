@@ -155,6 +155,7 @@ def prepare(
             reason = (info.get("errorInformation") or {}).get("message", info["status"])
             raise RelayError(f"deployment {deployment_id} {info['status']}: {reason}")
         _ready_gate(
+            aws,
             elbv2,
             stack,
             new,
@@ -262,6 +263,7 @@ def _rolled_back(error: Exception) -> RelayError:
 
 
 def _ready_gate(
+    aws: AwsFactory,
     elbv2: Any,
     stack: RootStack,
     new: Slot,
@@ -274,7 +276,7 @@ def _ready_gate(
 ) -> None:
     """The new slot's targets are healthy and it passes the smoke test through the test listener."""
     capacity.wait_healthy(elbv2, new.target_group, size, timeout)
-    test = listener_endpoint(elbv2, stack, stack.test_listener_arn)
+    test = listener_endpoint(aws, stack, stack.test_listener_arn)
     for passed in smoke(test, release_id, token=token, deadline_seconds=timeout):
         step(f"ready gate: {passed}")
 
