@@ -5,7 +5,9 @@ Every API, shaped as AWS answers so botocore's retry logic sees what it would se
   `RequestLimitExceeded` / `SlowDown` ("Rate exceeded") in the request's protocol;
 - `latency_ms`: a delay before every call;
 - `fail_actions`: API actions answered `InternalFailure` (HTTP 500, which botocore retries);
-- `services`: limits the three above to these signing names (every service when empty).
+- `services`: limits the three above to these signing names (every service when empty);
+- `rate_limits`: {family: {actions, rate, burst}}, AWS's own throttling: a token bucket per account,
+  region and API family (`throttling`).
 Disaster recovery, read by `rds.replicas`, `rds.instances` and `route53.health`:
 - `promotion_failures`: {db-instance-id: count}, the next `count` PromoteReadReplica calls fail;
 - `unreachable_regions`: [region, ...], every regional API answers 503, as a region outage looks
@@ -47,6 +49,7 @@ from moto.core.responses import BaseResponse
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from werkzeug.wrappers import Request, Response
 
+from relay_emulator import throttling
 from relay_emulator.control import route
 
 # Emulated durations of AWS status transitions: AWS takes minutes; tests need a fraction of a second.
@@ -63,6 +66,7 @@ class Faults:
     latency_ms: int = 0
     fail_actions: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
+    rate_limits: Mapping[str, throttling.RateLimit] = field(default_factory=dict)
     promotion_failures: Mapping[str, int] = field(default_factory=dict)
     unreachable_regions: Mapping[str, float] = field(default_factory=dict)  # region: when it went away
     replay_paused: tuple[str, ...] = ()
@@ -96,6 +100,10 @@ class Faults:
         for names in ("fail_actions", "services", "replay_paused", "replication_cut"):
             if names in body:
                 changes[names] = tuple(str(name) for name in body[names])
+        given_limits = body.get("rate_limits")
+        changes["rate_limits"] = (
+            self.rate_limits if given_limits is None else throttling.rate_limits(given_limits)
+        )
         if "unreachable_regions" in body:
             now = time.time()  # a region that stays unreachable keeps its outage's start
             regions = [str(region) for region in body["unreachable_regions"]]
@@ -128,6 +136,7 @@ class Faults:
         """The control endpoint's JSON: each setting as POST takes it."""
         answer = {setting.name: getattr(self, setting.name) for setting in fields(self)}
         answer["unreachable_regions"] = sorted(self.unreachable_regions)
+        answer["rate_limits"] = throttling.answer(self.rate_limits)
         return {name: list(value) if isinstance(value, tuple) else value for name, value in answer.items()}
 
 
@@ -271,12 +280,15 @@ def _call(self: Any, environ: dict[str, Any], start_response: Callable[..., Any]
 
 
 def _call_action(self: Any) -> Any:
-    """Every regional API of an unreachable region answers 503 Service Unavailable."""
+    """Every regional API of an unreachable region answers 503 Service Unavailable; a call over its
+    family's rate, Throttling."""
     regional = not type(self).__module__.startswith(_GLOBAL_SERVICES)
     if regional and getattr(self, "region", "") in FAULTS.now.unreachable_regions:
         message = f"region {self.region} is unreachable"
         body = f"<Error><Code>ServiceUnavailable</Code><Message>{message}</Message></Error>"
         return 503, {"Content-Type": "text/xml"}, body
+    if FAULTS.now.rate_limits:
+        return throttling.refusal(self, FAULTS.now.rate_limits) or _moto_call_action(self)
     return _moto_call_action(self)
 
 

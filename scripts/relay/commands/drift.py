@@ -44,10 +44,11 @@ from relay.vocabulary import REGIONS
 )
 @click.option(
     "--concurrency",
-    type=click.IntRange(1, 64),
-    default=8,
+    type=click.IntRange(1, 256),
+    default=64,
     show_default=True,
-    help="Stacks checked at once per region (regions run in parallel).",
+    help="Most stacks in flight per region (regions run in parallel); how fast they start adapts to"
+    " AWS's throttling.",
 )
 @click.option(
     "--templates",

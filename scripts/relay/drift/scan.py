@@ -13,9 +13,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from relay.aws import AwsFactory
 from relay.drift import detection, discovery, ignore
 from relay.drift.model import RootReport, ScanReport, StackResult
+from relay.drift.pacing import AdaptivePace
 from relay.drift.template_drift import TemplateSource, check_tree
 from relay.errors import RelayError
-from relay.stacks.tree import stack_tree
+from relay.stacks.tree import StackNode, stack_tree
 from relay.waiting import Throttled
 
 Progress = Callable[[str], None]
@@ -24,7 +25,7 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class ScanOptions:
     stacks: tuple[str, ...] = ()  # empty: every root stack of the region
-    concurrency: int = 8  # stacks checked at once per region
+    concurrency: int = 64  # most stacks in flight per region; throttling sets how fast they start
     ignore_rules: tuple[ignore.IgnoreRule, ...] = ()
     templates: TemplateSource | None = field(default_factory=TemplateSource)  # None: skip template drift
     polling: detection.Polling = field(default_factory=detection.Polling)
@@ -40,19 +41,28 @@ def scan_region(aws: AwsFactory, region: str, options: ScanOptions, progress: Pr
     """Every root stack of the region (or the named ones), each with its nested stacks.
 
     One bounded pool does everything: a root's stacks are checked as soon as its tree is known, so
-    discovery and detection overlap instead of waiting for each other.
+    discovery and detection overlap instead of waiting for each other. Detections start as fast as AWS's
+    throttling allows (relay.drift.pacing), at most `options.concurrency` in flight.
     """
     cfn = aws.client("cloudformation", region)
     stacks = _root_stacks(cfn, region, options)
+    pace = AdaptivePace(options.concurrency)
+    pace.watch(cfn)
+
+    def paced_check(node: StackNode) -> StackResult:
+        with pace.slot():
+            return detection.check(cfn, node, region, options.polling)
+
     checks: dict[str, Future[StackResult]] = {}
     with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix=f"drift-{region}") as pool:
         trees = [pool.submit(stack_tree, cfn, stack["StackId"], stack["StackName"]) for stack in stacks]
         for done in as_completed(trees):
             for node in done.result().walk():
-                checks[node.stack_id] = pool.submit(detection.check, cfn, node, region, options.polling)
+                checks[node.stack_id] = pool.submit(paced_check, node)
         found = [tree.result() for tree in trees]
         roots = found if options.stacks else discovery.drop_nested(found)
-        progress(f"{region}: checked {len(checks)} stacks under {len(roots)} root stacks")
+        note = f"; throttled, paced down to {pace.lowest_rate:.1f} stacks/s" if pace.lowest_rate else ""
+        progress(f"{region}: checked {len(checks)} stacks under {len(roots)} root stacks{note}")
         results = {stack_id: check.result() for stack_id, check in checks.items()}
         if options.templates is not None:
             templates = options.templates
