@@ -20,8 +20,14 @@ PIPE_WIDTH = 160
 
 
 def _width(stream: TextIO) -> int | None:
-    """None lets rich measure the terminal; a pipe or a file gets $COLUMNS, else PIPE_WIDTH."""
-    if stream.isatty():
+    """None lets rich measure the terminal; a pipe or a file gets $COLUMNS, else PIPE_WIDTH. Only a real
+    file descriptor on a terminal counts: a stream that merely says it is one (a test runner's or a worker
+    process's stand-in) cannot be measured, and rich would fall back to 80 columns."""
+    try:
+        terminal = os.isatty(stream.fileno())
+    except (AttributeError, OSError, ValueError):  # no file descriptor behind the stream
+        terminal = False
+    if terminal:
         return None
     columns = os.environ.get("COLUMNS", "")
     return int(columns) if columns.isdigit() else PIPE_WIDTH

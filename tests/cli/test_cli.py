@@ -336,7 +336,7 @@ TIMELINE = Timeline(
     modelled_rto_seconds=30.0,
     critical_path=["promote:fence"],
     serial_seconds=30.0,
-    checks=[{"name": "replica", "ok": True, "reason": "lag 1 s [under budget]"}],
+    checks=[{"name": "replica", "ok": True, "blocking": True, "reason": "lag 1 s [under budget]"}],
 )
 BUNDLE = Bundle(Path("/dist/relay.zip"), "ab" * 32, "r-7", "g", "0")
 PACKAGED = PackagedTemplate("Resources: {}\n", "https://s3/t", "b")
@@ -418,6 +418,10 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
     "stack delete": (
         ["stack", "delete", *WHERE, "--yes"],
         {"relay.commands.stack.delete_stack": answer("DELETE_COMPLETE")},
+    ),
+    "zone": (
+        ["zone", "--env", "demo"],
+        {"relay.commands.zone.ensure_zone": answer(("demo.relay.example.", "Z0DEMO", True))},
     ),
 }
 # Commands answered by the real code against the session's emulator: nothing of ours is replaced.
@@ -524,7 +528,10 @@ def test_no_color_means_no_escape_codes_even_on_a_terminal(forced: bool) -> None
     assert b"RDS PostgreSQL" in plain
 
 
-def test_dr_status_spells_out_every_value(answering: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dr_status_spells_out_every_value(
+    answering: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # every cell on one line, whatever width the session has
     code, out, _ = relay(capsys, *answering("dr status"))
     assert code == 0
     assert "DR status of demo: us-east-1 serves the API, writer in us-east-1" in out

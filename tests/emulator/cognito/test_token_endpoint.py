@@ -23,7 +23,7 @@ from relay.aws import AwsFactory
 from relay_emulator.process import EmulatorState
 
 AUTH_TEMPLATE = Path(__file__).resolve().parents[3] / "cloudformation" / "templates" / "auth.yaml"
-REGION = "us-east-1"
+REGION = "eu-west-1"  # no other test deploys here: the secret relay/demo/pipeline-client is ours alone
 EVERY_SCOPE = set(scopes.DESCRIPTIONS)
 
 

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.xdist_group("dr")
 
 def _servers_under(folder: Path) -> int:
     """How many `postgres` processes run a data folder under this emulator's state folder."""
-    listing = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True, check=True).stdout
     target = str(folder.resolve())
     return sum(1 for line in listing.splitlines() if "postgres" in line and target in line)
 

@@ -78,9 +78,12 @@ class JobPipelinesTest extends PipelineTestCase {
 
         assert helper.stagesRun == ['Set-up', 'AWS']
         assert calls('withAWS')[0].args[0] == [role: 'relay-taskcat', roleAccount: '111122223333', region: 'us-east-1']
+        // The standby test's source database is made before taskcat and removed after it.
         assert shLines().drop(1) == [
+            'python -m relay.stacks.taskcat_source create --region us-east-1 --standby-region us-west-2',
             'mkdir -p build/taskcat && relay stack package --env demo --region us-east-1 > build/taskcat/main.yaml',
             '.tools/taskcat/bin/taskcat test run --output-directory reports/taskcat',
+            'python -m relay.stacks.taskcat_source delete --region us-east-1 --standby-region us-west-2',
         ]
     }
 }
