@@ -17,7 +17,7 @@ from typing import Any
 import click
 import pytest
 
-from relay import __version__
+from relay import __version__, console
 from relay.aws import AwsFactory
 from relay.cli import cli, main
 from relay.context import MISSING_REGION
@@ -531,7 +531,7 @@ def test_no_color_means_no_escape_codes_even_on_a_terminal(forced: bool) -> None
 def test_dr_status_spells_out_every_value(
     answering: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "300")  # every cell on one line, whatever width the session has
+    monkeypatch.setattr(console.out, "width", 300)  # every cell on one line, whatever width the session gave
     code, out, _ = relay(capsys, *answering("dr status"))
     assert code == 0
     assert "DR status of demo: us-east-1 serves the API, writer in us-east-1" in out

@@ -15,6 +15,7 @@ import pytest
 from drift_helpers import DeployedStack, Relay, deploy, drift_json, resources
 from headless_chromium import distinct_bytes, render
 
+from relay import console
 from relay.aws import AwsFactory
 from relay.drift import gate
 from relay.errors import RelayError
@@ -82,7 +83,10 @@ def test_out_of_band_changes_in_a_nested_stack_are_drift_under_the_root(
     assert code == 0, report
 
 
-def test_the_table_counts_each_status_and_lists_only_the_findings(stack: DeployedStack, relay: Relay) -> None:
+def test_the_table_counts_each_status_and_lists_only_the_findings(
+    stack: DeployedStack, relay: Relay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(console.out, "width", 300)  # every line whole, whatever width the session gave
     scan = ("drift", "--stack", stack.name, "--region", stack.region, "--templates", str(stack.templates))
 
     code, clean = relay(*scan)

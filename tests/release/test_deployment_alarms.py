@@ -12,6 +12,7 @@ from relay.aws import AwsFactory
 from relay.contract import read_root_stack
 from relay.release import ReleaseOptions, release
 from relay.release.bundle import Bundle
+from relay.release.capacity import wait_healthy
 from relay.release.codedeploy import FINAL
 from relay.release.upload import upload
 from tests.release.load import Load
@@ -89,6 +90,11 @@ def test_an_alarm_in_alarm_stops_the_deployment_and_rolls_the_group_back(
     assert rollback["creator"] == "codeDeployRollback"
     assert rollback["rollbackInfo"]["rollbackTriggeringDeploymentId"] == deployment_id
     assert rollback["revision"]["s3Location"]["key"] == bundle.key
+    # The emulated CodeDeploy ends a deployment before the load balancer has seen the restarted targets
+    # pass their checks (AWS's AllowTraffic waits for that): wait for it, then count.
+    elbv2 = aws.client("elbv2", REGION)
+    registered = elbv2.describe_target_health(TargetGroupArn=live.target_group)["TargetHealthDescriptions"]
+    wait_healthy(elbv2, live.target_group, len(registered), timeout=120)
     check = Load(stack)  # the slot serves the last good release again
     with check.run_context():
         time.sleep(1)
