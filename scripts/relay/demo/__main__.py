@@ -42,10 +42,10 @@ def main() -> int:
     facts = context.facts
     region = facts.get("api_region")
     err.print(f"\nThe API is live in [bold]{region}[/]: [bold]{facts.get('api')}[/]")
-    err.print(f"  try: {facts.get('api_curl')}/version")
+    # Commands to copy (the curl line, the switch back) are never wrapped, whatever the width.
+    err.print(f"  try: {facts.get('api_curl')}/version", soft_wrap=True, markup=False)
     err.print(f"  Route 53 failover records now: {facts.get('dns_records')}; the drill left {region} serving")
     err.print("  and the other region re-protected as its standby. To switch back, in a shell:")
-    # Commands to copy: never wrapped, whatever the width.
     err.print(f'  export RELAY_STATE_DIR={state_dir}; eval "$(relay emulator env)"', soft_wrap=True)
     err.print(f"  {facts.get('switch_back')}", soft_wrap=True, markup=False)
     err.print(f"Reports: {context.report_dir}   Stop everything: [bold]make demo-stop[/]")
