@@ -45,6 +45,7 @@ from relay_emulator.cloudformation.providers import (
 from relay_emulator.cloudwatch import alarms
 from relay_emulator.codedeploy import api as codedeploy_api
 from relay_emulator.drift import api as drift_api
+from relay_emulator.ec2 import launch_templates
 from relay_emulator.elbv2 import proxy
 from relay_emulator.iam import policy_conditions
 from relay_emulator.rds import instances, replicas
@@ -78,7 +79,9 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("cloudformation.providers.sns", sns.install),
     ("cloudformation.providers.ssm", ssm.install),
     ("cloudformation.providers.route53_record_sets", route53_record_sets.install),
-    # Services: CodeDeploy deployments run by the lifecycle runner; RDS promotion after the RDS provider.
+    # Services: instances that get their launch template's metadata options and role; CodeDeploy
+    # deployments run by the lifecycle runner; RDS promotion after the RDS provider.
+    ("ec2.launch_templates", launch_templates.install),
     ("codedeploy.api", codedeploy_api.install),
     ("cloudformation.providers.rds_promoted_replica", rds_promoted_replica.install),
     ("rds.replicas", replicas.install),
