@@ -40,6 +40,10 @@ out=$RELAY_ROOT/probe
 mkdir -p "$out"
 base=${AWS_EC2_METADATA_SERVICE_ENDPOINT%/}
 curl -s -o /dev/null -w '%{http_code}' "$base/latest/meta-data/instance-id" >"$out/tokenless"
+curl -s -o /dev/null -w '%{http_code}' -X PUT "$base/latest/api/token" >"$out/token-without-ttl"
+token=$(curl -fsS -X PUT "$base/latest/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')
+identity=$base/latest/dynamic/instance-identity/document
+curl -fsS -H "X-aws-ec2-metadata-token: $token" "$identity" >"$out/identity"
 imds instance-id >"$out/instance-id"
 imds placement/region >"$out/region"
 imds tags/instance/relay:slot >"$out/slot"
@@ -109,7 +113,10 @@ def test_an_instance_sees_its_user_data_files_imdsv2_and_codedeploys_environment
     assert "packages: not run (needs root)" in (root / "var/log/cloud-init-output.log").read_text()
 
     assert (probe / "tokenless").read_text() == "401"  # HttpTokens: required, as the template says
+    assert (probe / "token-without-ttl").read_text() == "400"
     assert (probe / "instance-id").read_text() == instance_id
+    identity = json.loads((probe / "identity").read_text())
+    assert (identity["instanceId"], identity["region"]) == (instance_id, "us-east-1")
     assert (probe / "region").read_text() == "us-east-1"
     assert (probe / "slot").read_text() == "blue"
     assert (probe / "role").read_text().strip() == outputs["Role"]
