@@ -35,12 +35,21 @@ release_field() {
   "$RELAY_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
 }
 
-# Instance metadata through IMDSv2 only (a session token first); fails fast off EC2.
+# Instance metadata through IMDSv2 only (a session token first); fails fast off EC2. The endpoint is
+# the SDKs' AWS_EC2_METADATA_SERVICE_ENDPOINT when set (the emulator's instances), else EC2's.
 imds() {
-  local token
-  token=$(curl -fsS --max-time 2 -X PUT http://169.254.169.254/latest/api/token \
+  local base token
+  base=${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254/}
+  base=${base%/}
+  token=$(curl -fsS --max-time 2 -X PUT "$base/latest/api/token" \
     -H 'X-aws-ec2-metadata-token-ttl-seconds: 60') || return 1
-  curl -fsS --max-time 2 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+  curl -fsS --max-time 2 -H "X-aws-ec2-metadata-token: $token" "$base/latest/meta-data/$1"
+}
+
+# The instance's settings file must exist: without it the app would start on its embedded defaults.
+require_app_env() {
+  [[ -r $RELAY_ENV_FILE ]] ||
+    die "no settings: $RELAY_ENV_FILE is missing; the launch template's user data writes it (RELAY_APP_CONFIG_SSM_PATH, AWS_REGION)"
 }
 
 # Export the app's settings (may hold secrets: never trace this) and the current release's identity.

@@ -136,6 +136,12 @@ assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$
   [[ $stderr == *"DEPLOYMENT_GROUP_NAME"* ]]
 }
 
+@test "prepare.sh on an instance whose user data wrote no settings fails, saying so" {
+  run -1 --separate-stderr hook prepare "RELAY_ENV_FILE=$BATS_TEST_TMPDIR/absent.env"
+  [[ $stderr == *"]: error: no settings: $BATS_TEST_TMPDIR/absent.env is missing; the launch template's user data writes it"* ]]
+  [[ ! -d $ROOT/releases ]]
+}
+
 @test "stop.sh on a first install: nothing to stop, exit 0" {
   run -0 --separate-stderr hook stop
   [[ $stderr == *"no gunicorn running" ]]

@@ -29,7 +29,6 @@ ACROSS = ("--env", ENV, "--from", PRIMARY, "--to", STANDBY)
 
 
 def emulator_up(context: DemoContext) -> str:
-    context.env["RELAY_APP_IMPORT_BUCKET"] = IMPORT_BUCKET  # the local fleet's API keeps raw imports there
     context.env["RELAY_FLEET_DIR"] = str(Path(context.env["RELAY_STATE_DIR"]) / "fleet")
     context.relay("emulator", "start")
     _use_emulator(context)
@@ -63,6 +62,13 @@ def stacks_deployed(context: DemoContext, region: str) -> str:
         f"CertificateArn={certificate}",
     )
     outputs = _outputs(context, region)
+    # The app's import bucket, among its settings as an operator would set it (the stacks do not create one).
+    context.aws("ssm", region).put_parameter(
+        Name=f"{outputs['AppConfigParameterPath']}IMPORT_BUCKET",
+        Value=IMPORT_BUCKET,
+        Type="String",
+        Overwrite=True,
+    )
     (context.report_dir / f"stack-outputs.{region}.json").write_text(json.dumps(outputs, indent=2))
     tree = stack_tree(context, region)
     (context.report_dir / f"stack-tree.{region}.txt").write_text(tree)
