@@ -23,7 +23,6 @@ from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION
 
 ENV = "demo"
 PRIMARY, STANDBY = PRIMARY_REGION, STANDBY_REGION
-IMPORT_BUCKET = "relay-demo-imports"
 # The environment and the direction of every cross-region command (promote-standby, dr).
 ACROSS = ("--env", ENV, "--from", PRIMARY, "--to", STANDBY)
 
@@ -33,7 +32,6 @@ def emulator_up(context: DemoContext) -> str:
     context.relay("emulator", "start")
     _use_emulator(context)
     endpoint = context.env["AWS_ENDPOINT_URL"]
-    context.aws("s3", PRIMARY).create_bucket(Bucket=IMPORT_BUCKET)
     context.facts["emulator"] = endpoint
     return f"moto + Relay extensions on {endpoint} (us-east-1 and us-west-2)"
 
@@ -62,13 +60,6 @@ def stacks_deployed(context: DemoContext, region: str) -> str:
         f"CertificateArn={certificate}",
     )
     outputs = _outputs(context, region)
-    # The app's import bucket, among its settings as an operator would set it (the stacks do not create one).
-    context.aws("ssm", region).put_parameter(
-        Name=f"{outputs['AppConfigParameterPath']}IMPORT_BUCKET",
-        Value=IMPORT_BUCKET,
-        Type="String",
-        Overwrite=True,
-    )
     (context.report_dir / f"stack-outputs.{region}.json").write_text(json.dumps(outputs, indent=2))
     tree = stack_tree(context, region)
     (context.report_dir / f"stack-tree.{region}.txt").write_text(tree)
