@@ -212,6 +212,14 @@ assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$
   [[ $stderr == *"release r1 is ready on http://127.0.0.1:$PORT" ]]
 }
 
+@test "validate.sh on EC2 checks the port app.env names (the stack's AppPort), as the unit binds it" {
+  current_release r1
+  serve_release r1
+  echo "PORT=$PORT" >"$ROOT/app.env"
+  run -0 --separate-stderr hook validate RELAY_VALIDATE_SECONDS=5 "RELAY_ENV_FILE=$ROOT/app.env"
+  [[ $stderr == *"release r1 is ready on http://127.0.0.1:$PORT" ]]
+}
+
 @test "validate.sh gives up at its deadline while another release answers" {
   current_release r1
   serve_release r0

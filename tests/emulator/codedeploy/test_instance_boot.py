@@ -21,7 +21,7 @@ from tests.emulator.conftest import Stacks
 from tests.emulator.polling import wait_until
 from tests.emulator.relay_api import control
 
-APP_ENV = "RELAY_APP_CONFIG_SSM_PATH=/relay/boot-test/app/\nAWS_REGION=us-east-1\n"
+APP_ENV = "RELAY_APP_CONFIG_SSM_PATH=/relay/boot-test/app/\nAWS_REGION=us-east-1\nPORT=8000\n"
 USER_DATA = """#cloud-config
 write_files:
   - path: /etc/relay/app.env
@@ -29,6 +29,7 @@ write_files:
     content: |
       RELAY_APP_CONFIG_SSM_PATH=/relay/boot-test/app/
       AWS_REGION=us-east-1
+      PORT=8000
 packages: [ruby]
 """
 NO_SETTINGS = "#cloud-config\npackages: [ruby]\n"
@@ -50,6 +51,7 @@ imds tags/instance/relay:slot >"$out/slot"
 role=$(imds iam/security-credentials/)
 echo "$role" >"$out/role"
 imds "iam/security-credentials/$role" >"$out/credentials"
+echo -n "$RELAY_APP_PORT" >"$out/port"
 env -0 >"$out/env"
 """
 
@@ -129,6 +131,8 @@ def test_an_instance_sees_its_user_data_files_imdsv2_and_codedeploys_environment
     assert env["DEPLOYMENT_GROUP_NAME"] == outputs["DeploymentGroup"]
     assert env["LIFECYCLE_EVENT"] == "BeforeInstall"
     assert Path(env["HOME"]).is_relative_to(root)  # nothing of this machine's user (no ~/.aws)
+    # app.env's PORT (AppPort) is EC2's; on this machine each instance keeps the port the runner gave it.
+    assert (probe / "port").read_text() == env["RELAY_APP_PORT"] != "8000"
 
     # The SDKs' default chain on the instance finds the role's credentials there, and only there.
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
