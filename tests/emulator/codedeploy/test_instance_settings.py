@@ -23,7 +23,7 @@ from tests.emulator.codedeploy.instance_env import BASH, CODEDEPLOY, ENDPOINTS, 
 from tests.emulator.relay_api import control
 
 ENV, REGION = "demo", "us-east-1"  # the stack fixture's (tests/release/conftest.py)
-USER_DATA = {"RELAY_APP_CONFIG_SSM_PATH", "AWS_REGION"}  # app.yaml's launch template writes these
+USER_DATA = {"RELAY_APP_CONFIG_SSM_PATH", "AWS_REGION", "PORT"}  # app.yaml's launch template writes these
 RELEASE = {"RELAY_RELEASE_ID", "RELAY_GIT_SHA", "RELAY_SLOT"}  # install.sh: the bundle's and the slot tag
 STARTED = {"RELAY_APP_BIND"}  # start.sh: host and port, from the placement
 
@@ -82,6 +82,11 @@ def test_the_released_app_reads_user_data_then_ssm_and_secrets_manager_only(
         assert set(env) - BASH == CODEDEPLOY | PLACEMENT | ENDPOINTS | USER_DATA | RELEASE | STARTED
         assert env["RELAY_APP_CONFIG_SSM_PATH"] == root.app_config_path
         assert env["RELAY_SLOT"] == released.to_slot
+        # PORT is AppPort, which the unit binds on EC2; here each instance binds the port it was given.
+        assert (
+            env["RELAY_APP_BIND"] == f"127.0.0.1:{env['RELAY_APP_PORT']}"
+            and env["RELAY_APP_PORT"] != env["PORT"]
+        )
         written = dict(
             line.split("=", 1) for line in (instance_root / "etc/relay/app.env").read_text().split()
         )
