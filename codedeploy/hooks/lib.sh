@@ -7,7 +7,7 @@ RELAY_SERVICE_MANAGER=${RELAY_SERVICE_MANAGER:-systemd}  # systemd | process
 RELAY_ENV_FILE=${RELAY_ENV_FILE:-/etc/relay/app.env}  # written at boot (user data) or by the runner
 # The port the app binds: the runner's (one per local instance), else app.env's PORT (the stack's
 # AppPort, which the systemd unit's gunicorn binds), else gunicorn.conf.py's default.
-RELAY_APP_PORT=${RELAY_APP_PORT:-$(sed -n 's/^PORT=//p' "$RELAY_ENV_FILE" 2>/dev/null | tail -n 1)}
+RELAY_APP_PORT=${RELAY_APP_PORT:-$(sed -n 's/^PORT=//p' "$RELAY_ENV_FILE" 2>/dev/null | tail -n 1 || true)}
 RELAY_APP_PORT=${RELAY_APP_PORT:-8000}
 RELAY_APP_HOST=${RELAY_APP_HOST:-0.0.0.0}
 RELAY_PYTHON=${RELAY_PYTHON:-python3}
