@@ -1,7 +1,8 @@
 """Settings kept in AWS: the SSM parameters under `RELAY_APP_CONFIG_SSM_PATH` and the RDS-managed secret.
 
 RDS rotates that secret's password; `SecretCredentials` reads it again for new connections, so a
-rotation does not need a restart.
+rotation does not need a restart. It also reads again which secret the settings name: a promoted
+standby's writer gets a secret of its own in its own region, and DR points the setting at it.
 
 On EC2 the instance's environment only says where to look (user data writes the path and the region);
 this module turns what is there into the variables `Settings.from_environ` reads, so the app never
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 PATH_VARIABLE = "RELAY_APP_CONFIG_SSM_PATH"
 SECRET_ARN_VARIABLE = "RELAY_APP_DATABASE_SECRET_ARN"  # noqa: S105 - the name of a variable
+SECRET_PARAMETER_VARIABLE = "RELAY_APP_DATABASE_SECRET_PARAMETER"  # noqa: S105 - the name of a variable
 EXPLICIT_DATABASE_URLS = ("RELAY_APP_DATABASE_URL", "DATABASE_URL")
 DATABASE_PARAMETERS = ("DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_SECRET_ARN")
 # Start-up must fail fast on an unreachable endpoint rather than hang a deploy hook; systemd restarts us.
@@ -78,11 +80,20 @@ class SecretCredentials:
 
     Starts from the login read at start-up. A read serves for `max_age` seconds; `refresh` reads again
     at once (after a refused login). When Secrets Manager cannot be reached, a stale login is kept: it
-    may still work, and a refused one is refreshed.
+    may still work, and a refused one is refreshed. With `named_by` (the SSM parameter holding the
+    secret's ARN) each read first asks which secret that is: after a DR promotion the setting names the
+    promoted writer's own secret, and the old primary's may be gone with its instance.
     """
 
-    def __init__(self, secret_arn: str, max_age: float, login: tuple[str, str]) -> None:
+    def __init__(
+        self,
+        secret_arn: str,
+        max_age: float,
+        login: tuple[str, str],
+        named_by: tuple[str, str | None] | None = None,
+    ) -> None:
         self.secret_arn = secret_arn
+        self._named_by = named_by
         self._max_age = max_age
         self._lock = threading.Lock()
         self._login = login
@@ -105,10 +116,18 @@ class SecretCredentials:
 
     def _read(self) -> None:
         try:
+            if self._named_by is not None:
+                self.secret_arn = _named_secret(*self._named_by)
             self._login = read_credentials(secrets_client(self.secret_arn), self.secret_arn)
         except (BotoCoreError, ClientError) as error:
             raise AppConfigError(f"cannot read the database secret {self.secret_arn}: {error}") from error
         self._read_at = time.monotonic()
+
+
+def _named_secret(parameter: str, region: str | None) -> str:
+    """The secret ARN the app's settings name now (SSM, in the instance's own region)."""
+    ssm: SSMClient = boto3.client("ssm", region_name=region, config=CLIENT_CONFIG)
+    return ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
 
 
 def database_url(parameters: Mapping[str, str], username: str, password: str) -> str:
@@ -144,7 +163,12 @@ def _read(path: str, region: str | None) -> dict[str, str]:
     username, password = read_credentials(secrets, secret_arn)
     log.info("settings from SSM path %s (%d parameters) and secret %s", path, len(parameters), secret_arn)
     url = database_url(parameters, username, password)
-    return {**_as_variables(parameters), "RELAY_APP_DATABASE_URL": url, SECRET_ARN_VARIABLE: secret_arn}
+    return {
+        **_as_variables(parameters),
+        "RELAY_APP_DATABASE_URL": url,
+        SECRET_ARN_VARIABLE: secret_arn,
+        SECRET_PARAMETER_VARIABLE: f"{path}DATABASE_SECRET_ARN",
+    }
 
 
 def settings_from_aws(environ: Mapping[str, str]) -> dict[str, str]:

@@ -37,6 +37,8 @@ class Settings:
     database_read_url: str | None = field(default=None, repr=False)
     # Set when the login comes from the RDS-managed secret: new connections read it again (rotation).
     database_secret_arn: str | None = None
+    # The SSM parameter that names that secret: read again with it (DR points it at the new writer's).
+    database_secret_parameter: str | None = None
     db_secret_max_age: float = 300.0
     import_bucket: str | None = None
     import_dir: str = ".relay/imports"
@@ -84,6 +86,7 @@ class Settings:
             ),
             database_read_url=normalise_database_url(read_url) if read_url else None,
             database_secret_arn=get("DATABASE_SECRET_ARN"),
+            database_secret_parameter=get("DATABASE_SECRET_PARAMETER"),
             db_secret_max_age=float(get("DB_SECRET_MAX_AGE") or cls.db_secret_max_age),
             import_bucket=get("IMPORT_BUCKET"),
             import_dir=get("IMPORT_DIR") or str(Path(env.get("RELAY_STATE_DIR") or ".relay") / "imports"),

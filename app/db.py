@@ -54,6 +54,13 @@ def _is_refused_login(error: Exception) -> bool:
     return "password authentication failed" in str(error)
 
 
+def _secret_setting(settings: Settings) -> tuple[str, str | None] | None:
+    """Where the settings name the secret (SSM parameter, region), when they came from SSM."""
+    if not settings.database_secret_parameter:
+        return None
+    return settings.database_secret_parameter, None if settings.region == "unknown" else settings.region
+
+
 def login_from_secret(engine: Engine, credentials: SecretCredentials) -> None:
     """Log every new connection in with the secret's current login; read it again once if refused.
 
@@ -202,6 +209,7 @@ class Database:
                 settings.database_secret_arn,
                 settings.db_secret_max_age,
                 (str(started_with.username), str(started_with.password)),
+                named_by=_secret_setting(settings),
             )
         return cls(
             primary=make_engine(url, settings, credentials=login),

@@ -29,8 +29,10 @@ else
     "$INCOMING"/wheelhouse/*.whl
   "${pip[@]}" check --disable-pip-version-check >/dev/null
   cp "$INCOMING/release.json" "$target/"
-  printf 'RELAY_RELEASE_ID=%s\nRELAY_GIT_SHA=%s\n' \
-    "$release_id" "$(release_field "$INCOMING/release.json" git_sha)" >"$target/release.env"
+  # The slot is the instance's `relay:slot` tag (its Auto Scaling group's, through IMDS); /version shows it.
+  slot=$(imds tags/instance/relay:slot) || slot=unknown
+  printf 'RELAY_RELEASE_ID=%s\nRELAY_GIT_SHA=%s\nRELAY_SLOT=%s\n' \
+    "$release_id" "$(release_field "$INCOMING/release.json" git_sha)" "$slot" >"$target/release.env"
   # A fixed path to the app's gunicorn settings, for the systemd unit and the process manager alike.
   conf=$("$target/venv/bin/python" -c 'import app, pathlib; print(pathlib.Path(app.__file__).with_name("gunicorn.conf.py"))')
   ln -sfn "$(realpath --relative-to="$target" "$conf")" "$target/gunicorn.conf.py"

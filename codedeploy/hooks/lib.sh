@@ -4,11 +4,14 @@
 
 RELAY_ROOT=${RELAY_ROOT:-/opt/relay}
 RELAY_SERVICE_MANAGER=${RELAY_SERVICE_MANAGER:-systemd}  # systemd | process
+RELAY_ENV_FILE=${RELAY_ENV_FILE:-/etc/relay/app.env}  # written at boot (user data) or by the runner
+# The port the app binds: the runner's (one per local instance), else app.env's PORT (the stack's
+# AppPort, which the systemd unit's gunicorn binds), else gunicorn.conf.py's default.
+RELAY_APP_PORT=${RELAY_APP_PORT:-$(sed -n 's/^PORT=//p' "$RELAY_ENV_FILE" 2>/dev/null | tail -n 1 || true)}
 RELAY_APP_PORT=${RELAY_APP_PORT:-8000}
 RELAY_APP_HOST=${RELAY_APP_HOST:-0.0.0.0}
 RELAY_PYTHON=${RELAY_PYTHON:-python3}
 RELAY_USER=${RELAY_USER:-relay}
-RELAY_ENV_FILE=${RELAY_ENV_FILE:-/etc/relay/app.env}  # written at boot (user data) or by the runner
 RELAY_VALIDATE_SECONDS=${RELAY_VALIDATE_SECONDS:-90}
 RELAY_STOP_SECONDS=${RELAY_STOP_SECONDS:-30}
 RELAY_KEEP_RELEASES=${RELAY_KEEP_RELEASES:-3}
@@ -35,12 +38,21 @@ release_field() {
   "$RELAY_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
 }
 
-# Instance metadata through IMDSv2 only (a session token first); fails fast off EC2.
+# Instance metadata through IMDSv2 only (a session token first); fails fast off EC2. The endpoint is
+# the SDKs' AWS_EC2_METADATA_SERVICE_ENDPOINT when set (the emulator's instances), else EC2's.
 imds() {
-  local token
-  token=$(curl -fsS --max-time 2 -X PUT http://169.254.169.254/latest/api/token \
+  local base token
+  base=${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254/}
+  base=${base%/}
+  token=$(curl -fsS --max-time 2 -X PUT "$base/latest/api/token" \
     -H 'X-aws-ec2-metadata-token-ttl-seconds: 60') || return 1
-  curl -fsS --max-time 2 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+  curl -fsS --max-time 2 -H "X-aws-ec2-metadata-token: $token" "$base/latest/meta-data/$1"
+}
+
+# The instance's settings file must exist: without it the app would start on its embedded defaults.
+require_app_env() {
+  [[ -r $RELAY_ENV_FILE ]] ||
+    die "no settings: $RELAY_ENV_FILE is missing; the launch template's user data writes it (RELAY_APP_CONFIG_SSM_PATH, AWS_REGION)"
 }
 
 # Export the app's settings (may hold secrets: never trace this) and the current release's identity.

@@ -47,6 +47,7 @@ from relay_emulator.cloudformation.providers import (
 from relay_emulator.cloudwatch import alarms
 from relay_emulator.codedeploy import api as codedeploy_api
 from relay_emulator.drift import api as drift_api
+from relay_emulator.ec2 import launch_templates
 from relay_emulator.elbv2 import proxy
 from relay_emulator.iam import policy_conditions
 from relay_emulator.logs import shipper as logs_shipper
@@ -83,7 +84,9 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("cloudformation.providers.sns", sns.install),
     ("cloudformation.providers.ssm", ssm.install),
     ("cloudformation.providers.route53_record_sets", route53_record_sets.install),
-    # Services: CodeDeploy deployments run by the lifecycle runner, RDS, Route 53, CloudWatch, S3, drift.
+    # Services: instances that get their launch template's metadata options and role; CodeDeploy
+    # deployments run by the lifecycle runner; RDS, Route 53, CloudWatch, S3, drift.
+    ("ec2.launch_templates", launch_templates.install),
     ("codedeploy.api", codedeploy_api.install),
     ("rds.replicas", replicas.install),
     ("rds.instances", instances.install),

@@ -192,6 +192,32 @@ def test_a_rotated_password_needs_no_restart(
         assert client.get("/products?limit=1").status_code == 200  # and new connections log in anew
 
 
+def test_a_refused_login_follows_the_secret_the_settings_name_now(
+    aws: AwsFactory, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A DR promotion: the writer gets its own secret and a new password, the setting names that
+    secret, and the old one is deleted (failback retires the old writer). No restart."""
+    role = f"promoted_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_url.replace("+psycopg", ""), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), "first"))
+        admin.execute(sql.SQL("GRANT SELECT ON products, alembic_version TO {}").format(sql.Identifier(role)))
+        app = app_on_secret(aws, postgres_url, role, "first", monkeypatch)
+        client = app.test_client()
+        assert client.get("/readyz").status_code == 200
+        old_secret = app.config["RELAY_SETTINGS"].database_secret_arn
+
+        admin.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), "own"))
+        own_secret = put_secret(aws, "us-east-1", {"username": role, "password": "own"})
+        aws.client("ssm", "us-east-1").put_parameter(
+            Name=app.config["RELAY_SETTINGS"].database_secret_parameter, Value=own_secret, Overwrite=True
+        )
+        aws.client("secretsmanager", "us-east-1").delete_secret(
+            SecretId=old_secret, ForceDeleteWithoutRecovery=True
+        )
+
+        assert client.get("/readyz").status_code == 200  # a fresh connection, refused, then the new secret
+
+
 def test_a_login_refused_even_after_reading_the_secret_again_is_not_ready(
     aws: AwsFactory, postgres_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

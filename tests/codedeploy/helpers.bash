@@ -1,13 +1,16 @@
 # shellcheck shell=bash
 # Shared set-up for hooks.bats: every test gets its own RELAY_ROOT and runs the hooks (or lib.sh) in a
-# clean environment, as CodeDeploy would: process manager, a fixed region (no IMDS), the system PATH.
+# clean environment, as CodeDeploy would: process manager, a fixed region (no IMDS), the system PATH,
+# and the settings file user data writes (empty).
 
 HOOKS=$(cd "$BATS_TEST_DIRNAME/../../codedeploy/hooks" && pwd)
 
 setup() {
   ROOT=$BATS_TEST_TMPDIR/root
   PID_FILE=$ROOT/run/gunicorn.pid
-  HOOK_ENV=(PATH=/usr/bin:/bin "RELAY_ROOT=$ROOT" RELAY_SERVICE_MANAGER=process AWS_REGION=us-east-1)
+  : >"$BATS_TEST_TMPDIR/user-data.env"
+  HOOK_ENV=(PATH=/usr/bin:/bin "RELAY_ROOT=$ROOT" RELAY_SERVICE_MANAGER=process AWS_REGION=us-east-1
+    "RELAY_ENV_FILE=$BATS_TEST_TMPDIR/user-data.env")
   STARTED_PIDS=()
 }
 

@@ -136,6 +136,12 @@ assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$
   [[ $stderr == *"DEPLOYMENT_GROUP_NAME"* ]]
 }
 
+@test "prepare.sh on an instance whose user data wrote no settings fails, saying so" {
+  run -1 --separate-stderr hook prepare "RELAY_ENV_FILE=$BATS_TEST_TMPDIR/absent.env"
+  [[ $stderr == *"]: error: no settings: $BATS_TEST_TMPDIR/absent.env is missing; the launch template's user data writes it"* ]]
+  [[ ! -d $ROOT/releases ]]
+}
+
 @test "stop.sh on a first install: nothing to stop, exit 0" {
   run -0 --separate-stderr hook stop
   [[ $stderr == *"no gunicorn running" ]]
@@ -203,6 +209,14 @@ assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$
   current_release r1
   serve_release r1
   run -0 --separate-stderr hook validate RELAY_VALIDATE_SECONDS=5 "RELAY_APP_PORT=$PORT"
+  [[ $stderr == *"release r1 is ready on http://127.0.0.1:$PORT" ]]
+}
+
+@test "validate.sh on EC2 checks the port app.env names (the stack's AppPort), as the unit binds it" {
+  current_release r1
+  serve_release r1
+  echo "PORT=$PORT" >"$ROOT/app.env"
+  run -0 --separate-stderr hook validate RELAY_VALIDATE_SECONDS=5 "RELAY_ENV_FILE=$ROOT/app.env"
   [[ $stderr == *"release r1 is ready on http://127.0.0.1:$PORT" ]]
 }
 

@@ -32,11 +32,11 @@ WHEEL_CACHE = REPO / "build" / "cache"  # shared with the release tests: downloa
 
 
 def _version_through_production_listener(
-    aws: AwsFactory, mapping: dict[str, Any], region: str
+    aws: AwsFactory, mapping: dict[str, Any], region: str, path: str = "/version"
 ) -> dict[str, Any]:
     production = read_root_stack(aws, ENV, region).listener_arn
     local = next(item["local"] for item in mapping["listeners"] if item["listener_arn"] == production)
-    with urllib.request.urlopen(f"http://{local}/version", timeout=10) as response:
+    with urllib.request.urlopen(f"http://{local}{path}", timeout=10) as response:
         answer: dict[str, Any] = json.load(response)
         return answer
 
@@ -128,6 +128,12 @@ def test_drill_on_the_real_stacks_with_the_release_live_in_both(
     db_output = [o for o in standby_db if o["OutputKey"] == "DbInstanceIdentifier"]
     assert db_output and db_output[0] in _stack(aws, STANDBY)["Outputs"]  # promoted in place, not replaced
     assert _version_through_production_listener(aws, mapping, STANDBY)["release_id"] == "dr-e2e"
+    # The promoted writer logs in with its own secret, in its own region: failback deleted the old
+    # writer and its secret, and the app (never restarted here) followed the setting.
+    settings = read_root_stack(aws, ENV, STANDBY).app_config_path
+    secret = aws.client("ssm", STANDBY).get_parameter(Name=f"{settings}DATABASE_SECRET_ARN")["Parameter"]
+    assert secret["Value"].split(":")[3] == STANDBY, secret
+    _version_through_production_listener(aws, mapping, STANDBY, "/readyz")  # 503 raises
     code, status = relay("status", *where)
     assert status["writer_regions"] == [STANDBY] and status["regions"][PRIMARY]["db_role"] == "replica"
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from relay.aws import AwsFactory
 from relay.contract import read_root_stack
+from relay.release import ReleaseOptions, release
 from relay.release.bundle import Bundle
 from relay.release.codedeploy import s3_location
 from relay.release.layout import listener_endpoint
@@ -29,6 +30,8 @@ def test_promote_standby_serves_the_primary_release_in_the_standby_region(
     local_traffic()
     primary, standby = read_root_stack(aws, ENV, PRIMARY), read_root_stack(aws, ENV, STANDBY)
     url = upload(aws.client("s3", PRIMARY), primary.artifact_bucket, bundle)
+    # As the pipeline does: the primary first, whose migrations reach the standby's read-only replica.
+    release(aws, ENV, PRIMARY, url, ReleaseOptions(record=False))
     live_before = status(aws, ENV, STANDBY)["live_slot"]
 
     result = promote_standby(aws, ENV, PRIMARY, STANDBY, bundle_url=url)

@@ -23,18 +23,15 @@ from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION
 
 ENV = "demo"
 PRIMARY, STANDBY = PRIMARY_REGION, STANDBY_REGION
-IMPORT_BUCKET = "relay-demo-imports"
 # The environment and the direction of every cross-region command (promote-standby, dr).
 ACROSS = ("--env", ENV, "--from", PRIMARY, "--to", STANDBY)
 
 
 def emulator_up(context: DemoContext) -> str:
-    context.env["RELAY_APP_IMPORT_BUCKET"] = IMPORT_BUCKET  # the local fleet's API keeps raw imports there
     context.env["RELAY_FLEET_DIR"] = str(Path(context.env["RELAY_STATE_DIR"]) / "fleet")
     context.relay("emulator", "start")
     _use_emulator(context)
     endpoint = context.env["AWS_ENDPOINT_URL"]
-    context.aws("s3", PRIMARY).create_bucket(Bucket=IMPORT_BUCKET)
     context.facts["emulator"] = endpoint
     return f"moto + Relay extensions on {endpoint} (us-east-1 and us-west-2)"
 

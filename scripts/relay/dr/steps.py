@@ -124,11 +124,27 @@ def _promoted(ctx: DrContext) -> str | None:
 
 
 # --- point-app-at-db --------------------------------------------------------------------------------
+def own_secret_arn(db: dict[str, Any], region: str) -> str | None:
+    """The instance's RDS-managed master secret when it lives in the instance's own region.
+
+    A replica's login is its source's, kept in the source's region: once promoted, the writer needs a
+    secret of its own, or the app's login would depend on the failed region (and failback deletes the
+    old writer's secret with it).
+    """
+    arn = str((db.get("MasterUserSecret") or {}).get("SecretArn") or "")
+    parts = arn.split(":")
+    return arn if len(parts) > 3 and parts[3] == region else None
+
+
 def app_db_settings(ctx: DrContext) -> dict[str, str]:
-    """What the standby app reads to find its writer (SSM, under AppConfigParameterPath)."""
+    """What the standby app reads to find its writer and its login (SSM, under AppConfigParameterPath).
+
+    The secret first: `point_app_at_db` writes in this order, and the password has already changed.
+    """
     db = describe_db(ctx.client("rds"), ctx.target.db_id) or {}
     endpoint = db.get("Endpoint") or {}
     return {
+        "DATABASE_SECRET_ARN": own_secret_arn(db, ctx.target_region) or "",
         "DATABASE_HOST": str(endpoint.get("Address", "")),
         "DATABASE_PORT": str(endpoint.get("Port", "")),
         "DATABASE_READ_ONLY": "false",
@@ -137,11 +153,27 @@ def app_db_settings(ctx: DrContext) -> dict[str, str]:
 
 def _point_intent(ctx: DrContext) -> str:
     path = ctx.target.app_config_path
-    return f"write the writer endpoint to {path}DATABASE_HOST/PORT and DATABASE_READ_ONLY=false"
+    return (
+        f"let RDS manage {ctx.target.db_id}'s master password in {ctx.target_region}'s Secrets Manager; "
+        f"write that secret and the writer endpoint to {path}DATABASE_SECRET_ARN/HOST/PORT and "
+        "DATABASE_READ_ONLY=false"
+    )
 
 
 def point_app_at_db(ctx: DrContext) -> str:
-    """Write the promoted instance's endpoint where the standby app reads its settings."""
+    """Give the promoted writer its own secret, write it and the endpoint where the app reads them.
+
+    `ModifyDBInstance ManageMasterUserPassword` (once) makes RDS create the secret in this region and
+    set a new password: the app's open sessions stay, and a refused new login makes it read the secret
+    its settings name again (app/aws_config.py). The setting is written as soon as RDS names the secret,
+    before it is active, to keep the logins refused meanwhile few.
+    """
+    rds = ctx.client("rds")
+    db_id = ctx.target.db_id
+    if own_secret_arn(describe_db(rds, db_id) or {}, ctx.target_region) is None:
+        rds.modify_db_instance(
+            DBInstanceIdentifier=db_id, ManageMasterUserPassword=True, ApplyImmediately=True
+        )
     ssm = ctx.client("ssm")
     written = []
     for name, value in app_db_settings(ctx).items():
@@ -149,6 +181,15 @@ def point_app_at_db(ctx: DrContext) -> str:
         if _setting(ssm, full) != value:
             ssm.put_parameter(Name=full, Value=value, Type="String", Overwrite=True)
             written.append(name)
+
+    def secret_active() -> tuple[bool, str]:
+        db = describe_db(rds, db_id) or {}
+        status = (db.get("MasterUserSecret") or {}).get("SecretStatus", "active")
+        return own_secret_arn(db, ctx.target_region) is not None and status == "active", status
+
+    wait_for(
+        secret_active, what=f"{db_id}'s own master secret to be active", timeout=PROMOTION_TIMEOUT_SECONDS
+    )
     return f"wrote {', '.join(written)}" if written else "the app already points at the writer"
 
 

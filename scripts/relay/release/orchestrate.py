@@ -277,7 +277,9 @@ def _ready_gate(
     """The new slot's targets are healthy and it passes the smoke test through the test listener."""
     capacity.wait_healthy(elbv2, new.target_group, size, timeout)
     test = listener_endpoint(aws, stack, stack.test_listener_arn)
-    for passed in smoke(test, release_id, token=token, deadline_seconds=timeout):
+    # A standby region's database is a read-only replica until DR promotes it: no write to smoke-test.
+    writable = stack.parameters.get("Role") != "standby"
+    for passed in smoke(test, release_id, token=token, writable=writable, deadline_seconds=timeout):
         step(f"ready gate: {passed}")
 
 

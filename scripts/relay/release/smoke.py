@@ -1,4 +1,5 @@
-"""Smoke-test a slot through a listener: ready, running the expected release, and a create-and-read works.
+"""Smoke-test a slot through a listener: ready, running the expected release, and a create-and-read works
+(in a standby region, whose database is a read-only replica until promoted, a read).
 
 The write is authenticated as a client's would be: with a token of the pipeline's app client granting
 only the scope it needs (`SCOPES`, relay.tokens), so the smoke test proves the app enforces and accepts
@@ -45,10 +46,15 @@ def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> None:
 
 
 def smoke(
-    endpoint: Endpoint, release_id: str | None, *, token: str, deadline_seconds: float = 60
+    endpoint: Endpoint,
+    release_id: str | None,
+    *,
+    token: str,
+    writable: bool = True,
+    deadline_seconds: float = 60,
 ) -> list[str]:
-    """Run the checks, writing with `token` (granting SCOPES); return what passed, raise RelayError on the
-    first failure."""
+    """Run the checks, writing with `token` (granting SCOPES) when the region's database is `writable`;
+    return what passed, raise RelayError on the first failure."""
     passed = []
     wait_ready(endpoint, deadline_seconds)
     passed.append("/readyz answers 200")
@@ -60,6 +66,12 @@ def smoke(
             f"smoke: /version says release {version.get('release_id')!r}, expected {release_id!r}"
         )
     passed.append(f"/version is release {version.get('release_id')}")
+    if not writable:
+        status, page = endpoint.request("GET", "/products")
+        if status != 200 or not isinstance(page, dict):
+            raise RelayError(f"smoke: listing products (read-only region) answered {status}: {page}")
+        passed.append("products read from the region's read-only database")
+        return passed
     sku = f"smoke-{uuid.uuid4().hex[:12]}"
     product = {"sku": sku, "name": "smoke test", "price_cents": 1, "stock": 0}
     status, created = endpoint.request("POST", "/products", product, token=token)

@@ -29,19 +29,15 @@ class _CodeDeployError(JsonRESTError):  # type: ignore[misc]
         super().__init__(error_type, message)
 
 
-def _instances(backend: Any, group: Any) -> list[tuple[str, str]]:
-    """(instance id, slot) of every InService instance of the group's ASGs."""
+def _instances(backend: Any, group: Any) -> list[str]:
+    """The id of every InService instance of the group's ASGs."""
     scaling = autoscaling_backends[backend.account_id][backend.region_name]
-    found: list[tuple[str, str]] = []
+    found: list[str] = []
     for name in group.auto_scaling_groups:
         asg = scaling.autoscaling_groups.get(name)
         if asg is None:
             continue
-        tags = {tag["Key"]: tag["Value"] for tag in asg.tags}
-        slot = tags.get("relay:slot") or name
-        found += [
-            (state.instance.id, slot) for state in asg.instance_states if state.lifecycle_state == "InService"
-        ]
+        found += [state.instance.id for state in asg.instance_states if state.lifecycle_state == "InService"]
     return found
 
 

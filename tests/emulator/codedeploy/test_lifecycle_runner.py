@@ -12,23 +12,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from relay.release.bundle import Bundle
 from relay_emulator.codedeploy.lifecycle.agent import Agent, Deployment
 from relay_emulator.codedeploy.lifecycle.fleet import free_port
 from relay_emulator.codedeploy.lifecycle.instance import APP_PATH, LocalInstance
+from relay_emulator.ec2 import user_data
 
 
 def make_instance(root: Path, name: str, database: str, validate_seconds: int = 60) -> LocalInstance:
-    env = {
+    """An instance whose user data writes the app's settings (a local database, one small worker)."""
+    instance = LocalInstance(f"i-{name}", root / name, free_port(), validate_seconds)
+    settings = {
         "RELAY_APP_DATABASE_URL": database,
         "RELAY_APP_WORKERS": "1",
         "RELAY_APP_DRAIN_SECONDS": "0.2",
         "RELAY_APP_DRAIN_FILE": str(root / name / "draining"),
-        "RELAY_SLOT": name,
         "AWS_REGION": "us-east-1",
     }
-    return LocalInstance(f"i-{name}", root / name, free_port(), env, validate_seconds)
+    content = "".join(f"{key}={value}\n" for key, value in settings.items())
+    document = {"write_files": [{"path": "/etc/relay/app.env", "content": content}]}
+    user_data.boot(instance.root, "#cloud-config\n" + yaml.safe_dump(document))
+    return instance
 
 
 def deploy(instance: LocalInstance, bundle: Path, deployment_id: str) -> Agent:
@@ -133,7 +139,14 @@ def test_install_without_a_system_pip_gives_the_virtualenv_its_own(tmp_path: Pat
     root = tmp_path / "relay"
     with zipfile.ZipFile(bundle.path) as revision:
         revision.extractall(root / "incoming")
-    env = {"PATH": "/usr/bin:/bin", "RELAY_ROOT": str(root), "RELAY_PYTHON": str(python)}
+    settings = tmp_path / "app.env"  # what user data writes
+    settings.touch()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "RELAY_ROOT": str(root),
+        "RELAY_PYTHON": str(python),
+        "RELAY_ENV_FILE": str(settings),
+    }
     for hook in ("prepare.sh", "install.sh"):
         subprocess.run(["bash", str(root / "incoming" / "hooks" / hook)], env=env, check=True, timeout=300)
 

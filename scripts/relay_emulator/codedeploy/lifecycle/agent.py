@@ -86,7 +86,6 @@ class Agent:
         work = self.instance.agent_root / deployment.group_id / deployment.deployment_id
         archive = work / "deployment-archive"
         previous = self._last_successful(deployment)
-        self.instance.write_env_file()
         steps: dict[str, Callable[[], None]] = {
             "ApplicationStop": lambda: self._stop(previous, deployment),
             "DownloadBundle": lambda: self._download(work, archive, fetch_bundle),

@@ -37,7 +37,7 @@ class Run:
     """The emulator's side of one deployment; `info` is moto's DeploymentInfo, updated in place."""
 
     info: Any
-    instances: list[tuple[str, str]]  # (instance id, slot)
+    instances: list[str]  # instance ids
     region: str
     fetch_bundle: Callable[[Path], object]
     targets: dict[str, TargetState] = field(default_factory=dict)
@@ -47,7 +47,7 @@ class Run:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> None:
-        self.targets = {instance_id: TargetState(instance_id) for instance_id, _ in self.instances}
+        self.targets = {instance_id: TargetState(instance_id) for instance_id in self.instances}
         threading.Thread(target=self._run, name=f"deployment-{self.info.deployment_id}", daemon=True).start()
 
     def stop(self, code: str, message: str) -> None:
@@ -78,14 +78,16 @@ class Run:
         )
         at_once = "AllAtOnce" in str(info.deployment_config_name)
         with ThreadPoolExecutor(max_workers=len(self.instances) if at_once else 1) as pool:
-            results = list(pool.map(lambda item: self._deploy_one(deployment, *item), self.instances))
+            results = list(
+                pool.map(lambda instance_id: self._deploy_one(deployment, instance_id), self.instances)
+            )
         if self.stop_requested.is_set():
             self._complete("Stopped", *self.stop_reason)
         elif (at_once and any(results)) or all(results):
             self._complete("Succeeded")
         else:
             failed = [
-                self.targets[i].instance_id for i, _ in self.instances if self.targets[i].status == "Failed"
+                instance_id for instance_id in self.instances if self.targets[instance_id].status == "Failed"
             ]
             self._complete(
                 "Failed",
@@ -94,12 +96,12 @@ class Run:
                 f"individual instances failed deployment ({', '.join(failed)}).",
             )
 
-    def _deploy_one(self, deployment: Deployment, instance_id: str, slot: str) -> bool:
+    def _deploy_one(self, deployment: Deployment, instance_id: str) -> bool:
         target = self.targets[instance_id]
         if self.stop_requested.is_set():
             self._set(target, "Skipped")
             return False
-        local = fleet().configured(fleet().instance(instance_id), self.region, slot)
+        local = fleet().booted(instance_id, self.region)
         agent = Agent(
             local,
             report=lambda _event: self._set(target, "InProgress"),

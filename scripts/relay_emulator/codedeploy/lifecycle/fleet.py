@@ -13,7 +13,8 @@ import threading
 from pathlib import Path
 
 from relay_emulator.codedeploy.lifecycle.instance import APP_PATH, LocalInstance
-from relay_emulator.cognito.app_settings import auth_settings
+from relay_emulator.ec2 import user_data
+from relay_emulator.ec2.imds import InstanceMetadata, MetadataService
 
 HOST = "127.0.0.1"
 
@@ -37,30 +38,27 @@ class Fleet:
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._instances: dict[str, LocalInstance] = {}
+        self._metadata: dict[str, MetadataService] = {}
 
-    def configured(self, local: LocalInstance, region: str, slot: str) -> LocalInstance:
-        """The instance with the settings user data writes on EC2; one database for every slot, as in AWS."""
-        database = os.environ.get("RELAY_APP_DATABASE_URL") or f"sqlite:///{self.root / 'app.db'}"
-        env = {
-            "RELAY_APP_DATABASE_URL": database,
-            "RELAY_APP_IMPORT_DIR": str(self.root / "imports"),
-            "RELAY_APP_DRAIN_FILE": str(local.root / APP_PATH / "run" / "draining"),
-            "RELAY_SLOT": slot,
-            # Two cores shared by both slots: small gunicorns that drain quickly.
-            "RELAY_APP_WORKERS": os.environ.get("RELAY_FLEET_WORKERS", "2"),
-            "RELAY_APP_DRAIN_SECONDS": "1",
-            "AWS_REGION": region,
-            # An instance in the emulated cloud calls the emulated AWS, as an EC2 instance calls AWS.
-            "AWS_ENDPOINT_URL": os.environ.get("RELAY_EMULATOR_ENDPOINT", ""),
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-        }
-        env.update(auth_settings(local.instance_id, region))
-        if os.environ.get("RELAY_APP_IMPORT_BUCKET"):
-            env["RELAY_APP_IMPORT_BUCKET"] = os.environ["RELAY_APP_IMPORT_BUCKET"]
-        # The app starts in seconds here; a broken build should fail its ValidateService quickly.
-        validate = int(os.environ.get("RELAY_FLEET_VALIDATE_SECONDS", "30"))
-        return dataclasses.replace(local, app_env=env, validate_seconds=validate)
+    def booted(self, instance_id: str, region: str) -> LocalInstance:
+        """The instance as EC2 hands it to the agent: its user data applied at first boot, its metadata
+        service running; nothing else is written for it."""
+        local = self.instance(instance_id)
+        with self._lock:
+            service = self._metadata.get(instance_id)
+            if service is None:
+                metadata = InstanceMetadata(instance_id, region)
+                instance = metadata.instance()
+                user_data.boot(local.root, user_data.text(instance.user_data))
+                if str(instance.metadata_options.http_endpoint) == "enabled":
+                    service = self._metadata[instance_id] = MetadataService(metadata)
+        return dataclasses.replace(
+            local,
+            # The hooks' deadline for the app to answer: it starts in seconds here.
+            validate_seconds=int(os.environ.get("RELAY_FLEET_VALIDATE_SECONDS", "30")),
+            metadata_endpoint=service.endpoint if service is not None else None,
+            aws_endpoint=os.environ.get("RELAY_EMULATOR_ENDPOINT") or None,
+        )
 
     def instance(self, instance_id: str) -> LocalInstance:
         """The local instance for an EC2 instance id (created, with a free port, on first use)."""
@@ -87,13 +85,16 @@ class Fleet:
         """What terminating an EC2 instance does to its processes: the API stops (TERM: graceful drain)."""
         with self._lock:
             local = self._instances.pop(instance_id, None)
+            service = self._metadata.pop(instance_id, None)
         if local is not None:
             _signal_gunicorn(local)
+        if service is not None:
+            service.stop()
 
     def shutdown(self) -> None:
-        """Stop every local API process (the emulator is going away)."""
+        """Stop every local API process and metadata service (the emulator is going away)."""
         for local in self.known():
-            _signal_gunicorn(local)
+            self.terminate(local.instance_id)
 
 
 def _signal_gunicorn(local: LocalInstance) -> None:

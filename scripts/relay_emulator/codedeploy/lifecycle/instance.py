@@ -1,25 +1,32 @@
-"""A local stand-in for an EC2 instance: a folder playing `/`, a port on 127.0.0.1, the app's settings."""
+"""A local stand-in for an EC2 instance: a folder playing `/`, a port on 127.0.0.1, its metadata service."""
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 APP_PATH = "opt/relay"  # where appspec `files` put the release on EC2, below the instance's root
 AGENT_PATH = "opt/codedeploy-agent/deployment-root"
+ENV_FILE = "etc/relay/app.env"  # what the launch template's user data writes (hooks/lib.sh reads it)
 
 
 @dataclass(frozen=True)
 class LocalInstance:
-    """One instance of the local fleet; its hooks run with RELAY_SERVICE_MANAGER=process."""
+    """One instance of the local fleet; its hooks run with RELAY_SERVICE_MANAGER=process.
+
+    It knows only what EC2 gives an instance: the files its user data wrote below `root`, its metadata
+    service (`metadata_endpoint`) and, through the hooks, CodeDeploy's environment. `aws_endpoint` is
+    where AWS is (the emulator), the one thing an SDK on EC2 finds without being told.
+    """
 
     instance_id: str
     root: Path
     port: int
-    app_env: dict[str, str] = field(default_factory=dict)
     validate_seconds: int = 60
+    metadata_endpoint: str | None = None
+    aws_endpoint: str | None = None
 
     @property
     def agent_root(self) -> Path:
@@ -27,17 +34,18 @@ class LocalInstance:
 
     @property
     def env_file(self) -> Path:
-        return self.root / "etc/relay/app.env"
+        return self.root / ENV_FILE
 
     def host_path(self, absolute: str) -> Path:
         """Where an absolute instance path (an appspec destination) lives on this machine."""
         return self.root / absolute.lstrip("/")
 
     def hook_env(self) -> dict[str, str]:
-        """What the hooks read (hooks/lib.sh): the same names as on EC2, pointing into this root."""
-        return {
+        """What the agent's hooks start with: where the instance's files are (paths below its root, its
+        port, the process manager: hooks/lib.sh), where its metadata and AWS are; no settings of the app."""
+        env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": os.environ.get("HOME", "/root"),
+            "HOME": str(self.root / "root"),  # the agent runs as root; nothing of this machine's user's
             "LANG": "C.UTF-8",
             "RELAY_ROOT": str(self.root / APP_PATH),
             "RELAY_SERVICE_MANAGER": "process",
@@ -49,10 +57,8 @@ class LocalInstance:
             # (a `python3` found on PATH may be a version manager's shim, slower on every call).
             "RELAY_PYTHON": str(Path(sys.base_prefix) / "bin" / "python3"),
         }
-
-    def write_env_file(self) -> None:
-        """The app's settings, as user data writes /etc/relay/app.env on EC2 (it may hold secrets: 0600)."""
-        self.env_file.parent.mkdir(parents=True, exist_ok=True)
-        lines = [f"{key}={value}" for key, value in sorted(self.app_env.items())]
-        self.env_file.write_text("\n".join(lines) + "\n")
-        self.env_file.chmod(0o600)
+        if self.metadata_endpoint:
+            env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = self.metadata_endpoint
+        if self.aws_endpoint:
+            env["AWS_ENDPOINT_URL"] = self.aws_endpoint
+        return env
