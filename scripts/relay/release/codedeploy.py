@@ -7,9 +7,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 from relay.errors import RelayError
-from relay.waiting import Backoff
+from relay.waiting import Backoff, wait_for
 
 FINAL = frozenset({"Succeeded", "Failed", "Stopped"})
+ACTIVE = ["Created", "Queued", "InProgress", "Baking", "Ready"]
 
 
 def s3_location(bundle_url: str) -> tuple[str, str]:
@@ -20,6 +21,28 @@ def s3_location(bundle_url: str) -> tuple[str, str]:
             f"--bundle must be s3://BUCKET/KEY (what `relay bundle --upload` prints), not {bundle_url}"
         )
     return parsed.netloc, parsed.path.lstrip("/")
+
+
+def wait_idle(
+    codedeploy: Any, application: str, group: str, timeout: float, show: Callable[[str], None]
+) -> None:
+    """Wait until the group runs no deployment: CodeDeploy refuses a second one
+    (DeploymentLimitExceededException), and a failed release's automatic rollback may still be running."""
+
+    def active() -> list[str]:
+        ids: list[str] = codedeploy.list_deployments(
+            applicationName=application, deploymentGroupName=group, includeOnlyStatuses=ACTIVE
+        )["deployments"]
+        return ids
+
+    def ended() -> tuple[bool, list[str]]:
+        left = active()
+        return not left, left
+
+    running = active()
+    if running:
+        show(f"{group} is still running CodeDeploy {', '.join(running)}; waiting for it to end")
+        wait_for(ended, what=f"{group} to end {', '.join(running)}", timeout=timeout)
 
 
 def start(codedeploy: Any, application: str, group: str, *, bucket: str, key: str, description: str) -> str:

@@ -140,6 +140,9 @@ def prepare(
         capacity.scale(scaling, new.asg, size, options.scale_timeout)
         show(f"{new.name}: {size} instance(s) InService")
         traffic.route_all(elbv2, stack.test_listener_arn, to=new, away=old)
+        codedeploy.wait_idle(
+            deploys, stack.codedeploy_application, new.deployment_group, options.deploy_timeout, show
+        )
         deployment_id = codedeploy.start(
             deploys,
             stack.codedeploy_application,

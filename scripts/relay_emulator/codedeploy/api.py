@@ -2,7 +2,8 @@
 
 A deployment to a group runs the local lifecycle runner on every InService instance of the group's ASGs,
 in a background thread, with AWS's statuses and per-instance lifecycle events; the group's
-AlarmConfiguration stops it and rolls it back (codedeploy.alarm_monitor). Adds StopDeployment,
+AlarmConfiguration stops it and its AutoRollbackConfiguration rolls it back (codedeploy.monitor); a
+group runs one deployment at a time, as on AWS. Adds StopDeployment,
 ContinueDeployment, List/GetDeploymentInstance(s), List/BatchGet/GetDeploymentTarget(s).
 """
 
@@ -18,8 +19,8 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 from moto.s3.models import s3_backends
 
-from relay_emulator.codedeploy.alarm_monitor import ROLLBACK_INFO, monitor
 from relay_emulator.codedeploy.lifecycle.deployments import FINAL, RUNS, Run, TargetState
+from relay_emulator.codedeploy.monitor import ROLLBACK_INFO, monitor
 
 
 class _CodeDeployError(JsonRESTError):  # type: ignore[misc]
@@ -39,6 +40,18 @@ def _instances(backend: Any, group: Any) -> list[str]:
             continue
         found += [state.instance.id for state in asg.instance_states if state.lifecycle_state == "InService"]
     return found
+
+
+def _refuse_second_deployment(backend: Any, application: str, group: str) -> None:
+    """AWS runs one deployment per group at a time: another CreateDeployment is refused until it ends."""
+    for info in backend.deployments.values():
+        if (info.application_name, info.deployment_group_name) == (application, group) and (
+            info.status not in FINAL
+        ):
+            raise _CodeDeployError(
+                "DeploymentLimitExceededException",
+                f"The Deployment Group '{group}' already has an active Deployment '{info.deployment_id}'",
+            )
 
 
 def _fetcher(account_id: str, revision: dict[str, Any]) -> Any:
@@ -166,8 +179,9 @@ def install() -> None:
     original_create = cd_models.CodeDeployBackend.create_deployment
     original_info = cd_responses._deployment_info
 
-    def create_deployment(self: Any, *args: Any, **kwargs: Any) -> str:
-        deployment_id: str = original_create(self, *args, **kwargs)
+    def create_deployment(self: Any, application_name: str, deployment_group_name: str, **kwargs: Any) -> str:
+        _refuse_second_deployment(self, application_name, deployment_group_name)
+        deployment_id: str = original_create(self, application_name, deployment_group_name, **kwargs)
         info = self.deployments[deployment_id]
         run = Run(
             info,

@@ -1,12 +1,14 @@
-"""CodeDeploy's AlarmConfiguration: a deployment whose group's alarms go to ALARM is stopped, and rolled
-back when the group's AutoRollbackConfiguration says DEPLOYMENT_STOP_ON_ALARM.
+"""What CodeDeploy does around a running deployment: its AlarmConfiguration stops it, and its
+AutoRollbackConfiguration rolls it back when it failed (DEPLOYMENT_FAILURE) or an alarm stopped it
+(DEPLOYMENT_STOP_ON_ALARM).
 
 While a deployment runs, its alarms (the deployment's overrideAlarmConfiguration, else its group's) are
 polled in moto's CloudWatch. One in ALARM stops it with ALARM_ACTIVE; one that does not exist stops it
 with ALARM_CONFIG unless IgnorePollAlarmFailure. The rollback is a new deployment (creator
 `codeDeployRollback`) of the group's last successful revision, which alarms do not stop (they are
 still in ALARM when it starts); both deployments' rollbackInfo name each other, and with no successful
-revision to go back to, the stopped one's rollbackMessage says so.
+revision to go back to, the stopped or failed one's rollbackMessage says so. A deployment stopped by
+StopDeployment is not rolled back.
 """
 
 from __future__ import annotations
@@ -37,12 +39,11 @@ def _alarm_names(deployment: Any) -> tuple[list[str], bool]:
     return names, _enabled(config.get("ignorePollAlarmFailure"))
 
 
-def _rolls_back_on_alarm(deployment: Any) -> bool:
+def _rolls_back_on(deployment: Any, event: str) -> bool:
+    """Whether the deployment's (else its group's) AutoRollbackConfiguration is enabled for `event`."""
     config = deployment.auto_rollback_configuration or deployment.deployment_group.auto_rollback_configuration
     return (
-        isinstance(config, dict)
-        and _enabled(config.get("enabled"))
-        and "DEPLOYMENT_STOP_ON_ALARM" in (config.get("events") or [])
+        isinstance(config, dict) and _enabled(config.get("enabled")) and event in (config.get("events") or [])
     )
 
 
@@ -83,7 +84,7 @@ def _last_good_revision(backend: Any, deployment: Any) -> dict[str, Any] | None:
     return revision
 
 
-def _roll_back(backend: Any, deployment: Any) -> None:
+def _roll_back(backend: Any, deployment: Any, why: str) -> None:
     revision = _last_good_revision(backend, deployment)
     if revision is None:
         ROLLBACK_INFO[deployment.deployment_id] = {
@@ -98,7 +99,7 @@ def _roll_back(backend: Any, deployment: Any) -> None:
             application_name=deployment.application_name,
             deployment_group_name=deployment.deployment_group_name,
             revision=revision,
-            description=f"Rollback of {deployment.deployment_id}, stopped on an alarm",
+            description=f"Rollback of {deployment.deployment_id}, {why}",
             file_exists_behavior=deployment.file_exists_behavior,
         )
     finally:
@@ -117,18 +118,20 @@ def _watch(backend: Any, run: Run, names: list[str], ignore_poll_failure: bool, 
             run.stop(*reason)
             stopped = True
         time.sleep(POLL_SECONDS)
-    if stopped and deployment.status == "Stopped" and _rolls_back_on_alarm(deployment):
-        _roll_back(backend, deployment)
+    if stopped and deployment.status == "Stopped" and _rolls_back_on(deployment, "DEPLOYMENT_STOP_ON_ALARM"):
+        _roll_back(backend, deployment, "stopped on an alarm")
+    elif deployment.status == "Failed" and _rolls_back_on(deployment, "DEPLOYMENT_FAILURE"):
+        _roll_back(backend, deployment, "which failed")
 
 
 def monitor(backend: Any, run: Run) -> None:
-    """Watch the deployment's alarms from before it starts until it ends (nothing when monitoring is off,
-    or for a rollback); call before Run.start."""
+    """Watch the deployment from before it starts until it ends, for its alarms and its automatic
+    rollback (nothing for a rollback itself, or when neither is configured); call before Run.start."""
     if (run.info.application_name, run.info.deployment_group_name) in _ROLLING_BACK:
         run.info.creator = "codeDeployRollback"
         return
     names, ignore_poll_failure = _alarm_names(run.info)
-    if names:
+    if names or _rolls_back_on(run.info, "DEPLOYMENT_FAILURE"):
         # Checked once before any instance is touched: an alarm already in ALARM stops it at the start.
         reason = _why_stop(backend, names, ignore_poll_failure)
         if reason:
@@ -136,6 +139,6 @@ def monitor(backend: Any, run: Run) -> None:
         threading.Thread(
             target=_watch,
             args=(backend, run, names, ignore_poll_failure, reason is not None),
-            name=f"alarms-{run.info.deployment_id}",
+            name=f"monitor-{run.info.deployment_id}",
             daemon=True,
         ).start()
