@@ -33,6 +33,8 @@ SECRET_ARN_VARIABLE = "RELAY_APP_DATABASE_SECRET_ARN"  # noqa: S105 - the name o
 SECRET_PARAMETER_VARIABLE = "RELAY_APP_DATABASE_SECRET_PARAMETER"  # noqa: S105 - the name of a variable
 EXPLICIT_DATABASE_URLS = ("RELAY_APP_DATABASE_URL", "DATABASE_URL")
 DATABASE_PARAMETERS = ("DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_SECRET_ARN")
+# Optional: the region's read replica, when its stack has one; reads that tolerate lag go there.
+READ_HOST_PARAMETER = "DATABASE_READ_HOST"
 # Start-up must fail fast on an unreachable endpoint rather than hang a deploy hook; systemd restarts us.
 CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
 log = logging.getLogger(__name__)
@@ -130,10 +132,12 @@ def _named_secret(parameter: str, region: str | None) -> str:
     return ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
 
 
-def database_url(parameters: Mapping[str, str], username: str, password: str) -> str:
-    """The psycopg 3 URL; user name and password are URL-quoted (RDS passwords hold `/`, `@`, `:`)."""
+def database_url(parameters: Mapping[str, str], username: str, password: str, host: str = "") -> str:
+    """The psycopg 3 URL of the writer, or of `host` (a replica: same port, database and login);
+    user name and password are URL-quoted (RDS passwords hold `/`, `@`, `:`)."""
     credentials = f"{quote(username, safe='')}:{quote(password, safe='')}"
-    host, port, name = parameters["DATABASE_HOST"], parameters["DATABASE_PORT"], parameters["DATABASE_NAME"]
+    host = host or parameters["DATABASE_HOST"]
+    port, name = parameters["DATABASE_PORT"], parameters["DATABASE_NAME"]
     return f"postgresql+psycopg://{credentials}@{host}:{port}/{name}"
 
 
@@ -142,7 +146,7 @@ def _as_variables(parameters: Mapping[str, str]) -> dict[str, str]:
     return {
         (name if name.startswith("RELAY_") else f"RELAY_APP_{name}"): value
         for name, value in parameters.items()
-        if name not in DATABASE_PARAMETERS
+        if name not in (*DATABASE_PARAMETERS, READ_HOST_PARAMETER)
     }
 
 
@@ -162,13 +166,16 @@ def _read(path: str, region: str | None) -> dict[str, str]:
         raise AppConfigError(f"DATABASE_SECRET_ARN under {path}: {error}") from None
     username, password = read_credentials(secrets, secret_arn)
     log.info("settings from SSM path %s (%d parameters) and secret %s", path, len(parameters), secret_arn)
-    url = database_url(parameters, username, password)
-    return {
+    variables = {
         **_as_variables(parameters),
-        "RELAY_APP_DATABASE_URL": url,
+        "RELAY_APP_DATABASE_URL": database_url(parameters, username, password),
         SECRET_ARN_VARIABLE: secret_arn,
         SECRET_PARAMETER_VARIABLE: f"{path}DATABASE_SECRET_ARN",
     }
+    reader = parameters.get(READ_HOST_PARAMETER)
+    if reader:
+        variables["RELAY_APP_DATABASE_READ_URL"] = database_url(parameters, username, password, reader)
+    return variables
 
 
 def settings_from_aws(environ: Mapping[str, str]) -> dict[str, str]:

@@ -72,6 +72,28 @@ def test_database_url_is_built_from_the_parameters_and_the_secret(aws: AwsFactor
     assert PASSWORD not in repr(settings)
 
 
+@pytest.mark.parametrize("reader", ["db-ro.example.internal", None])
+def test_reads_go_to_the_region_reader_when_the_stack_names_one(aws: AwsFactory, reader: str | None) -> None:
+    secret_arn = put_secret(aws, "us-east-1", {"username": "relay_admin", "password": PASSWORD})
+    path = put_settings(aws, "us-east-1", secret_arn, **({"DATABASE_READ_HOST": reader} if reader else {}))
+
+    settings = Settings.from_environ({PATH_VARIABLE: path, "AWS_REGION": "us-east-1"})
+
+    if reader is None:
+        assert settings.database_read_url is None  # no replica in the region: every read on the writer
+        return
+    url = make_url(settings.database_read_url or "")
+    assert (url.username, url.password, url.host, url.port, url.database) == (
+        "relay_admin",
+        PASSWORD,
+        reader,
+        5432,
+        "relay",
+    )
+    assert make_url(settings.database_url).host == "db.example.internal"
+    assert "database_read_host" not in settings.extra
+
+
 def test_every_page_of_parameters_is_read(aws: AwsFactory) -> None:
     features = {f"FEATURE_{n}": str(n) for n in range(12)}  # past SSM's 10 per page
     path = put_settings(aws, "us-east-1", UNREAD_SECRET, **features)

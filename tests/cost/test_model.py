@@ -24,7 +24,7 @@ PRIMARY = {
     "GreenDesiredCapacity": "0",
     "RootVolumeSize": "10",
 }
-WRITER = DatabaseSpec(instance_class="db.t4g.micro", multi_az=True, storage_gb=20, replica=False)
+WRITER = DatabaseSpec("Database", instance_class="db.t4g.micro", multi_az=True, storage_gb=20, replica=False)
 CFN_DIR = Path(__file__).resolve().parents[2] / "cloudformation"
 NO_TRAFFIC = Assumptions(
     internet_out_gb=0, nat_processed_gb=0, replication_gb=0, artifact_gb=0, flow_logs_gb=0, alb_lcus=0
@@ -37,7 +37,7 @@ def by_item(items: list) -> dict[str, float]:
 
 def test_primary_line_items_by_hand() -> None:
     items = by_item(
-        region_items("us-east-1", RegionInputs(PRIMARY, WRITER), PriceTable.bundled(), NO_TRAFFIC)
+        region_items("us-east-1", RegionInputs(PRIMARY, [WRITER]), PriceTable.bundled(), NO_TRAFFIC)
     )
     assert items["NAT gateways"] == round(730 * 0.045, 2)
     assert items["Application Load Balancer"] == round(730 * 0.0225, 2)
@@ -50,8 +50,8 @@ def test_primary_line_items_by_hand() -> None:
 
 def test_per_az_nat_and_single_az_standby_replica() -> None:
     parameters = {**PRIMARY, "Role": "standby", "NatGatewayMode": "per-az", "BlueDesiredCapacity": "1"}
-    replica = DatabaseSpec(instance_class="db.t4g.micro", multi_az=False, storage_gb=20, replica=True)
-    standby = RegionInputs(parameters, replica)
+    replica = DatabaseSpec("Database", "db.t4g.micro", multi_az=False, storage_gb=20, replica=True)
+    standby = RegionInputs(parameters, [replica])
     items = region_items("us-west-2", standby, PriceTable.bundled(), NO_TRAFFIC)
     named = by_item(items)
     assert named["NAT gateways"] == round(2 * 730 * 0.045, 2)
@@ -62,7 +62,7 @@ def test_per_az_nat_and_single_az_standby_replica() -> None:
 
 def test_unknown_instance_type_names_what_is_known() -> None:
     with pytest.raises(RelayError, match=r"no ec2_hour price for x9.huge in us-east-1 .*t3.micro"):
-        inputs = RegionInputs({**PRIMARY, "InstanceType": "x9.huge"}, WRITER)
+        inputs = RegionInputs({**PRIMARY, "InstanceType": "x9.huge"}, [WRITER])
         region_items("us-east-1", inputs, PriceTable.bundled(), NO_TRAFFIC)
 
 
@@ -92,11 +92,34 @@ def test_multi_az_follows_the_templates_conditions_through_the_nested_stack(tmp_
     shutil.copytree(CFN_DIR, cfn_dir)
     data = cfn_dir / "templates" / "data.yaml"
     data.write_text(data.read_text().replace("MultiAZ: true", "MultiAZ: !If [IsStandby, false, true]"))
-    writer = region_inputs(resolve_target("prod", "us-east-1", cfn_dir)).database
-    replica = region_inputs(resolve_target("prod", "us-west-2", cfn_dir)).database
+    [writer] = region_inputs(resolve_target("prod", "us-east-1", cfn_dir)).databases
+    [replica] = region_inputs(resolve_target("prod", "us-west-2", cfn_dir)).databases
     assert (writer.multi_az, writer.replica, writer.copies) == (True, False, 2)
     assert (replica.multi_az, replica.replica, replica.copies) == (False, True, 1)
     assert (replica.instance_class, replica.storage_gb) == ("db.m6g.large", 100.0)
+
+
+def test_an_in_region_reader_is_priced_only_where_the_params_ask_for_one(tmp_path: Path) -> None:
+    cfn_dir = tmp_path / "cloudformation"
+    shutil.copytree(CFN_DIR, cfn_dir)
+    params_file = cfn_dir / "params" / "prod.us-east-1.json"
+    params_file.write_text(
+        params_file.read_text().replace(
+            '"Role": "primary",', '"Role": "primary", "DbReaderInstanceClass": "db.t4g.large",'
+        )
+    )
+    with_reader = region_inputs(resolve_target("prod", "us-east-1", cfn_dir))
+    assert [(d.logical_id, d.instance_class, d.copies, d.replica) for d in with_reader.databases] == [
+        ("Database", "db.m6g.large", 2, False),
+        ("ReaderDatabase", "db.t4g.large", 1, True),
+    ]
+    [reader_line] = [
+        item
+        for item in region_items("us-east-1", with_reader, PriceTable.bundled(), NO_TRAFFIC)
+        if item.item == "RDS PostgreSQL db.t4g.large (single-AZ read replica)"
+    ]
+    assert reader_line.monthly_usd == round(730 * 0.129, 2)
+    assert len(region_inputs(resolve_target("prod", "us-west-2", cfn_dir)).databases) == 1
 
 
 def test_a_database_setting_known_only_after_deploying_is_a_clear_error(tmp_path: Path) -> None:

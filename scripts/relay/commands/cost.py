@@ -30,10 +30,9 @@ def _with_live_prices(
     }
     answered = 0
     for region, inputs in regions.items():
-        for family, size in (
-            ("ec2_hour", inputs.parameters["InstanceType"]),
-            ("rds_postgres_hour", inputs.database.instance_class),
-        ):
+        sizes = [("ec2_hour", inputs.parameters["InstanceType"])]
+        sizes += [("rds_postgres_hour", database.instance_class) for database in inputs.databases]
+        for family, size in sizes:
             usd = hourly_price(pricing, region, family, size)
             if usd is not None:
                 updated[region][family][size] = usd

@@ -1,9 +1,9 @@
-"""The DB instance as the templates deploy it, for an environment's parameters in one region.
+"""The DB instances as the templates deploy them, for an environment's parameters in one region.
 
-The class, Multi-AZ and storage are read from the `AWS::RDS::DBInstance` in the template tree, with the
-root's parameters passed down to its nested stack and its conditions evaluated, so the estimate prices
-what CloudFormation creates (a cross-region replica declared Multi-AZ is two copies) and follows the
-template when it changes, instead of guessing per role.
+The class, Multi-AZ and storage are read from each `AWS::RDS::DBInstance` in the template tree that its
+condition creates, with the root's parameters passed down to the nested stacks and their conditions
+evaluated, so the estimate prices what CloudFormation creates (a cross-region replica declared Multi-AZ
+is two copies; an in-region reader is one more instance) and follows the templates when they change.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ UNKNOWN = Unknown()
 class DatabaseSpec:
     """What RDS bills for one region's instance."""
 
+    logical_id: str
     instance_class: str
     multi_az: bool
     storage_gb: float
@@ -86,9 +87,8 @@ class _Scope:
         return value
 
 
-def _database_scope(root: Template, root_parameters: Mapping[str, str]) -> tuple[_Scope, str]:
-    """The template holding the one DB instance, with the parameters its parent passes it."""
-    scope = _Scope(root, root_parameters)
+def _created_instances(root: Template, root_parameters: Mapping[str, str]) -> list[tuple[_Scope, str]]:
+    """Every DB instance the tree creates, each with its template and the parameters passed to it."""
     found: list[tuple[_Scope, str]] = []
 
     def visit(current: _Scope) -> None:
@@ -96,6 +96,7 @@ def _database_scope(root: Template, root_parameters: Mapping[str, str]) -> tuple
             (current, logical_id)
             for logical_id, resource in current.template.resources.items()
             if resource["Type"] == DB_INSTANCE_TYPE
+            and ("Condition" not in resource or current.condition(resource["Condition"]))
         )
         for logical_id, path in current.template.local_children().items():
             child = load_template(path)
@@ -105,17 +106,18 @@ def _database_scope(root: Template, root_parameters: Mapping[str, str]) -> tuple
             }
             visit(_Scope(child, {**defaults, **{k: current.evaluate(v) for k, v in passed.items()}}))
 
-    visit(scope)
-    if len(found) != 1:
-        raise RelayError(
-            f"the cost model prices one {DB_INSTANCE_TYPE} under {root.path}; found {len(found)}"
-        )
-    return found[0]
+    visit(_Scope(root, root_parameters))
+    if not found:
+        raise RelayError(f"the cost model found no {DB_INSTANCE_TYPE} under {root.path}")
+    return found
 
 
-def deployed_database(root: Template, root_parameters: Mapping[str, str]) -> DatabaseSpec:
-    """The DB instance the stack creates with these parameters (params file over defaults)."""
-    scope, logical_id = _database_scope(root, root_parameters)
+def deployed_databases(root: Template, root_parameters: Mapping[str, str]) -> list[DatabaseSpec]:
+    """The DB instances the stack creates with these parameters (params file over defaults)."""
+    return [_spec(scope, logical_id) for scope, logical_id in _created_instances(root, root_parameters)]
+
+
+def _spec(scope: _Scope, logical_id: str) -> DatabaseSpec:
     properties = scope.template.resources[logical_id].get("Properties") or {}
     where = f"{scope.template.path}: {logical_id}"
 
@@ -133,6 +135,7 @@ def deployed_database(root: Template, root_parameters: Mapping[str, str]) -> Dat
     except ValueError as error:
         raise RelayError(f"{where}.AllocatedStorage is not a number of GiB") from error
     return DatabaseSpec(
+        logical_id=logical_id,
         instance_class=str(known("DBInstanceClass")),
         multi_az=str(multi_az).lower() == "true",
         storage_gb=storage,

@@ -1,9 +1,9 @@
 """What an environment's root stack is deployed with in each region: its effective parameters (params
-file over defaults) and the DB instance its templates create with them."""
+file over defaults) and the DB instances its templates create with them."""
 
 from __future__ import annotations
 
-from relay.cost.database import deployed_database
+from relay.cost.database import deployed_databases
 from relay.cost.model import RegionInputs
 from relay.errors import RelayError
 from relay.stacks.params import load_params
@@ -20,7 +20,7 @@ def region_inputs(target: StackTarget) -> RegionInputs:
         name: str(spec["Default"]) for name, spec in template.parameters.items() if "Default" in (spec or {})
     }
     values.update({name: value for name, value in params.parameters.items() if isinstance(value, str)})
-    return RegionInputs(parameters=values, database=deployed_database(template, values))
+    return RegionInputs(parameters=values, databases=deployed_databases(template, values))
 
 
 def environment_regions(env: str) -> dict[str, RegionInputs]:

@@ -34,10 +34,10 @@ class Assumptions:
 
 @dataclass(frozen=True)
 class RegionInputs:
-    """One region's root stack as deployed: its effective parameters and its DB instance."""
+    """One region's root stack as deployed: its effective parameters and its DB instances."""
 
     parameters: dict[str, str]
-    database: DatabaseSpec
+    databases: list[DatabaseSpec]
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def region_items(
     """Line items of one region's root stack; `standby_instances` overrides the slot sizes (pilot light)."""
     price = prices.region(region)
     hours = prices.hours
-    parameters, database = inputs.parameters, inputs.database
+    parameters = inputs.parameters
     standby = parameters.get("Role") == "standby"
     items: list[LineItem] = []
 
@@ -135,16 +135,21 @@ def region_items(
         "EBS gp3 root volumes", f"{instances} x {volume:g} GB", instances * volume * price["ebs_gp3_gb_month"]
     )
 
-    copies = database.copies
-    placement = "Multi-AZ" if database.multi_az else "single-AZ"
-    role = f"{placement} {'read replica' if database.replica else 'writer'}"
-    add(
-        f"RDS PostgreSQL {database.instance_class} ({role})",
-        f"{copies} x {hours:.0f} h",
-        copies * hours * prices.hourly(region, "rds_postgres_hour", database.instance_class),
-    )
-    storage = database.storage_gb
-    add("RDS gp3 storage", f"{copies} x {storage:g} GB", copies * storage * price["rds_gp3_gb_month"])
+    for database in inputs.databases:
+        copies = database.copies
+        placement = "Multi-AZ" if database.multi_az else "single-AZ"
+        role = f"{placement} {'read replica' if database.replica else 'writer'}"
+        add(
+            f"RDS PostgreSQL {database.instance_class} ({role})",
+            f"{copies} x {hours:.0f} h",
+            copies * hours * prices.hourly(region, "rds_postgres_hour", database.instance_class),
+        )
+        storage = database.storage_gb
+        add(
+            f"RDS gp3 storage ({database.logical_id})",
+            f"{copies} x {storage:g} GB",
+            copies * storage * price["rds_gp3_gb_month"],
+        )
 
     add(
         "S3 artifacts",
