@@ -34,7 +34,7 @@ SECRET_PARAMETER_VARIABLE = "RELAY_APP_DATABASE_SECRET_PARAMETER"  # noqa: S105 
 EXPLICIT_DATABASE_URLS = ("RELAY_APP_DATABASE_URL", "DATABASE_URL")
 DATABASE_PARAMETERS = ("DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_SECRET_ARN")
 # Optional: the region's read replica, when its stack has one; reads that tolerate lag go there.
-READ_HOST_PARAMETER = "DATABASE_READ_HOST"
+READER_PARAMETERS = ("DATABASE_READ_HOST", "DATABASE_READ_PORT")
 # Start-up must fail fast on an unreachable endpoint rather than hang a deploy hook; systemd restarts us.
 CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
 log = logging.getLogger(__name__)
@@ -132,13 +132,14 @@ def _named_secret(parameter: str, region: str | None) -> str:
     return ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
 
 
-def database_url(parameters: Mapping[str, str], username: str, password: str, host: str = "") -> str:
-    """The psycopg 3 URL of the writer, or of `host` (a replica: same port, database and login);
-    user name and password are URL-quoted (RDS passwords hold `/`, `@`, `:`)."""
+def database_url(
+    parameters: Mapping[str, str], username: str, password: str, endpoint: tuple[str, str] | None = None
+) -> str:
+    """The psycopg 3 URL of the writer, or of `endpoint` (a replica's host and port: same database and
+    login); user name and password are URL-quoted (RDS passwords hold `/`, `@`, `:`)."""
     credentials = f"{quote(username, safe='')}:{quote(password, safe='')}"
-    host = host or parameters["DATABASE_HOST"]
-    port, name = parameters["DATABASE_PORT"], parameters["DATABASE_NAME"]
-    return f"postgresql+psycopg://{credentials}@{host}:{port}/{name}"
+    host, port = endpoint or (parameters["DATABASE_HOST"], parameters["DATABASE_PORT"])
+    return f"postgresql+psycopg://{credentials}@{host}:{port}/{parameters['DATABASE_NAME']}"
 
 
 def _as_variables(parameters: Mapping[str, str]) -> dict[str, str]:
@@ -146,7 +147,7 @@ def _as_variables(parameters: Mapping[str, str]) -> dict[str, str]:
     return {
         (name if name.startswith("RELAY_") else f"RELAY_APP_{name}"): value
         for name, value in parameters.items()
-        if name not in (*DATABASE_PARAMETERS, READ_HOST_PARAMETER)
+        if name not in (*DATABASE_PARAMETERS, *READER_PARAMETERS)
     }
 
 
@@ -172,9 +173,10 @@ def _read(path: str, region: str | None) -> dict[str, str]:
         SECRET_ARN_VARIABLE: secret_arn,
         SECRET_PARAMETER_VARIABLE: f"{path}DATABASE_SECRET_ARN",
     }
-    reader = parameters.get(READ_HOST_PARAMETER)
-    if reader:
-        variables["RELAY_APP_DATABASE_READ_URL"] = database_url(parameters, username, password, reader)
+    reader = tuple(parameters.get(name, "") for name in READER_PARAMETERS)
+    if all(reader):
+        endpoint = (reader[0], reader[1])
+        variables["RELAY_APP_DATABASE_READ_URL"] = database_url(parameters, username, password, endpoint)
     return variables
 
 

@@ -18,6 +18,7 @@ from app.aws_config import (
     AppConfigError,
     SecretCredentials,
     read_parameters,
+    settings_from_aws,
 )
 from app.config import Settings
 from app.db import EXTENSION_KEY
@@ -75,7 +76,8 @@ def test_database_url_is_built_from_the_parameters_and_the_secret(aws: AwsFactor
 @pytest.mark.parametrize("reader", ["db-ro.example.internal", None])
 def test_reads_go_to_the_region_reader_when_the_stack_names_one(aws: AwsFactory, reader: str | None) -> None:
     secret_arn = put_secret(aws, "us-east-1", {"username": "relay_admin", "password": PASSWORD})
-    path = put_settings(aws, "us-east-1", secret_arn, **({"DATABASE_READ_HOST": reader} if reader else {}))
+    given = {"DATABASE_READ_HOST": reader, "DATABASE_READ_PORT": "5433"} if reader else {}
+    path = put_settings(aws, "us-east-1", secret_arn, **given)
 
     settings = Settings.from_environ({PATH_VARIABLE: path, "AWS_REGION": "us-east-1"})
 
@@ -87,11 +89,13 @@ def test_reads_go_to_the_region_reader_when_the_stack_names_one(aws: AwsFactory,
         "relay_admin",
         PASSWORD,
         reader,
-        5432,
+        5433,
         "relay",
     )
     assert make_url(settings.database_url).host == "db.example.internal"
-    assert "database_read_host" not in settings.extra
+    assert not {"RELAY_APP_DATABASE_READ_HOST", "RELAY_APP_DATABASE_READ_PORT"} & set(
+        settings_from_aws({PATH_VARIABLE: path, "AWS_REGION": "us-east-1"})
+    )
 
 
 def test_every_page_of_parameters_is_read(aws: AwsFactory) -> None:
