@@ -33,6 +33,8 @@ SECRET_ARN_VARIABLE = "RELAY_APP_DATABASE_SECRET_ARN"  # noqa: S105 - the name o
 SECRET_PARAMETER_VARIABLE = "RELAY_APP_DATABASE_SECRET_PARAMETER"  # noqa: S105 - the name of a variable
 EXPLICIT_DATABASE_URLS = ("RELAY_APP_DATABASE_URL", "DATABASE_URL")
 DATABASE_PARAMETERS = ("DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_SECRET_ARN")
+# Optional: the region's read replica, when its stack has one; reads that tolerate lag go there.
+READER_PARAMETERS = ("DATABASE_READ_HOST", "DATABASE_READ_PORT")
 # Start-up must fail fast on an unreachable endpoint rather than hang a deploy hook; systemd restarts us.
 CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
 log = logging.getLogger(__name__)
@@ -130,11 +132,14 @@ def _named_secret(parameter: str, region: str | None) -> str:
     return ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
 
 
-def database_url(parameters: Mapping[str, str], username: str, password: str) -> str:
-    """The psycopg 3 URL; user name and password are URL-quoted (RDS passwords hold `/`, `@`, `:`)."""
+def database_url(
+    parameters: Mapping[str, str], username: str, password: str, endpoint: tuple[str, str] | None = None
+) -> str:
+    """The psycopg 3 URL of the writer, or of `endpoint` (a replica's host and port: same database and
+    login); user name and password are URL-quoted (RDS passwords hold `/`, `@`, `:`)."""
     credentials = f"{quote(username, safe='')}:{quote(password, safe='')}"
-    host, port, name = parameters["DATABASE_HOST"], parameters["DATABASE_PORT"], parameters["DATABASE_NAME"]
-    return f"postgresql+psycopg://{credentials}@{host}:{port}/{name}"
+    host, port = endpoint or (parameters["DATABASE_HOST"], parameters["DATABASE_PORT"])
+    return f"postgresql+psycopg://{credentials}@{host}:{port}/{parameters['DATABASE_NAME']}"
 
 
 def _as_variables(parameters: Mapping[str, str]) -> dict[str, str]:
@@ -142,7 +147,7 @@ def _as_variables(parameters: Mapping[str, str]) -> dict[str, str]:
     return {
         (name if name.startswith("RELAY_") else f"RELAY_APP_{name}"): value
         for name, value in parameters.items()
-        if name not in DATABASE_PARAMETERS
+        if name not in (*DATABASE_PARAMETERS, *READER_PARAMETERS)
     }
 
 
@@ -162,13 +167,17 @@ def _read(path: str, region: str | None) -> dict[str, str]:
         raise AppConfigError(f"DATABASE_SECRET_ARN under {path}: {error}") from None
     username, password = read_credentials(secrets, secret_arn)
     log.info("settings from SSM path %s (%d parameters) and secret %s", path, len(parameters), secret_arn)
-    url = database_url(parameters, username, password)
-    return {
+    variables = {
         **_as_variables(parameters),
-        "RELAY_APP_DATABASE_URL": url,
+        "RELAY_APP_DATABASE_URL": database_url(parameters, username, password),
         SECRET_ARN_VARIABLE: secret_arn,
         SECRET_PARAMETER_VARIABLE: f"{path}DATABASE_SECRET_ARN",
     }
+    reader = tuple(parameters.get(name, "") for name in READER_PARAMETERS)
+    if all(reader):
+        endpoint = (reader[0], reader[1])
+        variables["RELAY_APP_DATABASE_READ_URL"] = database_url(parameters, username, password, endpoint)
+    return variables
 
 
 def settings_from_aws(environ: Mapping[str, str]) -> dict[str, str]:

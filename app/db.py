@@ -214,7 +214,7 @@ class Database:
         return cls(
             primary=make_engine(url, settings, credentials=login),
             primary_reads=make_engine(url, settings, autocommit=True, credentials=login),
-            replica=make_engine(replica, settings, autocommit=True) if replica else None,
+            replica=make_engine(replica, settings, autocommit=True, credentials=login) if replica else None,
             probe=make_engine(url, settings, autocommit=True, pooled=False, credentials=login),
             breaker=ReplicaBreaker(settings.replica_retry_seconds),
             is_sqlite=_is_sqlite(url),

@@ -18,6 +18,7 @@ from app.aws_config import (
     AppConfigError,
     SecretCredentials,
     read_parameters,
+    settings_from_aws,
 )
 from app.config import Settings
 from app.db import EXTENSION_KEY
@@ -70,6 +71,31 @@ def test_database_url_is_built_from_the_parameters_and_the_secret(aws: AwsFactor
     assert settings.import_bucket == "relay-imports"
     assert settings.db_pool_size == 4  # decrypted
     assert PASSWORD not in repr(settings)
+
+
+@pytest.mark.parametrize("reader", ["db-ro.example.internal", None])
+def test_reads_go_to_the_region_reader_when_the_stack_names_one(aws: AwsFactory, reader: str | None) -> None:
+    secret_arn = put_secret(aws, "us-east-1", {"username": "relay_admin", "password": PASSWORD})
+    given = {"DATABASE_READ_HOST": reader, "DATABASE_READ_PORT": "5433"} if reader else {}
+    path = put_settings(aws, "us-east-1", secret_arn, **given)
+
+    settings = Settings.from_environ({PATH_VARIABLE: path, "AWS_REGION": "us-east-1"})
+
+    if reader is None:
+        assert settings.database_read_url is None  # no replica in the region: every read on the writer
+        return
+    url = make_url(settings.database_read_url or "")
+    assert (url.username, url.password, url.host, url.port, url.database) == (
+        "relay_admin",
+        PASSWORD,
+        reader,
+        5433,
+        "relay",
+    )
+    assert make_url(settings.database_url).host == "db.example.internal"
+    assert not {"RELAY_APP_DATABASE_READ_HOST", "RELAY_APP_DATABASE_READ_PORT"} & set(
+        settings_from_aws({PATH_VARIABLE: path, "AWS_REGION": "us-east-1"})
+    )
 
 
 def test_every_page_of_parameters_is_read(aws: AwsFactory) -> None:

@@ -1,4 +1,5 @@
-"""Migrations: the models match them, they run once under the advisory lock, and they stay expand-only."""
+"""Migrations: the models match them, overlapping runs migrate once under the advisory lock, and they
+stay expand-only."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import ast
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import time
 from pathlib import Path
 
 import psycopg
@@ -18,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from app.migrate import MIGRATIONS, alembic_config, upgrade
+from app.migrate import LOCK_KEY, MIGRATIONS, alembic_config, upgrade
 from app.models import Base
 from tests.app.conftest import ROOT
 
@@ -85,28 +86,60 @@ def test_flask_cli_entry_point(tmp_path: Path) -> None:
     assert "schema at head" in result.output
 
 
-def test_concurrent_runs_migrate_once_under_the_advisory_lock(postgres_server: str) -> None:
-    with psycopg.connect(postgres_server.replace("+psycopg", ""), autocommit=True) as connection:
-        connection.execute("CREATE DATABASE relay_migrate_race")
-    url = postgres_server.rsplit("/", 1)[0] + "/relay_migrate_race"
+def _blocked_backends(server: str, database: str) -> int:
+    """Sessions of `database` waiting for a lock (a fresh connection: activity is per-transaction)."""
+    with psycopg.connect(server, autocommit=True) as observer:
+        row = observer.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+            (database,),
+        ).fetchone()
+    return int(row[0]) if row else 0
 
-    def run(_: int) -> subprocess.CompletedProcess[str]:
-        environment = {**os.environ, "RELAY_APP_DATABASE_URL": url}
-        return subprocess.run(
+
+def test_overlapping_runs_migrate_once_and_the_others_wait_for_head(postgres_server: str) -> None:
+    """Three `python -m app.migrate` processes that really overlap: only the lock keeps them apart.
+
+    The test holds a barrier first: the advisory lock and an exclusive lock on an empty version table,
+    which alembic reads before migrating. Once all three are blocked (on the advisory lock, or on the
+    table if the lock did nothing), the barrier goes, and all three are released at the same moment.
+    """
+    database = "relay_migrate_overlap"
+    server = postgres_server.replace("+psycopg", "")
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {database}")
+    url = postgres_server.rsplit("/", 1)[0] + "/" + database
+    holder = psycopg.connect(server.rsplit("/", 1)[0] + "/" + database, autocommit=True)
+    holder.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+    holder.execute(  # what alembic creates on a first run, still empty
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
+        " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    )
+    holder.execute("BEGIN")
+    holder.execute("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")
+    environment = {**os.environ, "RELAY_APP_DATABASE_URL": url}
+    runs = [
+        subprocess.Popen(
             [sys.executable, "-m", "app.migrate"],
-            check=False,
             cwd=ROOT,
             env=environment,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=120,
         )
-
-    with ThreadPoolExecutor(3) as pool:
-        runs = list(pool.map(run, range(3)))
-    assert [r.returncode for r in runs] == [0, 0, 0], [r.stderr for r in runs]
-    applied = sum(r.stderr.count("Running upgrade  -> 0001") for r in runs)
-    assert applied == 1
+        for _ in range(3)
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while _blocked_backends(server, database) < len(runs):
+            assert all(run.poll() is None for run in runs), "a run ended before the barrier was lifted"
+            assert time.monotonic() < deadline, "the runs never all reached the database"
+            time.sleep(0.1)
+    finally:
+        holder.close()  # lifts both locks at once
+        outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], [stderr for _, stderr in outputs]
+    upgrades = [stderr.count("Running upgrade  -> 0001") for _, stderr in outputs]
+    assert sorted(upgrades) == [0, 0, 1], "the first migration must run exactly once"
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     engine = create_engine(url)
     with engine.connect() as connection:

@@ -316,7 +316,7 @@ def test_gate_refuses_drift_and_allows_a_clean_or_new_stack(stack: DeployedStack
     assert "WebSecurityGroup" in refused.value.message and "--allow-drift" in refused.value.message
 
 
-def test_stack_deploy_refuses_to_deploy_over_drift_unless_allowed(
+def test_stack_deploy_refuses_drift_the_ignore_rules_do_not_cover_and_allows_what_they_accept(
     aws: AwsFactory, tmp_path: Path, relay: Relay
 ) -> None:
     region = "us-west-2"
@@ -335,12 +335,22 @@ def test_stack_deploy_refuses_to_deploy_over_drift_unless_allowed(
         region,
         "--cfn-dir",
         str(stack.templates),
-        "--yes",
     ]
+    switch_rule = (
+        f"  - stack: {stack.name}\n    logical_id: AppSetting\n    property_path: /Value\n"
+        "    reason: feature switch flipped by the on-call runbook\n"
+    )
+    partial = tmp_path / "switch-only.yaml"
+    partial.write_text("rules:\n" + switch_rule)
 
-    code, _ = relay(*deploy_args)
-    assert code == 2
+    assert relay(*deploy_args, "--yes")[0] == 2
+    assert drift_json(relay, stack, "--ignore", str(partial))[0] == 2
+    assert relay(*deploy_args, "--yes", "--ignore", str(partial))[0] == 2  # the security group still counts
 
-    code, _ = relay(*deploy_args, "--allow-drift")
-    assert code == 0
+    # The template tree's own rules: `relay drift` and the deploy gate both read them unasked.
+    (stack.templates / "drift-ignore.yaml").write_text(
+        "rules:\n" + switch_rule + "  - logical_id: WebSecurityGroup\n    reason: opened for a migration\n"
+    )
+    assert drift_json(relay, stack)[0] == 0
+    assert relay(*deploy_args, "--yes")[0] == 0
     cfn.delete_stack(StackName=stack.name)

@@ -39,6 +39,6 @@ def test_the_picture_names_what_the_templates_declare(tmp_path: Path) -> None:
     app.write_text(app.read_text().replace("BlueTargetGroup", "BlueTargets"))
     assert "BlueTargets" in architecture.dot_source(copy / "main.yaml")
     data = copy / "templates" / "data.yaml"
-    data.write_text(data.read_text().replace("SourceDBInstanceIdentifier:", "SourceDbGone:"))
-    with pytest.raises(RelayError, match="one AWS::RDS::DBInstance with SourceDBInstanceIdentifier"):
+    data.write_text(data.read_text().replace("MasterUsername:", "MasterUserGone:"))
+    with pytest.raises(RelayError, match="one AWS::RDS::DBInstance with MasterUsername"):
         architecture.dot_source(copy / "main.yaml")

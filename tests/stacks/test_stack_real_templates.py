@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from stack_support import reset
 
+from app.aws_config import read_parameters
 from relay.aws import AwsFactory
 from relay_emulator.process import EmulatorState
 
@@ -121,3 +122,33 @@ def test_codedeploy_dns_and_alarms(deployed: Deployed, aws: AwsFactory) -> None:
     records = aws.client("route53").list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
     failover = {record.get("Failover") for record in records if record["Name"].rstrip(".") == RECORD}
     assert failover == {"PRIMARY", "SECONDARY"}
+
+
+def test_the_app_gets_a_reader_only_where_the_region_has_one(deployed: Deployed, aws: AwsFactory) -> None:
+    """Last in the module: it adds an in-region reader to the primary (the fixture resets afterwards)."""
+    settings = {
+        region: read_parameters(aws.client("ssm", region), outputs["AppConfigParameterPath"])
+        for region, outputs in deployed.items()
+    }
+    assert all("DATABASE_READ_HOST" not in found for found in settings.values())  # no reader: the writer
+
+    primary = deployed["us-east-1"]
+    dns = ["-p", f"HostedZoneId={primary['HostedZoneId']}", "-p", f"RecordName={RECORD}"]
+    reader_class = ["-p", "DbReaderInstanceClass=db.t4g.micro"]
+    result = relay_cli(
+        "stack", "deploy", "--env", "demo", "--region", "us-east-1", "--yes", *dns, *reader_class
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    rds = aws.client("rds", "us-east-1")
+    [reader] = [
+        db
+        for db in rds.describe_db_instances()["DBInstances"]
+        if db.get("ReadReplicaSourceDBInstanceIdentifier") == primary["DbInstanceIdentifier"]
+    ]
+    found = read_parameters(aws.client("ssm", "us-east-1"), primary["AppConfigParameterPath"])
+    read_endpoint = (found["DATABASE_READ_HOST"], found["DATABASE_READ_PORT"])
+    assert read_endpoint == (reader["Endpoint"]["Address"], str(reader["Endpoint"]["Port"]))
+    assert (found["DATABASE_HOST"], found["DATABASE_PORT"]) != read_endpoint
+    standby = read_parameters(aws.client("ssm", "us-west-2"), deployed["us-west-2"]["AppConfigParameterPath"])
+    assert "DATABASE_READ_HOST" not in standby

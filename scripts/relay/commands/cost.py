@@ -10,13 +10,13 @@ import click
 from relay.context import RelayContext, pass_relay
 from relay.cost.inputs import environment_regions
 from relay.cost.live import hourly_price
-from relay.cost.model import Assumptions, LineItem, PriceTable, region_items, total
+from relay.cost.model import Assumptions, LineItem, PriceTable, RegionInputs, region_items, total
 from relay.cost.render import estimate_table
 from relay.options import env_option, output_option
 
 
 def _with_live_prices(
-    relay: RelayContext, prices: PriceTable, regions: dict[str, dict[str, str]]
+    relay: RelayContext, prices: PriceTable, regions: dict[str, RegionInputs]
 ) -> tuple[PriceTable, str]:
     """Replace the table's EC2 and RDS hourly prices with Pricing API answers where it gives them."""
     pricing = relay.aws.client("pricing", "us-east-1")
@@ -29,11 +29,10 @@ def _with_live_prices(
         for name, table in prices.regions.items()
     }
     answered = 0
-    for region, parameters in regions.items():
-        for family, size in (
-            ("ec2_hour", parameters["InstanceType"]),
-            ("rds_postgres_hour", parameters["DbInstanceClass"]),
-        ):
+    for region, inputs in regions.items():
+        sizes = [("ec2_hour", inputs.parameters["InstanceType"])]
+        sizes += [("rds_postgres_hour", database.instance_class) for database in inputs.databases]
+        for family, size in sizes:
             usd = hourly_price(pricing, region, family, size)
             if usd is not None:
                 updated[region][family][size] = usd
@@ -75,12 +74,12 @@ def command(relay: RelayContext, env: str, pricing_api: bool, internet_out_gb: f
     assumptions = Assumptions(internet_out_gb=internet_out_gb)
     items: list[LineItem] = []
     pilot_light: list[LineItem] = []
-    for region, parameters in regions.items():
-        region_lines = region_items(region, parameters, prices, assumptions)
+    for region, inputs in regions.items():
+        region_lines = region_items(region, inputs, prices, assumptions)
         items += region_lines
-        is_standby = parameters.get("Role") == "standby"
+        is_standby = inputs.parameters.get("Role") == "standby"
         pilot_light += (
-            region_items(region, parameters, prices, assumptions, standby_instances=0)
+            region_items(region, inputs, prices, assumptions, standby_instances=0)
             if is_standby
             else region_lines
         )

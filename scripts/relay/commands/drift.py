@@ -10,11 +10,12 @@ from rich.markup import escape
 from relay.console import progress, say, write
 from relay.context import OUTPUT_FORMATS, RelayContext, pass_relay
 from relay.drift.detection import Polling
+from relay.drift.ignore import rules_for
 from relay.drift.render import html_page
 from relay.drift.render.json_report import scan_document
 from relay.drift.render.junit import scan_junit
 from relay.drift.render.table import scan_table
-from relay.drift.scan import ScanOptions, load_ignore_rules, scan
+from relay.drift.scan import ScanOptions, scan
 from relay.drift.template_drift import DEFAULT_TEMPLATE_DIR, TemplateSource
 from relay.errors import RelayError
 from relay.options import output_option, region_option
@@ -29,7 +30,8 @@ from relay.vocabulary import REGIONS
     "--ignore",
     "ignore_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="YAML ignore rules (each with a reason); ignored drift is shown but does not fail.",
+    help="YAML ignore rules (each with a reason); ignored drift is shown but does not fail. Default:"
+    " drift-ignore.yaml in --templates, when present (the deploy gate reads the same).",
 )
 @output_option(formats=OUTPUT_FORMATS)
 @click.option(
@@ -94,7 +96,7 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
     options = ScanOptions(
         stacks=stacks,
         concurrency=concurrency,
-        ignore_rules=load_ignore_rules(ignore_file),
+        ignore_rules=rules_for(ignore_file, templates),
         templates=TemplateSource(templates),
         polling=Polling(timeout=timeout),
     )

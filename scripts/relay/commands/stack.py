@@ -89,6 +89,13 @@ def package(relay: RelayContext, env: str, cfn_dir: Path | None) -> None:
     help="Execute even when a database, bucket or other data is replaced or deleted.",
 )
 @click.option("--allow-drift", is_flag=True, help="Deploy over resources changed outside CloudFormation.")
+@click.option(
+    "--ignore",
+    "ignore_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Drift ignore rules, as `relay drift --ignore` reads them: drift they accept does not stop the"
+    " deploy. Default: drift-ignore.yaml in the template tree, when present.",
+)
 @parameter_overrides
 @click.option(
     "--timeout",
@@ -106,6 +113,7 @@ def deploy(
     yes: bool,
     allow_replacement: bool,
     allow_drift: bool,
+    ignore_file: Path | None,
     parameters: tuple[str, ...],
     timeout: float,
 ) -> None:
@@ -119,6 +127,7 @@ def deploy(
         yes=yes,
         allow_replacement=allow_replacement,
         allow_drift=allow_drift,
+        ignore_file=ignore_file,
         cfn_dir=target.cfn_dir,
         timeout=timeout,
         console=err if relay.output == "json" else out,  # stdout holds only the JSON

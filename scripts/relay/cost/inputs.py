@@ -1,7 +1,10 @@
-"""The effective parameters of an environment's root stack in each region: params file over defaults."""
+"""What an environment's root stack is deployed with in each region: its effective parameters (params
+file over defaults) and the DB instances its templates create with them."""
 
 from __future__ import annotations
 
+from relay.cost.database import deployed_databases
+from relay.cost.model import RegionInputs
 from relay.errors import RelayError
 from relay.stacks.params import load_params
 from relay.stacks.target import StackTarget, resolve_target
@@ -9,7 +12,7 @@ from relay.stacks.templates import load_template
 from relay.vocabulary import REGIONS
 
 
-def effective_parameters(target: StackTarget) -> dict[str, str]:
+def region_inputs(target: StackTarget) -> RegionInputs:
     """What the stack would be deployed with; StackOutput references are left out (unknown before deploy)."""
     params = load_params(target)
     template = load_template(params.template)
@@ -17,16 +20,16 @@ def effective_parameters(target: StackTarget) -> dict[str, str]:
         name: str(spec["Default"]) for name, spec in template.parameters.items() if "Default" in (spec or {})
     }
     values.update({name: value for name, value in params.parameters.items() if isinstance(value, str)})
-    return values
+    return RegionInputs(parameters=values, databases=deployed_databases(template, values))
 
 
-def environment_regions(env: str) -> dict[str, dict[str, str]]:
-    """Every region the environment has a params file for, with its effective parameters."""
+def environment_regions(env: str) -> dict[str, RegionInputs]:
+    """Every region the environment has a params file for, with what its stack is deployed with."""
     found = {}
     for region in REGIONS:
         target = resolve_target(env, region)
         if target.params_file.is_file():
-            found[region] = effective_parameters(target)
+            found[region] = region_inputs(target)
     if not found:
         raise RelayError(f"environment {env} has no params files in cloudformation/params/")
     return found

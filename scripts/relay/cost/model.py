@@ -1,7 +1,8 @@
 """The monthly cost model: line items per region from an environment's effective stack parameters.
 
-Parameters are what `relay stack deploy` would pass (params file over template defaults); prices come
-from a dated table (`prices.json`) or, when credentials allow, the AWS Pricing API (`live_prices`).
+Parameters are what `relay stack deploy` would pass (params file over template defaults); the database is
+what the templates create with them (relay.cost.database); prices come from a dated table (`prices.json`)
+or, when credentials allow, the AWS Pricing API (`live_prices`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from relay.contract import capacity_parameter
+from relay.cost.database import DatabaseSpec
 from relay.errors import RelayError
 from relay.vocabulary import SLOTS
 
@@ -28,6 +30,14 @@ class Assumptions:
     artifact_gb: float = 10.0
     flow_logs_gb: float = 5.0
     alb_lcus: float = 1.0
+
+
+@dataclass(frozen=True)
+class RegionInputs:
+    """One region's root stack as deployed: its effective parameters and its DB instances."""
+
+    parameters: dict[str, str]
+    databases: list[DatabaseSpec]
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ def _number(parameters: dict[str, str], name: str) -> float:
 
 def region_items(
     region: str,
-    parameters: dict[str, str],
+    inputs: RegionInputs,
     prices: PriceTable,
     assumptions: Assumptions,
     standby_instances: int | None = None,
@@ -88,6 +98,7 @@ def region_items(
     """Line items of one region's root stack; `standby_instances` overrides the slot sizes (pilot light)."""
     price = prices.region(region)
     hours = prices.hours
+    parameters = inputs.parameters
     standby = parameters.get("Role") == "standby"
     items: list[LineItem] = []
 
@@ -124,17 +135,21 @@ def region_items(
         "EBS gp3 root volumes", f"{instances} x {volume:g} GB", instances * volume * price["ebs_gp3_gb_month"]
     )
 
-    db_class = parameters["DbInstanceClass"]
-    multi_az = not standby and parameters.get("DbMultiAz", "true").lower() == "true"
-    copies = 2 if multi_az else 1
-    role = "Multi-AZ writer" if multi_az else ("cross-region replica" if standby else "single-AZ writer")
-    add(
-        f"RDS PostgreSQL {db_class} ({role})",
-        f"{copies} x {hours:.0f} h",
-        copies * hours * prices.hourly(region, "rds_postgres_hour", db_class),
-    )
-    storage = _number(parameters, "DbAllocatedStorage")
-    add("RDS gp3 storage", f"{copies} x {storage:g} GB", copies * storage * price["rds_gp3_gb_month"])
+    for database in inputs.databases:
+        copies = database.copies
+        placement = "Multi-AZ" if database.multi_az else "single-AZ"
+        role = f"{placement} {'read replica' if database.replica else 'writer'}"
+        add(
+            f"RDS PostgreSQL {database.instance_class} ({role})",
+            f"{copies} x {hours:.0f} h",
+            copies * hours * prices.hourly(region, "rds_postgres_hour", database.instance_class),
+        )
+        storage = database.storage_gb
+        add(
+            f"RDS gp3 storage ({database.logical_id})",
+            f"{copies} x {storage:g} GB",
+            copies * storage * price["rds_gp3_gb_month"],
+        )
 
     add(
         "S3 artifacts",

@@ -10,7 +10,9 @@ File format (YAML):
         property_path: /Value      # optional glob; without it the whole resource is ignored
         reason: rotated by the ops runbook, see OPS-123   # mandatory
 
-Ignored differences stay in the report, marked ignored; they only stop counting as drift.
+Ignored differences stay in the report, marked ignored; they only stop counting as drift. `relay drift`
+and the deploy gate read the same rules (`rules_for`): the file given with --ignore, else
+`drift-ignore.yaml` beside the templates, so what a scan accepts never blocks a deploy.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from relay.drift.model import RootReport, StackResult
 from relay.errors import RelayError
 
 SELECTORS = ("stack", "region", "logical_id", "resource_type", "property_path")
+DEFAULT_FILE = "drift-ignore.yaml"  # in the template tree (cloudformation/), read when no file is given
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,15 @@ def load(path: Path) -> list[IgnoreRule]:
     if not isinstance(entries, list):
         raise RelayError(f"{path}: expected a top-level `rules:` list")
     return [_rule(entry, f"{path}: rule {number}") for number, entry in enumerate(entries, start=1)]
+
+
+def rules_for(path: Path | None, cfn_dir: Path) -> tuple[IgnoreRule, ...]:
+    """The rules in force: the file given, else the template tree's drift-ignore.yaml, else none."""
+    if path is None:
+        path = cfn_dir / DEFAULT_FILE
+        if not path.is_file():
+            return ()
+    return tuple(load(path))
 
 
 def apply(rules: list[IgnoreRule], root: RootReport) -> None:

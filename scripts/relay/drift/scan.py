@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -94,7 +93,3 @@ def scan(aws: AwsFactory, regions: list[str], options: ScanOptions, progress: Pr
         for roots in pool.map(one, regions):
             report.roots.extend(roots)
     return report
-
-
-def load_ignore_rules(path: Path | None) -> tuple[ignore.IgnoreRule, ...]:
-    return tuple(ignore.load(path)) if path else ()

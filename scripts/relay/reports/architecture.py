@@ -125,7 +125,8 @@ def _slot(templates: Templates, key: str, slot: str, alb: Resource) -> list[str]
 def _region(templates: Templates, key: str, region: str, role: str) -> list[str]:
     """One region's cluster: the same resources in both, the database and the record by role."""
     alb = templates.one("AWS::ElasticLoadBalancingV2::LoadBalancer")
-    database = templates.one("AWS::RDS::DBInstance", "SourceDBInstanceIdentifier")
+    # The region's own database (new or a replica of the other region's), not the optional reader.
+    database = templates.one("AWS::RDS::DBInstance", "MasterUsername")
     record = templates.one("AWS::Route53::RecordSet", "Failover")
     check = templates.one("AWS::Route53::HealthCheck")
     primary = role == "primary"

@@ -77,19 +77,24 @@ def plan(
     parameter_overrides: Mapping[str, str] | None = None,
     use_previous_template: bool = False,
     allow_drift: bool = False,
+    ignore_file: Path | None = None,
     checks: Sequence[PreDeployCheck] = PRE_DEPLOY_CHECKS,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Plan:
     """Validate everything local first (nothing is created when input is wrong), then make the change set."""
     cfn = aws.client("cloudformation", target.region)
     overrides = dict(parameter_overrides or {})
+
+    def run_checks(stack: dict[str, Any] | None) -> None:
+        for check in checks:
+            check(CheckContext(aws, target, stack, allow_drift=allow_drift, ignore_file=ignore_file))
+
     if use_previous_template:
         live = require_stack(cfn, target.stack_name)
         current = _current_parameters(live)
         _check_names(overrides, current, f"stack {target}")
         parameters = [_parameter(name, overrides.get(name)) for name in current]
-        for check in checks:
-            check(CheckContext(aws=aws, target=target, stack=live, allow_drift=allow_drift))
+        run_checks(live)
         change_set = create_change_set(
             cfn, target.stack_name, "UPDATE", parameters, backoff=stack_backoff("the change set", timeout)
         )
@@ -109,8 +114,7 @@ def plan(
     if kind == "UPDATE" and stack is not None:
         current = _current_parameters(stack)
         kept = {name: current[name] for name in RUNTIME_OWNED if name in current and name not in overrides}
-    for check in checks:
-        check(CheckContext(aws=aws, target=target, stack=stack, allow_drift=allow_drift))
+    run_checks(stack)
 
     packaged = package_for(aws, target, params.template)
     # Kept ones go as UsePreviousValue even when the file leaves them out: omitted means the Default.
@@ -140,6 +144,7 @@ def deploy(
     yes: bool = False,
     allow_replacement: bool = False,
     allow_drift: bool = False,
+    ignore_file: Path | None = None,
     cfn_dir: Path | None = None,
     checks: Sequence[PreDeployCheck] = PRE_DEPLOY_CHECKS,
     timeout: float = DEFAULT_TIMEOUT,
@@ -157,6 +162,7 @@ def deploy(
         parameter_overrides=parameter_overrides,
         use_previous_template=use_previous_template,
         allow_drift=allow_drift,
+        ignore_file=ignore_file,
         checks=checks,
         timeout=timeout,
     )
