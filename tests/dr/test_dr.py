@@ -16,6 +16,7 @@ from headless_chromium import distinct_bytes, render
 
 from relay.dr.model import RTO_TARGET_SECONDS
 from relay.reports.page import seconds
+from relay_emulator.rds.postgres import free_port
 
 pytestmark = pytest.mark.xdist_group("dr")
 
@@ -197,6 +198,22 @@ def test_an_unreachable_old_region_skips_fencing_and_fails_over(
         result["orders_lost_detail"].startswith("unknown: ") and "unreachable" in result["orders_lost_detail"]
     )
     assert steps["count-lost-orders"]["status"] == "skipped"
+
+
+def test_an_old_writer_the_dr_job_cannot_reach_leaves_the_orders_lost_unknown(
+    world: World, capsys: Any, report_dir: Path
+) -> None:
+    """The region answers but its database does not (no network path from the DR job): unknown, not 0."""
+    world.replicated(world.place_orders(2))
+    nobody = str(free_port())
+    world.aws.client("ssm", PRIMARY).put_parameter(
+        Name=f"/relay/{world.env}/app/DATABASE_PORT", Value=nobody, Type="String", Overwrite=True
+    )
+    code, result = dr(world, capsys, "promote", report_dir, *confirm(world))
+    assert code == 0, result  # the promotion goes on
+    detail = result["orders_lost_detail"]
+    assert result["orders_lost"] is None
+    assert detail.startswith("unknown: OperationalError") and f"port {nobody} failed" in detail, detail
 
 
 def test_failback_recreates_the_replica_in_the_old_region(

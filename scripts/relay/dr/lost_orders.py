@@ -65,7 +65,10 @@ def _app_database_url(ctx: DrContext, region: str, path: str) -> str:
     if missing:
         raise AppConfigError(f"{region}'s app settings under {path} lack {', '.join(missing)}")
     secret_arn = settings["DATABASE_SECRET_ARN"]
-    secrets = ctx.client("secretsmanager", secret_arn.split(":")[3])
+    arn = secret_arn.split(":")
+    if len(arn) < 7 or arn[2] != "secretsmanager":
+        raise AppConfigError(f"{path}DATABASE_SECRET_ARN in {region} is not a Secrets Manager ARN")
+    secrets = ctx.client("secretsmanager", arn[3])  # a standby's app reads its primary's secret
     return database_url(settings, *read_credentials(secrets, secret_arn))
 
 
