@@ -16,6 +16,8 @@ from app import db, revision
 from app.schema import FieldError
 
 PROBLEM_JSON = "application/problem+json"
+READ_ONLY_SQLSTATE = "25006"  # read_only_sql_transaction: a hot standby (the standby region's replica)
+READ_ONLY_RETRY_AFTER_SECONDS = 60  # a region is promoted in minutes (docs/dr.md), not seconds
 log = logging.getLogger("app.errors")
 
 
@@ -103,7 +105,17 @@ def _schema_behind(error: DBAPIError) -> Response:
     return problem(503, "Service Unavailable", detail)
 
 
+def _read_only_region(error: DBAPIError) -> Response:
+    """A write reached a read-only database: this region is the standby, its writer elsewhere (503)."""
+    log.warning("write refused by a read-only database (request id %s): %s", g.get("request_id", "-"), error)
+    response = problem(503, "Service Unavailable", "This region is read-only until it is promoted.")
+    response.headers["Retry-After"] = str(READ_ONLY_RETRY_AFTER_SECONDS)
+    return response
+
+
 def _database_error(error: DBAPIError) -> Response:
+    if getattr(error.orig, "sqlstate", None) == READ_ONLY_SQLSTATE:
+        return _read_only_region(error)
     if revision.is_missing_schema(error):
         return _schema_behind(error)
     if isinstance(error, OperationalError):

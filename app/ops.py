@@ -1,5 +1,5 @@
 """What the load balancer and the release tooling ask: alive, ready (DB up, its schema one this release
-serves on, not draining), version."""
+serves on, not draining) and whether it can write, version."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 
 from flask import Blueprint, current_app
 from flask.typing import ResponseReturnValue
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import api, db, revision
@@ -21,6 +22,13 @@ bp = Blueprint("ops", __name__)
 log = logging.getLogger(__name__)
 STATUS = Documented(
     schema={"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}
+)
+READY = Documented(
+    schema={
+        "type": "object",
+        "required": ["status", "writable"],
+        "properties": {"status": {"type": "string"}, "writable": {"type": "boolean"}},
+    }
 )
 VERSION_FIELDS = ("release_id", "git_sha", "slot", "region")
 VERSION = Documented(
@@ -53,25 +61,37 @@ def healthz() -> ResponseReturnValue:
     "/readyz",
     "GET",
     Operation(
-        "Ready for traffic: the database answers, its schema is migrated for this release, not draining",
+        "Ready for traffic: the database answers, its schema is migrated for this release, not draining; "
+        "`writable` is false in a standby region, whose database is a read-only replica until promoted",
         {
-            200: Reply("Ready", STATUS),
+            200: Reply("Ready", READY),
             503: Reply("Draining, the database does not answer, or its schema is behind this release"),
         },
     ),
 )
 def readyz() -> ResponseReturnValue:
+    """A healthy standby is ready while read-only: it must pass its release gate and serve reads."""
     if draining():
         raise ApiError(503, "Service Unavailable", "Draining: the server is shutting down.")
     try:
-        schema_problem = revision.problem(db.database(), settings().readiness_timeout_ms)
+        schema, writable = db.database().check(settings().readiness_timeout_ms, _schema_and_writable)
     except SQLAlchemyError as error:
         log.warning("readiness: database does not answer: %s", error)
         raise ApiError(503, "Service Unavailable", "The database does not answer.") from error
+    schema_problem = revision.mismatch(schema)
     if schema_problem:
         log.warning("readiness: %s", schema_problem)
         raise ApiError(503, "Service Unavailable", schema_problem)
-    return json_response({"status": "ready"})
+    return json_response({"status": "ready", "writable": writable})
+
+
+def _schema_and_writable(connection: Connection) -> tuple[str | None, bool]:
+    """The schema's revision, and whether the database takes writes (a hot standby does not), on one
+    connection: the load balancer asks every few seconds."""
+    if connection.dialect.name != "postgresql":
+        return revision.current(connection), True
+    read_only = connection.execute(text("SHOW transaction_read_only")).scalar()
+    return revision.current(connection), read_only != "on"
 
 
 @api.route(bp, "/version", "GET", Operation("What is running here", {200: Reply("Release", VERSION)}))

@@ -321,6 +321,7 @@ DR_STATUS = {
                 "rto_seconds": 9.81,
                 "rpo_seconds": 0.0,
                 "drill_seconds": 56.7,
+                "orders_lost": 0,
             },
         },
         "us-west-2": {"reachable": False, "reason": "stack relay-demo does not exist in us-west-2"},
@@ -538,6 +539,6 @@ def test_dr_status_spells_out_every_value(
     assert "unreachable: stack relay-demo does not exist in us-west-2" in flat(out)
     assert (
         "last drill (us-east-1): done at 2026-12-01T10:00:00Z, us-east-1 -> us-west-2, RTO 9.8 s, RPO 0.0 s, "
-        "whole drill 56.7 s"
+        "whole drill 56.7 s, orders lost 0"
     ) in out
     assert not [raw for raw in ("{", "None", "'") if raw in out]

@@ -3,7 +3,9 @@
 Until the real templates deploy in the emulator end to end, this is the DR tests' world: an RDS
 primary in us-east-1 and its cross-region replica in us-west-2, blue/green ASG slots, artifact buckets
 with replication, a hosted zone with failover records and health checks, the app's SSM settings, and
-a minimal `relay-<env>` stack in each region whose outputs carry the contract names.
+a minimal `relay-<env>` stack in each region whose outputs carry the contract names. The primary's
+database holds the app's schema (its migrations), and each region's app settings name its database and
+the RDS-managed secret, as the app stack writes them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import psycopg
+
+from app.aws_config import read_credentials
+from app.migrate import upgrade
 from relay.aws import AwsFactory
 from tests.emulator.polling import wait_until
 
@@ -36,6 +42,7 @@ OUTPUT_NAMES = [
     "AlbDnsName",
 ]
 PRODUCTION_SIZE, WARM_SIZE = 2, 1
+DB_NAME = "relay"
 
 
 class StandbyApp(BaseHTTPRequestHandler):
@@ -155,8 +162,9 @@ class World:
             Engine="postgres",
             DBInstanceClass="db.t4g.micro",
             AllocatedStorage=20,
+            DBName=DB_NAME,
             MasterUsername="relay",
-            MasterUserPassword="not-a-secret-1",
+            ManageMasterUserPassword=True,
         )["DBInstance"]
         wait_until(lambda: self.db(PRIMARY)["DBInstanceStatus"] == "available", "the primary to be available")
         replica = self.aws.client("rds", STANDBY).create_db_instance_read_replica(
@@ -164,6 +172,8 @@ class World:
             SourceDBInstanceIdentifier=primary["DBInstanceArn"],
             SourceRegion=PRIMARY,
         )["DBInstance"]
+        secret = primary["MasterUserSecret"]["SecretArn"]  # a replica logs in with its source's users
+        upgrade(self._url(PRIMARY, secret))
         for region, db in ((PRIMARY, primary), (STANDBY, replica)):
             outputs[region].update(
                 DbInstanceIdentifier=name,
@@ -171,7 +181,50 @@ class World:
                 DbEndpointAddress=db["Endpoint"]["Address"],
                 DbEndpointPort=str(db["Endpoint"]["Port"]),
             )
+            settings = {
+                "DATABASE_HOST": db["Endpoint"]["Address"],
+                "DATABASE_PORT": str(db["Endpoint"]["Port"]),
+                "DATABASE_NAME": DB_NAME,
+                "DATABASE_SECRET_ARN": secret,
+            }
+            path, ssm = outputs[region]["AppConfigParameterPath"], self.aws.client("ssm", region)
+            for setting, value in settings.items():
+                ssm.put_parameter(Name=path + setting, Value=value, Type="String")
         wait_until(lambda: self.db(STANDBY)["DBInstanceStatus"] == "available", "the replica to be available")
+
+    def secret_arn(self, region: str) -> str:
+        """The RDS-managed master secret of the region's instance (a writer's own, or its source's)."""
+        return str(self.db(region)["MasterUserSecret"]["SecretArn"])
+
+    def _url(self, region: str, secret_arn: str) -> str:
+        user, password = read_credentials(
+            self.aws.client("secretsmanager", secret_arn.split(":")[3]), secret_arn
+        )
+        endpoint = self.db(region)["Endpoint"]
+        return f"postgresql+psycopg://{user}:{password}@{endpoint['Address']}:{endpoint['Port']}/{DB_NAME}"
+
+    def connect(self, region: str, secret_arn: str) -> psycopg.Connection[tuple[Any, ...]]:
+        """An autocommit connection to the app's database on the region's instance, with that login."""
+        return psycopg.connect(self._url(region, secret_arn).replace("+psycopg", ""), autocommit=True)
+
+    def place_orders(self, count: int, region: str = PRIMARY) -> list[int]:
+        """`count` orders committed on the region's writer, as the app writes them; their ids."""
+        with self.connect(region, self.secret_arn(region)) as connection:
+            rows = connection.execute(
+                "INSERT INTO orders (status, total_cents, created_at, updated_at) "
+                "SELECT 'placed', 100 * n, now(), now() FROM generate_series(1, %s) AS n RETURNING id",
+                (count,),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def orders(self, region: str, secret_region: str) -> set[int]:
+        """The order ids the region's instance holds, read with the login of `secret_region`'s instance."""
+        with self.connect(region, self.secret_arn(secret_region)) as connection:
+            return {row[0] for row in connection.execute("SELECT id FROM orders")}
+
+    def replicated(self, ids: list[int], replica: str = STANDBY, writer: str = PRIMARY) -> None:
+        """Wait until the replica has replayed these orders (a lag of 0)."""
+        wait_until(lambda: set(ids) <= self.orders(replica, writer), "the replica to replay the orders")
 
     def db(self, region: str) -> dict[str, Any]:
         rds = self.aws.client("rds", region)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from dr_cli import confirm, dr, faults, relay
 from dr_world import PRIMARY, PRODUCTION_SIZE, STANDBY, World
@@ -16,6 +16,7 @@ from headless_chromium import distinct_bytes, render
 
 from relay.dr.model import RTO_TARGET_SECONDS
 from relay.reports.page import seconds
+from relay_emulator.rds.postgres import free_port
 
 pytestmark = pytest.mark.xdist_group("dr")
 
@@ -27,12 +28,16 @@ def desired(world: World, region: str, slot: str) -> int:
     return int(groups[0]["DesiredCapacity"])
 
 
+AFTER_SERVICE = ("record-", "count-lost-orders")  # bookkeeping: outside the RTO
+
+
 def assert_timeline_complete(timeline: dict[str, Any]) -> None:
-    """Every step has a start and an end; the RTO runs until service is back (stack records after it)."""
+    """Every step has a start and an end; the RTO runs until service is back (stack records, the count of
+    orders lost after it)."""
     steps = timeline["steps"]
     assert steps and all(s["started_at"] is not None and s["ended_at"] is not None for s in steps)
     assert all(s["ended_at"] >= s["started_at"] for s in steps)
-    restoring = [s for s in steps if not s["name"].startswith("record-")]
+    restoring = [s for s in steps if not s["name"].startswith(AFTER_SERVICE)]
     end_to_end = max(s["ended_at"] for s in restoring) - min(s["started_at"] for s in steps)
     assert timeline["rto_seconds"] == pytest.approx(end_to_end)
 
@@ -95,6 +100,7 @@ def test_dry_run_changes_nothing(world: World, capsys: Any, report_dir: Path) ->
 
 
 def test_execute_fails_over_and_a_rerun_is_a_no_op(world: World, capsys: Any, report_dir: Path) -> None:
+    world.replicated(world.place_orders(5))
     code, result = dr(world, capsys, "promote", report_dir, *confirm(world))
     assert code == 0, result
     assert result["status"] == "done"
@@ -108,6 +114,8 @@ def test_execute_fails_over_and_a_rerun_is_a_no_op(world: World, capsys: Any, re
         assert json.load(response)["region"] == STANDBY
     assert_timeline_complete(result)
     assert result["rpo_seconds"] == 0.0
+    assert result["orders_lost"] == 0, result["orders_lost_detail"]  # within budget: nothing lost
+    assert "0 of the 5 recent orders" in result["orders_lost_detail"]
     html = next(report_dir.glob("promote-*.html")).read_text()
     assert "<svg" in html and "http" not in html.split("<svg", 1)[1].replace("http://www.w3.org/2000/svg", "")
 
@@ -138,18 +146,14 @@ def test_a_fault_midway_then_a_rerun_resumes_and_completes(
     assert_timeline_complete(result)
 
 
-def test_lag_over_the_budget_is_refused_unless_forced(world: World, capsys: Any, report_dir: Path) -> None:
-    faults(world, {"replay_paused": [world.db_id]})  # the replica receives the write but does not apply it
-    endpoint = world.db(PRIMARY)["Endpoint"]
-    with psycopg.connect(
-        host=endpoint["Address"],
-        port=endpoint["Port"],
-        user="relay",
-        password="not-a-secret-1",
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute("CREATE TABLE written_after_the_pause (id int)")
+def test_lag_over_the_budget_is_refused_unless_forced_and_counts_the_orders_lost(
+    world: World, capsys: Any, report_dir: Path
+) -> None:
+    world.replicated(world.place_orders(4))
+    # The writes never reach the replica, as when the primary's region goes down. (A paused replay alone
+    # loses nothing: promotion replays the WAL the replica has received; bench/dr_bench.py shows it.)
+    faults(world, {"replication_cut": [world.db_id]})
+    lost = world.place_orders(3)
     time.sleep(1.5)
     budget = ["--rpo-budget", "1"]
     before = world.snapshot()
@@ -158,15 +162,23 @@ def test_lag_over_the_budget_is_refused_unless_forced(world: World, capsys: Any,
     assert [c["name"] for c in plan["checks"] if not c["ok"]] == ["replica lag within budget"]
     code, _ = dr(world, capsys, "promote", report_dir, *confirm(world), *budget)
     assert code == 1
-    assert "--force-rpo REASON" in capsys.readouterr().err
+    refusal = capsys.readouterr().err
+    assert "--force-rpo REASON" in refusal
+    measured = re.search(r"lag (\d+\.\d) s, budget 1 s", refusal)
+    assert measured and float(measured.group(1)) > 1.0, refusal  # it names the measured lag
     assert world.snapshot() == before
 
     code, result = dr(
         world, capsys, "promote", report_dir, *confirm(world), *budget, "--force-rpo", "region on fire"
     )
-    assert code == 0
+    assert code == 0, result
     assert result["facts"]["forced_rpo_reason"] == "region on fire"
     assert result["rpo_seconds"] > 1.0
+    assert result["orders_lost"] == len(lost), result["orders_lost_detail"]
+    assert result["facts"]["orders_lost"]["missing_ids"] == lost
+    assert not set(lost) & world.orders(STANDBY, STANDBY)
+    html = next(report_dir.glob("promote-*.html")).read_text()
+    assert f"orders lost</dt><dd>{len(lost)}<" in re.sub(r">\s+<", "><", html)
 
 
 def test_an_unreachable_old_region_skips_fencing_and_fails_over(
@@ -181,6 +193,27 @@ def test_an_unreachable_old_region_skips_fencing_and_fails_over(
     assert steps["fence-writers"]["status"] == "skipped" and "unreachable" in steps["fence-writers"]["detail"]
     assert world.failover_role(STANDBY) == "PRIMARY"
     assert result["rpo_seconds"] is not None and result["rpo_seconds"] >= 0
+    assert result["orders_lost"] is None  # unknown, never 0: the old primary cannot be read
+    assert (
+        result["orders_lost_detail"].startswith("unknown: ") and "unreachable" in result["orders_lost_detail"]
+    )
+    assert steps["count-lost-orders"]["status"] == "skipped"
+
+
+def test_an_old_writer_the_dr_job_cannot_reach_leaves_the_orders_lost_unknown(
+    world: World, capsys: Any, report_dir: Path
+) -> None:
+    """The region answers but its database does not (no network path from the DR job): unknown, not 0."""
+    world.replicated(world.place_orders(2))
+    nobody = str(free_port())
+    world.aws.client("ssm", PRIMARY).put_parameter(
+        Name=f"/relay/{world.env}/app/DATABASE_PORT", Value=nobody, Type="String", Overwrite=True
+    )
+    code, result = dr(world, capsys, "promote", report_dir, *confirm(world))
+    assert code == 0, result  # the promotion goes on
+    detail = result["orders_lost_detail"]
+    assert result["orders_lost"] is None
+    assert detail.startswith("unknown: OperationalError") and f"port {nobody} failed" in detail, detail
 
 
 def test_failback_recreates_the_replica_in_the_old_region(
@@ -203,6 +236,8 @@ def test_failback_recreates_the_replica_in_the_old_region(
     ]
     assert desired(world, PRIMARY, "blue") == 1
     assert_timeline_complete(result)
+    written = world.place_orders(1, STANDBY)  # on the new primary: the old one, its replica now, replays it
+    world.replicated(written, PRIMARY, STANDBY)
 
 
 @pytest.mark.env("staging")

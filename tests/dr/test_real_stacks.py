@@ -124,6 +124,7 @@ def test_drill_on_the_real_stacks_with_the_release_live_in_both(
     for step in ("promote:record-old-region", "promote:record-new-primary", "failback:create-replica"):
         assert steps[step]["status"] == "done", steps[step]
     assert drill["rto_seconds"] > drill["facts"]["promote_rto_seconds"]  # bookkeeping is outside the RTO
+    assert drill["orders_lost"] == 0, drill["orders_lost_detail"]  # read with each region's app settings
     _assert_swapped(aws, {STANDBY: _parameters(aws, STANDBY), PRIMARY: _parameters(aws, PRIMARY)})
     db_output = [o for o in standby_db if o["OutputKey"] == "DbInstanceIdentifier"]
     assert db_output and db_output[0] in _stack(aws, STANDBY)["Outputs"]  # promoted in place, not replaced

@@ -291,13 +291,16 @@ def dr_drilled(context: DemoContext) -> str:
     dns = _dns_moved(context, report)
     drill = report.get("facts", {}).get("drill", {})
     context.facts["promote_rto_seconds"] = str(drill.get("rto_seconds"))
+    lost = report.get("orders_lost")
+    context.facts["orders_lost"] = "unknown" if lost is None else str(lost)
     back = f"--env {ENV} --from {live} --to {PRIMARY}"
     context.facts["switch_back"] = (
         f"relay dr plan {back} && relay dr promote {back} --execute --confirm {ENV}-{PRIMARY}"
     )
     return (
         f"promote RTO {_seconds(drill.get('rto_seconds'))} measured on the emulator "
-        f"(modelled on AWS: {_minutes(plan.get('modelled_rto_seconds'))}); whole drill, promote + "
+        f"(modelled on AWS: {_minutes(plan.get('modelled_rto_seconds'))}), "
+        f"orders lost {context.facts['orders_lost']}; whole drill, promote + "
         f"re-protect {PRIMARY} as the standby: {_seconds(drill.get('drill_seconds'))}; {dns}; "
         f"{live} now serves; timeline in {dr_dir}"
     )

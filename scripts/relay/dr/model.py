@@ -18,6 +18,8 @@ documentation; the numbers are gathered in the project's tooling notes):
 - Route 53: a change is INSYNC on every name server within 60 s, then resolvers keep the old answer
   for the record's TTL (60 s for an alias record).
 - Fencing: scaling the old slots to 0 takes effect at once; instances leave service within a minute.
+- Counting the orders lost: two read-only queries, one per region, on the orders of the last hour;
+  seconds, outside the RTO.
 - Recording the outcome in the stacks: a change set on each root stack, ~2 minutes for slot sizes, ~5
   for the new primary's (its database is modified: managed secret, backups); after recovery, outside
   the RTO.
@@ -42,6 +44,7 @@ TYPICAL_SECONDS: dict[str, float] = {
     "smoke-test": 30,
     "move-dns": DNS_PROPAGATION_SECONDS + DNS_TTL_SECONDS,
     "verify": 30,
+    "count-lost-orders": 10,
     "record-old-region": 120,
     "record-new-primary": 300,
     "retire-old-writer": 600,

@@ -315,6 +315,7 @@ def drill(aws: AwsFactory, request: Request, progress: Progress = _quiet) -> tim
         "status": result.status,
         "rto_seconds": promoted.rto_seconds,
         "rpo_seconds": promoted.rpo_seconds,
+        "orders_lost": promoted.orders_lost,
         "drill_seconds": result.rto_seconds,
         "promote_run": promoted.run_id,
         "failback_run": protected.run_id,
@@ -361,6 +362,7 @@ def _combine(
     if origin is not None and ends:
         result.rto_seconds = max(ends) - origin
     result.rpo_seconds = promoted.rpo_seconds
+    result.orders_lost, result.orders_lost_detail = promoted.orders_lost, promoted.orders_lost_detail
     result.facts = {"promote_rto_seconds": promoted.rto_seconds, **promoted.facts, **protected.facts}
     return result
 

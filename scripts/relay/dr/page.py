@@ -164,6 +164,8 @@ def figures(timeline: Timeline) -> list[tuple[str, str]]:
             items.append((f"{timeline.operation} took", page.seconds(timeline.rto_seconds)))
     if timeline.rpo_seconds is not None:
         items.append(("estimated RPO", page.seconds(timeline.rpo_seconds)))
+    if timeline.orders_lost_shown:
+        items.append(("orders lost", timeline.orders_lost_shown))
     if timeline.checks:
         passed = sum(bool(check["ok"]) for check in timeline.checks)
         items.append(("readiness", f"{passed} of {len(timeline.checks)} checks pass"))

@@ -71,6 +71,8 @@ def _title(timeline: Timeline) -> str:
         parts.append(f"promote RTO {_seconds(timeline.facts['promote_rto_seconds'])}")
     if timeline.rpo_seconds is not None:
         parts.append(f"estimated RPO {_seconds(timeline.rpo_seconds)}")
+    if timeline.orders_lost_shown:
+        parts.append(f"orders lost {timeline.orders_lost_shown}")
     return " | ".join(parts)
 
 

@@ -92,6 +92,9 @@ def _drill(drill: dict[str, Any] | None) -> str:
         for label, key in (("RTO", "rto_seconds"), ("RPO", "rpo_seconds"), ("whole drill", "drill_seconds"))
         if isinstance(drill.get(key), int | float)
     ]
+    if "orders_lost" in drill:  # drills recorded before the count have none
+        lost = drill["orders_lost"]
+        figures.append(f"orders lost {'unknown' if lost is None else lost}")
     return (
         f"{drill.get('status', 'unknown')} at {drill.get('at', '?')}, {drill.get('from', '?')} -> "
         f"{drill.get('to', '?')}" + (f", {', '.join(figures)}" if figures else "")

@@ -3,7 +3,8 @@
 Order (ARCHITECTURE.md decision 5): fence the old writers, promote the replica and wait until it is
 writable, point the standby app at it, while in parallel the standby slot scales to production size;
 then release the live bundle to the standby unless it runs it already, smoke-test, move DNS and verify;
-after that, outside the RTO, the stacks record the outcome (records.py). A step that finds its work
+outside the RTO, the orders lost are counted once the app points at the writer (lost_orders.py) and,
+after verify, the stacks record the outcome (records.py). A step that finds its work
 done reports so and changes nothing.
 """
 
@@ -15,6 +16,7 @@ from relay.contract import read_root_stack
 from relay.dr import live_release, model
 from relay.dr.context import DrContext, Step, StepSkipped
 from relay.dr.journal import SKIPPED
+from relay.dr.lost_orders import count_intent, count_lost_orders
 from relay.dr.records import RECORD_NEW_PRIMARY, RECORD_OLD_REGION
 from relay.dr.topology import (
     describe_db,
@@ -444,6 +446,14 @@ PROMOTE_STEPS: tuple[Step, ...] = (
         check=_dns_moved,
     ),
     Step("verify", "Verify the new primary", ("move-dns",), _verify_intent, verify),
+    Step(
+        "count-lost-orders",
+        "Count the orders lost",
+        ("point-app-at-db",),
+        count_intent,
+        count_lost_orders,
+        restores_service=False,  # what was lost is known after the fact; service does not wait for it
+    ),
     RECORD_OLD_REGION,
     RECORD_NEW_PRIMARY,
 )

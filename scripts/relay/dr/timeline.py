@@ -13,6 +13,7 @@ from relay.dr import model
 from relay.dr.context import Step, model_nodes
 from relay.dr.journal import Journal
 from relay.dr.live_release import MODELLED
+from relay.dr.lost_orders import recorded
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,21 @@ class Timeline:
     dry_run: bool = False
     rto_seconds: float | None = None
     rpo_seconds: float | None = None
+    orders_lost: int | None = None  # the RPO in orders; None: not counted, or unknown (see the detail)
+    orders_lost_detail: str = ""  # how they were counted, or why the count is unknown
     started_at: float | None = None
     ended_at: float | None = None
     facts: dict[str, Any] = field(default_factory=dict)
     checks: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def orders_lost_shown(self) -> str:
+        """The RPO in orders as people read it: a number, "unknown (why)", or "" before it was counted."""
+        if self.orders_lost is not None:
+            return str(self.orders_lost)
+        if self.orders_lost_detail:
+            return f"unknown ({self.orders_lost_detail.removeprefix('unknown: ')})"
+        return ""
 
     def to_json(self) -> dict[str, Any]:
         document = asdict(self)
@@ -133,4 +145,7 @@ def measured(journal: Journal, steps: tuple[Step, ...]) -> Timeline:
         timeline.rto_seconds = max(ends) - origin
     lag = journal.facts.get("lag_at_fence_seconds")
     timeline.rpo_seconds = float(lag) if lag is not None else None
+    lost = recorded(journal.facts)
+    if lost is not None:
+        timeline.orders_lost, timeline.orders_lost_detail = lost.count, lost.detail
     return timeline

@@ -1,5 +1,6 @@
 """Smoke-test a slot through a listener: ready, running the expected release, and a create-and-read works
-(in a standby region, whose database is a read-only replica until promoted, a read).
+(in a standby region, whose database is a read-only replica until promoted, no write: /readyz must say
+it cannot write, and a read must find what the primary wrote, e.g. its own smoke tests' products).
 
 The write is authenticated as a client's would be: with a token of the pipeline's app client granting
 only the scope it needs (`SCOPES`, relay.tokens), so the smoke test proves the app enforces and accepts
@@ -26,8 +27,8 @@ def smoke_token(aws: AwsFactory, stack: RootStack) -> str:
     return pipeline_token(aws, stack, SCOPES)
 
 
-def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> None:
-    """/readyz answers 200 before the deadline (the target group health check needs a moment)."""
+def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> object:
+    """/readyz answers 200 before the deadline (the target group health check needs a moment); its answer."""
 
     def ready() -> tuple[bool, object]:
         try:
@@ -36,7 +37,7 @@ def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> None:
             return False, error
         return status == 200, answer
 
-    wait_for(
+    return wait_for(
         ready,
         what=f"the smoke test's /readyz on {endpoint.url} to answer 200",
         timeout=deadline_seconds,
@@ -56,7 +57,7 @@ def smoke(
     """Run the checks, writing with `token` (granting SCOPES) when the region's database is `writable`;
     return what passed, raise RelayError on the first failure."""
     passed = []
-    wait_ready(endpoint, deadline_seconds)
+    readiness = wait_ready(endpoint, deadline_seconds)
     passed.append("/readyz answers 200")
     status, version = endpoint.request("GET", "/version")
     if status != 200 or not isinstance(version, dict):
@@ -67,11 +68,7 @@ def smoke(
         )
     passed.append(f"/version is release {version.get('release_id')}")
     if not writable:
-        status, page = endpoint.request("GET", "/products")
-        if status != 200 or not isinstance(page, dict):
-            raise RelayError(f"smoke: listing products (read-only region) answered {status}: {page}")
-        passed.append("products read from the region's read-only database")
-        return passed
+        return [*passed, *_read_only_checks(endpoint, readiness)]
     sku = f"smoke-{uuid.uuid4().hex[:12]}"
     product = {"sku": sku, "name": "smoke test", "price_cents": 1, "stock": 0}
     status, created = endpoint.request("POST", "/products", product, token=token)
@@ -82,3 +79,21 @@ def smoke(
         raise RelayError(f"smoke: reading product {created['id']} back answered {status}: {read}")
     passed.append("create-and-read round trip")
     return passed
+
+
+def _read_only_checks(endpoint: Endpoint, readiness: object) -> list[str]:
+    """A standby writes nothing: its /readyz says it cannot, and it reads what the primary wrote."""
+    if not isinstance(readiness, dict) or readiness.get("writable") is not False:
+        raise RelayError(
+            f"smoke: a standby's /readyz must say writable false (a read-only replica): {readiness}"
+        )
+    status, page = endpoint.request("GET", "/products?limit=1")
+    if status != 200 or not isinstance(page, dict):
+        raise RelayError(f"smoke: listing products (read-only region) answered {status}: {page}")
+    if not page.get("items"):
+        raise RelayError(
+            "smoke: the standby's database holds none of the products the primary's releases wrote: "
+            "is the replica replicating from the primary?"
+        )
+    sku = page["items"][0].get("sku")
+    return ["/readyz says writable false", f"product {sku} written on the primary reads back"]
