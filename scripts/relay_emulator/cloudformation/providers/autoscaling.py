@@ -13,6 +13,17 @@ from relay_emulator.cloudformation.update_behaviour import replaced_by
 
 GROUP_TYPE = "AWS::AutoScaling::AutoScalingGroup"
 _SIZES = ("MinSize", "MaxSize", "DesiredCapacity")
+# What EnableMetricsCollection collects when no metric is named (the group metrics AWS documents).
+GROUP_METRICS = (
+    "GroupMinSize",
+    "GroupMaxSize",
+    "GroupDesiredCapacity",
+    "GroupInServiceInstances",
+    "GroupPendingInstances",
+    "GroupStandbyInstances",
+    "GroupTerminatingInstances",
+    "GroupTotalInstances",
+)
 
 
 class ScalingPolicy(Provider):
@@ -76,7 +87,15 @@ def create_group(
 ) -> Any:
     group = _moto_create_group(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
     group.relay_properties = dict(cloudformation_json["Properties"])
+    _collect_metrics(group, group.relay_properties)
     return group
+
+
+def _collect_metrics(group: FakeAutoScalingGroup, properties: dict[str, Any]) -> None:
+    """MetricsCollection (moto drops it): an entry without Metrics collects every group metric."""
+    collections = properties.get("MetricsCollection") or []
+    metrics = [metric for entry in collections for metric in entry.get("Metrics") or GROUP_METRICS]
+    group.enable_metrics_collection(sorted(set(metrics)))
 
 
 def _size(properties: dict[str, Any], name: str, changed: bool) -> int | None:
@@ -130,6 +149,7 @@ def update_group(  # noqa: PLR0917 - moto calls it with these names
     if new_groups - old_groups:
         backend.attach_load_balancer_target_groups(original_resource.name, sorted(new_groups - old_groups))
     original_resource.relay_properties = dict(properties)
+    _collect_metrics(original_resource, properties)
     return original_resource
 
 

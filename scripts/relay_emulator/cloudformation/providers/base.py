@@ -122,10 +122,19 @@ def register(*providers: type[Provider]) -> None:
     parsing.get_name_type_map = _name_type_map
 
 
+def _recased(value: Any, first: Callable[[str], str]) -> Any:
+    if isinstance(value, dict):
+        return {first(key[:1]) + key[1:]: _recased(item, first) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_recased(item, first) for item in value]
+    return value
+
+
 def camel_keys(value: Any) -> Any:
     """CloudFormation's PascalCase property names as the camelCase of JSON APIs (CodeDeploy, ...)."""
-    if isinstance(value, dict):
-        return {key[:1].lower() + key[1:]: camel_keys(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [camel_keys(item) for item in value]
-    return value
+    return _recased(value, str.lower)
+
+
+def pascal_keys(value: Any) -> Any:
+    """A JSON API's camelCase keys as CloudFormation's PascalCase (what drift compares)."""
+    return _recased(value, str.upper)

@@ -44,6 +44,7 @@ def instance_arguments(identifier: str, properties: dict[str, Any]) -> dict[str,
         "engine_version": properties.get("EngineVersion"),
         "db_instance_class": properties.get("DBInstanceClass"),
         "allocated_storage": _number(properties.get("AllocatedStorage")),
+        "max_allocated_storage": _number(properties.get("MaxAllocatedStorage")),
         "storage_type": properties.get("StorageType"),
         "storage_encrypted": _flag(properties.get("StorageEncrypted")) or False,
         "kms_key_id": properties.get("KmsKeyId"),
@@ -72,6 +73,11 @@ def instance_arguments(identifier: str, properties: dict[str, Any]) -> dict[str,
         "enable_cloudwatch_logs_exports": properties.get("EnableCloudwatchLogsExports"),
         "monitoring_interval": _number(properties.get("MonitoringInterval")) or 0,
         "monitoring_role_arn": properties.get("MonitoringRoleArn"),
+        "enable_performance_insights": _flag(properties.get("EnablePerformanceInsights")),
+        "performance_insights_kms_key_id": properties.get("PerformanceInsightsKMSKeyId"),
+        "performance_insights_retention_period": _number(
+            properties.get("PerformanceInsightsRetentionPeriod")
+        ),
         "tags": properties.get("Tags"),
     }
     return {key: value for key, value in arguments.items() if value is not None}

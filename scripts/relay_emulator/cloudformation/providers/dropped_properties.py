@@ -1,0 +1,91 @@
+"""Properties moto's CloudFormation models drop, applied after moto creates the resource.
+
+Without them the resource reads back without what its template declared, so drift detection (which
+compares declared against live) would flag a freshly created stack: VPC DNS hostnames/support; the
+Tags of internet gateways, route tables and NAT gateways; ALB `LoadBalancerAttributes` and Tags;
+target group `TargetGroupAttributes` and Tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.internet_gateways import InternetGateway
+from moto.ec2.models.nat_gateways import NatGateway
+from moto.ec2.models.route_tables import RouteTable
+from moto.ec2.models.vpcs import VPC
+from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup, elbv2_backends
+
+from relay_emulator.cloudformation.providers.base import tags_list
+
+Apply = Callable[[Any, dict[str, Any], str, str], None]
+
+
+def _ec2_tags(resource: Any, properties: dict[str, Any], account_id: str, region: str) -> None:
+    tags = {tag["Key"]: tag["Value"] for tag in tags_list(properties)}
+    if tags:
+        ec2_backends[account_id][region].create_tags([resource.id], tags)
+
+
+def _vpc(resource: Any, properties: dict[str, Any], account_id: str, region: str) -> None:
+    backend = ec2_backends[account_id][region]
+    for key, attribute in (
+        ("EnableDnsSupport", "enable_dns_support"),
+        ("EnableDnsHostnames", "enable_dns_hostnames"),
+    ):
+        if key in properties:
+            backend.modify_vpc_attribute(resource.id, attribute, str(properties[key]).lower() == "true")
+
+
+def _attributes(properties: dict[str, Any], key: str) -> dict[str, str]:
+    return {entry["Key"]: str(entry["Value"]) for entry in properties.get(key) or []}
+
+
+def _elbv2(attributes_key: str, modify: str) -> Apply:
+    """A load balancer's or target group's declared attributes (set with the backend's `modify`) and tags."""
+
+    def apply(resource: Any, properties: dict[str, Any], account_id: str, region: str) -> None:
+        backend = elbv2_backends[account_id][region]
+        attributes = _attributes(properties, attributes_key)
+        if attributes:
+            getattr(backend, modify)(resource.arn, attributes)
+        if tags_list(properties):
+            backend.add_tags([resource.arn], tags_list(properties))
+
+    return apply
+
+
+_APPLIED: dict[type[Any], Apply] = {
+    VPC: _vpc,
+    InternetGateway: _ec2_tags,
+    RouteTable: _ec2_tags,
+    NatGateway: _ec2_tags,
+    FakeLoadBalancer: _elbv2("LoadBalancerAttributes", "modify_load_balancer_attributes"),
+    FakeTargetGroup: _elbv2("TargetGroupAttributes", "modify_target_group_attributes"),
+}
+
+
+def _after_create(model: type[Any], apply: Apply) -> None:
+    moto_create = model.create_from_cloudformation_json.__func__
+
+    def create(
+        cls: type[Any],
+        /,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        resource = moto_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        apply(resource, cloudformation_json.get("Properties") or {}, account_id, region_name)
+        return resource
+
+    model.create_from_cloudformation_json = classmethod(create)
+
+
+def install() -> None:
+    for model, apply in _APPLIED.items():
+        _after_create(model, apply)
