@@ -78,9 +78,16 @@ def _stack_drifts(stack: Stack) -> dict[str, dict[str, Any]]:
     return {drift["LogicalResourceId"]: drift for drift in drifts}
 
 
-def _differences(drift: dict[str, Any]) -> list[tuple[str, str, str]]:
-    assert drift["StackResourceDriftStatus"] == "MODIFIED", drift
-    return [(d["PropertyPath"], d["ExpectedValue"], d["ActualValue"]) for d in drift["PropertyDifferences"]]
+def _findings(stack: Stack, *logical_ids: str) -> dict[str, tuple[str, list[tuple[str, str, str]]]]:
+    """Each resource's drift status and (property path, expected, actual) differences."""
+    found = {}
+    for logical_id in logical_ids:
+        drift = stack.drift(logical_id)
+        differences = [
+            (d["PropertyPath"], d["ExpectedValue"], d["ActualValue"]) for d in drift["PropertyDifferences"]
+        ]
+        found[logical_id] = (drift["StackResourceDriftStatus"], differences)
+    return found
 
 
 def test_an_untouched_stack_is_in_sync_with_every_resource_checked(stack: Stack) -> None:
@@ -140,14 +147,19 @@ def test_a_release_or_dr_owned_property_changed_out_of_band_is_modified(stack: S
         },
     )
 
-    assert _differences(stack.drift("Group")) == [("/MaxSize", "2", "5")]
-    assert _differences(stack.drift("CanaryRule")) == [
-        ("/Actions/0/ForwardConfig/TargetGroups/0/Weight", "90", "50"),
-        ("/Actions/0/ForwardConfig/TargetGroups/1/Weight", "10", "50"),
-    ]
-    assert _differences(stack.drift("Database")) == [("/DBInstanceClass", "db.t4g.micro", "db.r6g.large")]
-    assert _differences(stack.drift("Record")) == [("/Failover", "PRIMARY", "SECONDARY")]
-    assert stack.drift("Listener")["StackResourceDriftStatus"] == "IN_SYNC"
+    assert _findings(stack, "Group", "CanaryRule", "Database", "Record", "Listener") == {
+        "Group": ("MODIFIED", [("/MaxSize", "2", "5")]),
+        "CanaryRule": (
+            "MODIFIED",
+            [
+                ("/Actions/0/ForwardConfig/TargetGroups/0/Weight", "90", "50"),
+                ("/Actions/0/ForwardConfig/TargetGroups/1/Weight", "10", "50"),
+            ],
+        ),
+        "Database": ("MODIFIED", [("/DBInstanceClass", "db.t4g.micro", "db.r6g.large")]),
+        "Record": ("MODIFIED", [("/Failover", "PRIMARY", "SECONDARY")]),
+        "Listener": ("IN_SYNC", []),
+    }
 
 
 def test_kms_secrets_and_codedeploy_changed_out_of_band_are_modified(stack: Stack) -> None:
@@ -158,7 +170,9 @@ def test_kms_secrets_and_codedeploy_changed_out_of_band_are_modified(stack: Stac
         ResourceArn=application, Tags=[{"Key": "relay:env", "Value": "edited"}]
     )
 
-    assert _differences(stack.drift("Key")) == [("/EnableKeyRotation", "true", "false")]
-    assert _differences(stack.drift("Secret")) == [("/Description", "drift test secret", "edited")]
-    assert _differences(stack.drift("Application")) == [("/Tags/0/Value", "drift", "edited")]
-    assert stack.drift("DeploymentGroup")["StackResourceDriftStatus"] == "IN_SYNC"
+    assert _findings(stack, "Key", "Secret", "Application", "DeploymentGroup") == {
+        "Key": ("MODIFIED", [("/EnableKeyRotation", "true", "false")]),
+        "Secret": ("MODIFIED", [("/Description", "drift test secret", "edited")]),
+        "Application": ("MODIFIED", [("/Tags/0/Value", "drift", "edited")]),
+        "DeploymentGroup": ("IN_SYNC", []),
+    }

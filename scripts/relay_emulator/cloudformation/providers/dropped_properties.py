@@ -2,8 +2,9 @@
 
 Without them the resource reads back without what its template declared, so drift detection (which
 compares declared against live) would flag a freshly created stack: VPC DNS hostnames/support; the
-Tags of internet gateways, route tables and NAT gateways; ALB `LoadBalancerAttributes` and Tags;
-target group `TargetGroupAttributes` and Tags.
+Tags of internet gateways, route tables and NAT gateways; the Description of a SecurityGroupIngress
+from a peer group; ALB `LoadBalancerAttributes` and Tags; target group `TargetGroupAttributes` and
+Tags; Route 53 `HealthCheckTags`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.models.internet_gateways import InternetGateway
 from moto.ec2.models.nat_gateways import NatGateway
 from moto.ec2.models.route_tables import RouteTable
+from moto.ec2.models.security_groups import SecurityGroupIngress
 from moto.ec2.models.vpcs import VPC
 from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup, elbv2_backends
+from moto.route53.models import HealthCheck, route53_backends
+from moto.utilities.utils import get_partition
 
 from relay_emulator.cloudformation.providers.base import tags_list
 
@@ -37,6 +41,27 @@ def _vpc(resource: Any, properties: dict[str, Any], account_id: str, region: str
     ):
         if key in properties:
             backend.modify_vpc_attribute(resource.id, attribute, str(properties[key]).lower() == "true")
+
+
+def _ingress_description(resource: Any, properties: dict[str, Any], account_id: str, region: str) -> None:
+    """moto keeps a rule's Description on CIDR ranges only; EC2 keeps it on the peer group too."""
+    peer, description = properties.get("SourceSecurityGroupId"), properties.get("Description")
+    if not peer or description is None:
+        return
+    for rule in resource.security_group.ingress_rules:
+        ports = (str(rule.from_port), str(rule.to_port))
+        if rule.source_group.get("GroupId") == peer and ports == (
+            str(properties.get("FromPort")),
+            str(properties.get("ToPort")),
+        ):
+            rule.source_group["Description"] = description
+
+
+def _health_check_tags(resource: Any, properties: dict[str, Any], account_id: str, region: str) -> None:
+    tags = properties.get("HealthCheckTags") or []
+    if tags:
+        backend = route53_backends[account_id][get_partition(region)]
+        backend.change_tags_for_resource("healthcheck", resource.id, tags, [])
 
 
 def _attributes(properties: dict[str, Any], key: str) -> dict[str, str]:
@@ -62,6 +87,8 @@ _APPLIED: dict[type[Any], Apply] = {
     InternetGateway: _ec2_tags,
     RouteTable: _ec2_tags,
     NatGateway: _ec2_tags,
+    SecurityGroupIngress: _ingress_description,
+    HealthCheck: _health_check_tags,
     FakeLoadBalancer: _elbv2("LoadBalancerAttributes", "modify_load_balancer_attributes"),
     FakeTargetGroup: _elbv2("TargetGroupAttributes", "modify_target_group_attributes"),
 }

@@ -35,6 +35,12 @@ def _dotted(name: Any) -> Any:
     return name if not isinstance(name, str) or name.endswith(".") else f"{name}."
 
 
+def _as_declared(live: Any, declared: Any) -> Any:
+    """A DNS name as the template wrote it when it is the same name (case, final dot), else as live."""
+    same = isinstance(live, str) and isinstance(declared, str)
+    return declared if same and _dotted(live).lower() == _dotted(declared).lower() else live
+
+
 def record_set(resource: Resource) -> Properties | None:
     """The zone's record with the declared name, type and set identifier (how Route 53 names one)."""
     zone = _zone(resource)
@@ -50,10 +56,11 @@ def record_set(resource: Resource) -> Properties | None:
     if found is None:
         return None
     alias = found.alias_target
+    declared_alias = resource.expected.get("AliasTarget") or {}
     return {
         "HostedZoneId": zone.id.rpartition("/")[2],
         "HostedZoneName": zone.name,
-        "Name": _dotted(found.name),
+        "Name": _as_declared(found.name, resource.expected.get("Name")),
         "Type": found.type,
         "SetIdentifier": found.set_identifier,
         "TTL": found.ttl,
@@ -63,7 +70,9 @@ def record_set(resource: Resource) -> Properties | None:
         "Failover": found.failover,
         "HealthCheckId": found.health_check_id,
         "MultiValueAnswer": found.multi_value_answer,
-        "AliasTarget": {**alias, "DNSName": _dotted(alias.get("DNSName"))} if alias else None,
+        "AliasTarget": {**alias, "DNSName": _as_declared(alias.get("DNSName"), declared_alias.get("DNSName"))}
+        if alias
+        else None,
     }
 
 
