@@ -176,3 +176,25 @@ def test_kms_secrets_and_codedeploy_changed_out_of_band_are_modified(stack: Stac
         "Application": ("MODIFIED", [("/Tags/0/Value", "drift", "edited")]),
         "DeploymentGroup": ("IN_SYNC", []),
     }
+
+
+def test_a_stack_update_that_records_a_promotion_leaves_the_database_in_sync(stack: Stack) -> None:
+    """`relay dr` records Role=primary with the previous template; the instance's tag follows, as on AWS."""
+    cfn = stack.client("cloudformation")
+    cfn.update_stack(
+        StackName=stack.name,
+        UsePreviousTemplate=True,
+        Parameters=[
+            {"ParameterKey": "ZoneName", "UsePreviousValue": True},
+            {"ParameterKey": "Role", "ParameterValue": "primary"},
+        ],
+    )
+    cfn.get_waiter("stack_update_complete").wait(
+        StackName=stack.name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
+    )
+
+    [database] = stack.client("rds").describe_db_instances(
+        DBInstanceIdentifier=stack.physical_id("Database")
+    )["DBInstances"]
+    assert {tag["Key"]: tag["Value"] for tag in database["TagList"]}["relay:role"] == "primary"
+    assert _findings(stack, "Database") == {"Database": ("IN_SYNC", [])}

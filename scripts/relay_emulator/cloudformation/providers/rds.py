@@ -161,8 +161,18 @@ def _modified(
         if key not in ("engine", "master_username", "db_name", "tags", "manage_master_user_password")
     }
     database: DBInstance = backend.modify_db_instance(identifier, changes)
+    _retag(database, previous, properties)
     database.relay_properties = dict(properties)
     return database
+
+
+def _retag(database: DBInstance, previous: dict[str, Any], properties: dict[str, Any]) -> None:
+    """Tags change in place (AddTagsToResource, RemoveTagsFromResource), which moto's modify leaves
+    out: a DR record's `Role` reaches the instance's `relay:role` tag as on AWS."""
+    declared = properties.get("Tags") or []
+    keys = {tag["Key"] for tag in declared}
+    database.remove_tags([tag["Key"] for tag in previous.get("Tags") or [] if tag["Key"] not in keys])
+    database.add_tags([{"Key": tag["Key"], "Value": str(tag["Value"])} for tag in declared])
 
 
 def install() -> None:
