@@ -8,7 +8,7 @@ from typing import Any
 
 from moto.autoscaling.models import FakeAutoScalingGroup, autoscaling_backends
 
-from relay_emulator.cloudformation.providers.base import Created, Provider, register
+from relay_emulator.cloudformation.providers.base import Created, Provider, after_create, register
 from relay_emulator.cloudformation.update_behaviour import replaced_by
 
 GROUP_TYPE = "AWS::AutoScaling::AutoScalingGroup"
@@ -72,23 +72,13 @@ class LifecycleHook(Provider):
         return Created(name, {}, lambda: backend.delete_lifecycle_hook(group, name))
 
 
-_moto_create_group = FakeAutoScalingGroup.create_from_cloudformation_json.__func__
 _moto_update_group = FakeAutoScalingGroup.update_from_cloudformation_json.__func__
 
 
-def create_group(
-    cls: type[FakeAutoScalingGroup],
-    /,
-    resource_name: str,
-    cloudformation_json: dict[str, Any],
-    account_id: str,
-    region_name: str,
-    **kwargs: Any,
-) -> Any:
-    group = _moto_create_group(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-    group.relay_properties = dict(cloudformation_json["Properties"])
+def _remember(group: FakeAutoScalingGroup, properties: dict[str, Any], account_id: str, region: str) -> None:
+    """Keep what the group was created with (the next update compares against it)."""
+    group.relay_properties = dict(properties)
     _collect_metrics(group, group.relay_properties)
-    return group
 
 
 def _collect_metrics(group: FakeAutoScalingGroup, properties: dict[str, Any]) -> None:
@@ -155,5 +145,5 @@ def update_group(  # noqa: PLR0917 - moto calls it with these names
 
 def install() -> None:
     register(ScalingPolicy, LifecycleHook)
-    FakeAutoScalingGroup.create_from_cloudformation_json = classmethod(create_group)
+    after_create(FakeAutoScalingGroup, _remember)
     FakeAutoScalingGroup.update_from_cloudformation_json = classmethod(update_group)

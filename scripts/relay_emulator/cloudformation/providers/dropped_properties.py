@@ -9,7 +9,6 @@ Tags; Route 53 `HealthCheckTags`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from moto.ec2.models import ec2_backends
@@ -22,9 +21,7 @@ from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup, elbv2_backends
 from moto.route53.models import HealthCheck, route53_backends
 from moto.utilities.utils import get_partition
 
-from relay_emulator.cloudformation.providers.base import tags_list
-
-Apply = Callable[[Any, dict[str, Any], str, str], None]
+from relay_emulator.cloudformation.providers.base import AfterCreate, after_create, tags_list
 
 
 def _ec2_tags(resource: Any, properties: dict[str, Any], account_id: str, region: str) -> None:
@@ -68,7 +65,7 @@ def _attributes(properties: dict[str, Any], key: str) -> dict[str, str]:
     return {entry["Key"]: str(entry["Value"]) for entry in properties.get(key) or []}
 
 
-def _elbv2(attributes_key: str, modify: str) -> Apply:
+def _elbv2(attributes_key: str, modify: str) -> AfterCreate:
     """A load balancer's or target group's declared attributes (set with the backend's `modify`) and tags."""
 
     def apply(resource: Any, properties: dict[str, Any], account_id: str, region: str) -> None:
@@ -82,7 +79,7 @@ def _elbv2(attributes_key: str, modify: str) -> Apply:
     return apply
 
 
-_APPLIED: dict[type[Any], Apply] = {
+_APPLIED: dict[type[Any], AfterCreate] = {
     VPC: _vpc,
     InternetGateway: _ec2_tags,
     RouteTable: _ec2_tags,
@@ -94,25 +91,6 @@ _APPLIED: dict[type[Any], Apply] = {
 }
 
 
-def _after_create(model: type[Any], apply: Apply) -> None:
-    moto_create = model.create_from_cloudformation_json.__func__
-
-    def create(
-        cls: type[Any],
-        /,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        resource = moto_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        apply(resource, cloudformation_json.get("Properties") or {}, account_id, region_name)
-        return resource
-
-    model.create_from_cloudformation_json = classmethod(create)
-
-
 def install() -> None:
     for model, apply in _APPLIED.items():
-        _after_create(model, apply)
+        after_create(model, apply)
