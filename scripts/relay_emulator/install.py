@@ -32,6 +32,7 @@ from relay_emulator.cloudformation.providers import (
     cloudwatch,
     codedeploy,
     cognito,
+    dropped_properties,
     ec2,
     ec2_instances,
     elbv2,
@@ -84,6 +85,7 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("cloudformation.providers.sns", sns.install),
     ("cloudformation.providers.ssm", ssm.install),
     ("cloudformation.providers.route53_record_sets", route53_record_sets.install),
+    ("cloudformation.providers.dropped_properties", dropped_properties.install),
     # Services: instances that get their launch template's metadata options and role; CodeDeploy
     # deployments run by the lifecycle runner; RDS, Route 53, CloudWatch, S3, drift.
     ("ec2.launch_templates", launch_templates.install),

@@ -93,14 +93,16 @@ def test_the_table_counts_each_status_and_lists_only_the_findings(
     assert code == 0
     assert "drift by root stack" in clean and "findings" not in clean
     assert "WebSecurityGroup" not in clean and "AWS::SNS::Topic" not in clean
-    assert "NOT_CHECKED 1 resources of types drift detection does not support: AWS::Logs::LogGroup" in clean
+    assert (
+        "NOT_CHECKED 1 resources of types drift detection does not support: AWS::Cognito::UserPool" in clean
+    )
     row = next(line for line in clean.splitlines() if line.startswith(f"│ {stack.name} "))
     cells = [cell.strip() for cell in row.split("│")[1:-1]]
     # root stack, region, result, stacks, then MODIFIED DELETED IGNORED NOT_CHECKED IN_SYNC, templates drifted
     assert cells == [stack.name, stack.region, "IN_SYNC", "2", "0", "0", "0", "1", "3", "0"]
 
     _, every = relay(*scan, "--verbose")
-    assert "WebSecurityGroup" in every and "AWS::SNS::Topic" in every and "Logs" in every
+    assert "WebSecurityGroup" in every and "AWS::SNS::Topic" in every and "Users" in every
 
     change_out_of_band(stack)
     code, drifted = relay(*scan)
@@ -112,9 +114,9 @@ def test_the_table_counts_each_status_and_lists_only_the_findings(
 
 def test_unsupported_resources_are_listed_not_checked(stack: DeployedStack, relay: Relay) -> None:
     _, report = drift_json(relay, stack)
-    logs = resources(report)[f"{stack.name}/Network:Logs"]
-    assert logs["status"] == "NOT_CHECKED"
-    assert "not supported" in logs["reason"]
+    users = resources(report)[f"{stack.name}/Network:Users"]
+    assert users["status"] == "NOT_CHECKED"
+    assert "not supported" in users["reason"]
 
 
 def test_throttled_api_calls_are_retried_and_the_scan_completes(
@@ -238,12 +240,12 @@ def test_junit_has_one_test_case_per_resource_and_drift_fails(stack: DeployedSta
         (f"drift.{stack.region}.{stack.name}", "template"),
         (network, "WebSecurityGroup"),
         (network, "AppSetting"),
-        (network, "Logs"),
+        (network, "Users"),
         (network, "template"),
     }
     failure = cases[(network, "WebSecurityGroup")].find("failure")
     assert failure is not None and "/SecurityGroupIngress/0/CidrIp" in (failure.text or "")
-    assert cases[(network, "Logs")].find("skipped") is not None
+    assert cases[(network, "Users")].find("skipped") is not None
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("6", "2", "1")
 
 

@@ -11,7 +11,26 @@ from moto.cloudformation.parsing import clean_json
 from moto.core.types import Base64EncodedString
 
 from relay_emulator.drift.compare import differences
-from relay_emulator.drift.resources import Properties, Reader, Resource, cloudwatch, ec2, iam, s3, sns, ssm
+from relay_emulator.drift.resources import (
+    Properties,
+    Reader,
+    Resource,
+    autoscaling,
+    cloudwatch,
+    codedeploy,
+    ec2,
+    ec2_network,
+    elbv2,
+    iam,
+    kms,
+    logs,
+    rds,
+    route53,
+    s3,
+    secretsmanager,
+    sns,
+    ssm,
+)
 
 ResourceDrift = dict[str, Any]
 # Every CloudFormation type drift detection supports, and its live-state reader.
@@ -22,7 +41,18 @@ READERS: dict[str, Reader] = {
     **iam.READERS,
     **sns.READERS,
     **cloudwatch.READERS,
+    **ec2_network.READERS,
+    **autoscaling.READERS,
+    **elbv2.READERS,
+    **rds.READERS,
+    **route53.READERS,
+    **codedeploy.READERS,
+    **kms.READERS,
+    **secretsmanager.READERS,
+    **logs.READERS,
 }
+# Properties AWS takes at creation and never answers (passwords, secret values): not compared.
+WRITE_ONLY: dict[str, frozenset[str]] = {**rds.WRITE_ONLY, **kms.WRITE_ONLY, **secretsmanager.WRITE_ONLY}
 
 
 def _declared(expected: Properties, actual: Properties) -> Properties:
@@ -78,8 +108,12 @@ def resource_drift(stack: Any, logical_id: str) -> ResourceDrift | None:
     if reader is None or instance is None or isinstance(instance, str | dict):
         return None
     expected = clean_json(copy.deepcopy(declaration.get("Properties", {})), stack.resource_map)
-    expected = _plain({key: value for key, value in expected.items() if value is not None})
-    physical_id = instance.physical_resource_id
+    write_only = WRITE_ONLY.get(declaration["Type"], frozenset())
+    expected = _plain(
+        {key: value for key, value in expected.items() if value is not None and key not in write_only}
+    )
+    # moto's SecurityGroupIngress has no id of its own (AWS answers the rule's sgr- id).
+    physical_id = getattr(instance, "physical_resource_id", None) or ""
     actual = reader(
         Resource(stack.account_id, stack.region_name, physical_id, expected, _others(stack, logical_id))
     )

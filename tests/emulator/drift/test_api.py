@@ -36,7 +36,7 @@ def test_detection_is_asynchronous_and_results_page_with_next_token(aws: AwsFact
         page = cfn.describe_stack_resource_drifts(StackName=child, MaxResults=1, NextToken=page["NextToken"])
         drifts += page["StackResourceDrifts"]
     by_id = {drift["LogicalResourceId"]: drift for drift in drifts}
-    assert set(by_id) == {"WebSecurityGroup", "AppSetting"}  # the log group's type is not supported: left out
+    assert set(by_id) == {"WebSecurityGroup", "AppSetting"}  # the user pool's type is not supported: left out
     assert by_id["AppSetting"]["StackResourceDriftStatus"] == "DELETED"
     assert json.loads(by_id["AppSetting"]["ExpectedProperties"])["Value"] == "on"
     assert by_id["WebSecurityGroup"]["StackResourceDriftStatus"] == "IN_SYNC"

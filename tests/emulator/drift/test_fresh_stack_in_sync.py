@@ -16,12 +16,42 @@ REGIONS = ("us-east-1", "us-west-2")
 # Every type main.yaml declares that drift detection supports: each must really be compared.
 CHECKED_TYPES = {
     "AWS::EC2::SecurityGroup",
+    "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::SecurityGroupEgress",
     "AWS::EC2::LaunchTemplate",
+    "AWS::EC2::VPC",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::Route",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::VPCGatewayAttachment",
+    "AWS::EC2::EIP",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::FlowLog",
     "AWS::SSM::Parameter",
     "AWS::S3::Bucket",
+    "AWS::S3::BucketPolicy",
     "AWS::IAM::Role",
+    "AWS::IAM::InstanceProfile",
     "AWS::SNS::Topic",
+    "AWS::SNS::TopicPolicy",
     "AWS::CloudWatch::Alarm",
+    "AWS::CloudWatch::Dashboard",
+    "AWS::Logs::LogGroup",
+    "AWS::AutoScaling::AutoScalingGroup",
+    "AWS::AutoScaling::ScalingPolicy",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "AWS::ElasticLoadBalancingV2::TargetGroup",
+    "AWS::ElasticLoadBalancingV2::Listener",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBSubnetGroup",
+    "AWS::RDS::DBParameterGroup",
+    "AWS::KMS::Key",
+    "AWS::KMS::Alias",
+    "AWS::SecretsManager::Secret",
+    "AWS::CodeDeploy::Application",
+    "AWS::CodeDeploy::DeploymentGroup",
 }
 
 
@@ -52,6 +82,10 @@ def test_primary_and_standby_scan_in_sync_after_deploy(relay: Relay, aws: AwsFac
         if resource["status"] == "IN_SYNC"
     }
     assert {(region, kind) for region in REGIONS for kind in CHECKED_TYPES} <= checked
+    summary = report["summary"]
+    assert summary["resources_not_checked"] < 0.1 * (
+        summary["resources_checked"] + summary["resources_not_checked"]
+    )
 
     outputs = aws.client("cloudformation", "us-east-1").describe_stacks(StackName="relay-demo")["Stacks"][0]
     bucket = next(o["OutputValue"] for o in outputs["Outputs"] if o["OutputKey"] == "ArtifactBucket")

@@ -8,11 +8,22 @@ from typing import Any
 
 from moto.autoscaling.models import FakeAutoScalingGroup, autoscaling_backends
 
-from relay_emulator.cloudformation.providers.base import Created, Provider, register
+from relay_emulator.cloudformation.providers.base import Created, Provider, after_create, register
 from relay_emulator.cloudformation.update_behaviour import replaced_by
 
 GROUP_TYPE = "AWS::AutoScaling::AutoScalingGroup"
 _SIZES = ("MinSize", "MaxSize", "DesiredCapacity")
+# What EnableMetricsCollection collects when no metric is named (the group metrics AWS documents).
+GROUP_METRICS = (
+    "GroupMinSize",
+    "GroupMaxSize",
+    "GroupDesiredCapacity",
+    "GroupInServiceInstances",
+    "GroupPendingInstances",
+    "GroupStandbyInstances",
+    "GroupTerminatingInstances",
+    "GroupTotalInstances",
+)
 
 
 class ScalingPolicy(Provider):
@@ -61,22 +72,20 @@ class LifecycleHook(Provider):
         return Created(name, {}, lambda: backend.delete_lifecycle_hook(group, name))
 
 
-_moto_create_group = FakeAutoScalingGroup.create_from_cloudformation_json.__func__
 _moto_update_group = FakeAutoScalingGroup.update_from_cloudformation_json.__func__
 
 
-def create_group(
-    cls: type[FakeAutoScalingGroup],
-    /,
-    resource_name: str,
-    cloudformation_json: dict[str, Any],
-    account_id: str,
-    region_name: str,
-    **kwargs: Any,
-) -> Any:
-    group = _moto_create_group(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-    group.relay_properties = dict(cloudformation_json["Properties"])
-    return group
+def _remember(group: FakeAutoScalingGroup, properties: dict[str, Any], account_id: str, region: str) -> None:
+    """Keep what the group was created with (the next update compares against it)."""
+    group.relay_properties = dict(properties)
+    _collect_metrics(group, group.relay_properties)
+
+
+def _collect_metrics(group: FakeAutoScalingGroup, properties: dict[str, Any]) -> None:
+    """MetricsCollection (moto drops it): an entry without Metrics collects every group metric."""
+    collections = properties.get("MetricsCollection") or []
+    metrics = [metric for entry in collections for metric in entry.get("Metrics") or GROUP_METRICS]
+    group.enable_metrics_collection(sorted(set(metrics)))
 
 
 def _size(properties: dict[str, Any], name: str, changed: bool) -> int | None:
@@ -130,10 +139,11 @@ def update_group(  # noqa: PLR0917 - moto calls it with these names
     if new_groups - old_groups:
         backend.attach_load_balancer_target_groups(original_resource.name, sorted(new_groups - old_groups))
     original_resource.relay_properties = dict(properties)
+    _collect_metrics(original_resource, properties)
     return original_resource
 
 
 def install() -> None:
     register(ScalingPolicy, LifecycleHook)
-    FakeAutoScalingGroup.create_from_cloudformation_json = classmethod(create_group)
+    after_create(FakeAutoScalingGroup, _remember)
     FakeAutoScalingGroup.update_from_cloudformation_json = classmethod(update_group)

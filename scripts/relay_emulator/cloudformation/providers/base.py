@@ -122,10 +122,43 @@ def register(*providers: type[Provider]) -> None:
     parsing.get_name_type_map = _name_type_map
 
 
+AfterCreate = Callable[[Any, dict[str, Any], str, str], None]
+
+
+def after_create(model: type[Any], apply: AfterCreate) -> None:
+    """Run `apply(resource, properties, account_id, region)` once moto's model created the resource
+    from a template (for what moto's create_from_cloudformation_json leaves out)."""
+    moto_create = model.create_from_cloudformation_json.__func__
+
+    def create(
+        cls: type[Any],
+        /,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        resource = moto_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        apply(resource, cloudformation_json.get("Properties") or {}, account_id, region_name)
+        return resource
+
+    model.create_from_cloudformation_json = classmethod(create)
+
+
+def _recased(value: Any, first: Callable[[str], str]) -> Any:
+    if isinstance(value, dict):
+        return {first(key[:1]) + key[1:]: _recased(item, first) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_recased(item, first) for item in value]
+    return value
+
+
 def camel_keys(value: Any) -> Any:
     """CloudFormation's PascalCase property names as the camelCase of JSON APIs (CodeDeploy, ...)."""
-    if isinstance(value, dict):
-        return {key[:1].lower() + key[1:]: camel_keys(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [camel_keys(item) for item in value]
-    return value
+    return _recased(value, str.lower)
+
+
+def pascal_keys(value: Any) -> Any:
+    """A JSON API's camelCase keys as CloudFormation's PascalCase (what drift compares)."""
+    return _recased(value, str.upper)

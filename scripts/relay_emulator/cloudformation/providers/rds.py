@@ -44,6 +44,7 @@ def instance_arguments(identifier: str, properties: dict[str, Any]) -> dict[str,
         "engine_version": properties.get("EngineVersion"),
         "db_instance_class": properties.get("DBInstanceClass"),
         "allocated_storage": _number(properties.get("AllocatedStorage")),
+        "max_allocated_storage": _number(properties.get("MaxAllocatedStorage")),
         "storage_type": properties.get("StorageType"),
         "storage_encrypted": _flag(properties.get("StorageEncrypted")) or False,
         "kms_key_id": properties.get("KmsKeyId"),
@@ -72,6 +73,11 @@ def instance_arguments(identifier: str, properties: dict[str, Any]) -> dict[str,
         "enable_cloudwatch_logs_exports": properties.get("EnableCloudwatchLogsExports"),
         "monitoring_interval": _number(properties.get("MonitoringInterval")) or 0,
         "monitoring_role_arn": properties.get("MonitoringRoleArn"),
+        "enable_performance_insights": _flag(properties.get("EnablePerformanceInsights")),
+        "performance_insights_kms_key_id": properties.get("PerformanceInsightsKMSKeyId"),
+        "performance_insights_retention_period": _number(
+            properties.get("PerformanceInsightsRetentionPeriod")
+        ),
         "tags": properties.get("Tags"),
     }
     return {key: value for key, value in arguments.items() if value is not None}
@@ -155,8 +161,18 @@ def _modified(
         if key not in ("engine", "master_username", "db_name", "tags", "manage_master_user_password")
     }
     database: DBInstance = backend.modify_db_instance(identifier, changes)
+    _retag(database, previous, properties)
     database.relay_properties = dict(properties)
     return database
+
+
+def _retag(database: DBInstance, previous: dict[str, Any], properties: dict[str, Any]) -> None:
+    """Tags change in place (AddTagsToResource, RemoveTagsFromResource), which moto's modify leaves
+    out: a DR record's `Role` reaches the instance's `relay:role` tag as on AWS."""
+    declared = properties.get("Tags") or []
+    keys = {tag["Key"] for tag in declared}
+    database.remove_tags([tag["Key"] for tag in previous.get("Tags") or [] if tag["Key"] not in keys])
+    database.add_tags([{"Key": tag["Key"], "Value": str(tag["Value"])} for tag in declared])
 
 
 def install() -> None:

@@ -1,4 +1,4 @@
-"""CloudWatch metric alarms: metric, threshold, periods, actions and dimensions."""
+"""CloudWatch metric alarms (metric, threshold, periods, actions, dimensions) and dashboards."""
 
 from __future__ import annotations
 
@@ -33,4 +33,11 @@ def alarm(resource: Resource) -> Properties | None:
     }
 
 
-READERS: dict[str, Reader] = {"AWS::CloudWatch::Alarm": alarm}
+def dashboard(resource: Resource) -> Properties | None:
+    found = cloudwatch_backends[resource.account_id][resource.region].dashboards.get(resource.physical_id)
+    if found is None:
+        return None
+    return {"DashboardName": found.name, "DashboardBody": found.body}
+
+
+READERS: dict[str, Reader] = {"AWS::CloudWatch::Alarm": alarm, "AWS::CloudWatch::Dashboard": dashboard}

@@ -1,4 +1,4 @@
-"""EC2: security groups (with their rules) and launch templates."""
+"""EC2: security groups (with their rules), standalone rule resources and launch templates."""
 
 from __future__ import annotations
 
@@ -77,7 +77,28 @@ def launch_template(resource: Resource) -> Properties | None:
     }
 
 
+def _standalone_rule(egress: bool) -> Reader:
+    """A SecurityGroupIngress/Egress resource exists while its group still has the declared rule."""
+
+    def read(resource: Resource) -> Properties | None:
+        group_id = str(resource.expected.get("GroupId", ""))
+        group = ec2_backends[resource.account_id][resource.region].get_security_group_from_id(group_id)
+        if group is None:
+            return None
+        declared = {key: resource.expected[key] for key in _MATCHED if key in resource.expected}
+        rules = group.egress_rules if egress else group.ingress_rules
+        entry = next(
+            (entry for entry in (_rule(rule, egress) for rule in rules) if not differences(declared, entry)),
+            None,
+        )
+        return None if entry is None else {"GroupId": group_id, **entry}
+
+    return read
+
+
 READERS: dict[str, Reader] = {
     "AWS::EC2::SecurityGroup": security_group,
+    "AWS::EC2::SecurityGroupIngress": _standalone_rule(egress=False),
+    "AWS::EC2::SecurityGroupEgress": _standalone_rule(egress=True),
     "AWS::EC2::LaunchTemplate": launch_template,
 }

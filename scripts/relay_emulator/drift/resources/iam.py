@@ -1,4 +1,4 @@
-"""IAM: roles (with inline and managed policies), inline policies and managed policies."""
+"""IAM: roles (with inline and managed policies), inline and managed policies, instance profiles."""
 
 from __future__ import annotations
 
@@ -80,8 +80,21 @@ def managed_policy(resource: Resource) -> Properties | None:
     }
 
 
+def instance_profile(resource: Resource) -> Properties | None:
+    try:
+        found = iam_backends[resource.account_id]["aws"].get_instance_profile(resource.physical_id)
+    except NotFoundException:
+        return None
+    return {
+        "InstanceProfileName": found.name,
+        "Path": found.path,
+        "Roles": [role.name for role in found.roles],
+    }
+
+
 READERS: dict[str, Reader] = {
     "AWS::IAM::Role": role,
     "AWS::IAM::Policy": inline_policy,
     "AWS::IAM::ManagedPolicy": managed_policy,
+    "AWS::IAM::InstanceProfile": instance_profile,
 }

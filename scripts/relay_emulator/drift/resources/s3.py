@@ -1,4 +1,5 @@
-"""S3 buckets: name, versioning, encryption, public-access block, ownership, lifecycle, replication, tags.
+"""S3 buckets (name, versioning, encryption, public-access block, ownership, lifecycle, replication,
+tags) and bucket policies.
 
 moto keeps each bucket configuration in the S3 API's shape (what PutBucketEncryption & co. take);
 these readers answer it in the template's shape (what AWS::S3::Bucket declares) so they compare.
@@ -6,6 +7,7 @@ these readers answer it in the template's shape (what AWS::S3::Bucket declares) 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from moto.s3.models import s3_backends
@@ -93,4 +95,11 @@ def bucket(resource: Resource) -> Properties | None:
     }
 
 
-READERS: dict[str, Reader] = {"AWS::S3::Bucket": bucket}
+def bucket_policy(resource: Resource) -> Properties | None:
+    found = s3_backends[resource.account_id]["aws"].buckets.get(str(resource.expected.get("Bucket", "")))
+    if found is None or found.policy is None:
+        return None
+    return {"Bucket": found.name, "PolicyDocument": json.loads(found.policy)}
+
+
+READERS: dict[str, Reader] = {"AWS::S3::Bucket": bucket, "AWS::S3::BucketPolicy": bucket_policy}

@@ -1,6 +1,8 @@
-"""SNS topics: name, display name, encryption key and tags."""
+"""SNS topics (name, display name, encryption key, tags) and topic policies."""
 
 from __future__ import annotations
+
+import json
 
 from moto.sns.models import sns_backends
 
@@ -20,4 +22,13 @@ def topic(resource: Resource) -> Properties | None:
     }
 
 
-READERS: dict[str, Reader] = {"AWS::SNS::Topic": topic}
+def topic_policy(resource: Resource) -> Properties | None:
+    """One policy document on every declared topic; a topic gone or with another policy differs."""
+    backend = sns_backends[resource.account_id][resource.region]
+    topics = [backend.topics[arn] for arn in resource.expected.get("Topics", []) if arn in backend.topics]
+    if not topics:
+        return None
+    return {"Topics": [found.arn for found in topics], "PolicyDocument": json.loads(topics[0].policy)}
+
+
+READERS: dict[str, Reader] = {"AWS::SNS::Topic": topic, "AWS::SNS::TopicPolicy": topic_policy}
