@@ -5,7 +5,18 @@ from __future__ import annotations
 from django.db import models
 
 
-class Product(models.Model):
+class RelayRecord(models.Model):
+    """A row of one of Relay's tables with its two timestamps."""
+
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        managed = False
+
+
+class Product(RelayRecord):
     id = models.BigAutoField(primary_key=True)
     sku = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -13,23 +24,17 @@ class Product(models.Model):
     price_cents = models.BigIntegerField()
     stock = models.IntegerField()
     version = models.IntegerField()
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
 
-    class Meta:
-        managed = False
+    class Meta(RelayRecord.Meta):
         db_table = "products"
 
 
-class Order(models.Model):
+class Order(RelayRecord):
     id = models.BigAutoField(primary_key=True)
     status = models.CharField(max_length=16)
     total_cents = models.BigIntegerField()
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
 
-    class Meta:
-        managed = False
+    class Meta(RelayRecord.Meta):
         db_table = "orders"
 
 
