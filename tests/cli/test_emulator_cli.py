@@ -162,3 +162,63 @@ def test_stop_removes_everything_the_run_put_in_the_temporary_folder(relay_env: 
     assert relay(relay_env, "emulator", "stop").returncode == 0
 
     assert sorted(temp.iterdir()) == before
+
+
+def _serve_one_instance(url: str) -> str:
+    """An instance behind a listener: the emulator gives it a folder in the local fleet."""
+    clients = {
+        service: boto3.client(
+            service,
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        for service in ("ec2", "elbv2")
+    }
+    ec2, elbv2 = clients["ec2"], clients["elbv2"]
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{index}.0/24", AvailabilityZone=f"us-east-1{zone}")[
+            "Subnet"
+        ]["SubnetId"]
+        for index, zone in enumerate("ab")
+    ]
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnets[0])["Instances"][0][
+        "InstanceId"
+    ]
+    balancer = elbv2.create_load_balancer(Name="fleet-cleanup", Subnets=subnets)["LoadBalancers"][0]
+    group = elbv2.create_target_group(Name="fleet-cleanup", Protocol="HTTP", Port=80, VpcId=vpc)[
+        "TargetGroups"
+    ][0]["TargetGroupArn"]
+    elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": instance}])
+    elbv2.create_listener(
+        LoadBalancerArn=balancer["LoadBalancerArn"],
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
+    )
+    return str(instance)
+
+
+@pytest.mark.parametrize("the_user_made_it", [True, False], ids=["existing folder", "new folder"])
+def test_stop_removes_what_the_run_added_to_a_chosen_fleet_folder(
+    relay_env: dict[str, str], tmp_path: Path, the_user_made_it: bool
+) -> None:
+    fleet = tmp_path / "mine" / "fleet"
+    if the_user_made_it:
+        fleet.mkdir(parents=True)
+        (fleet / "notes.txt").write_text("the user's own file")
+    env = {**relay_env, "RELAY_FLEET_DIR": str(fleet)}
+    assert relay(env, "emulator", "start").returncode == 0
+
+    instance = _serve_one_instance(relay(env, "emulator", "url").stdout.strip())
+    assert (fleet / instance / "instance.json").exists(), "the listener's instance has no fleet folder"
+
+    assert relay(env, "emulator", "stop").returncode == 0
+
+    if the_user_made_it:
+        assert sorted(path.name for path in fleet.iterdir()) == ["notes.txt"]
+    else:
+        assert not (tmp_path / "mine").exists()
