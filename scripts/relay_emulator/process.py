@@ -6,7 +6,7 @@ Every `relay` command imports this module, so it imports only the standard libra
 Everything the emulator and what it starts (the local fleet, HAProxy, the PostgreSQL servers) put in
 the system's temporary folder goes into one scratch folder of the run (its TMPDIR), which `stop` removes
 once the process is gone; a fleet folder the user chose (RELAY_FLEET_DIR) loses what the run added to it.
-Nothing of a run outlives it but its log.
+Nothing of a run outlives it but its log and its CA's (public) certificate.
 """
 
 from __future__ import annotations

@@ -12,12 +12,14 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+
+from tests.emulator.elbv2.test_tls import create_balancer
 
 
 @pytest.fixture
@@ -164,10 +166,33 @@ def test_stop_removes_everything_the_run_put_in_the_temporary_folder(relay_env: 
     assert sorted(temp.iterdir()) == before
 
 
+def _processes_mentioning(text: str) -> list[str]:
+    """The command lines of running processes that contain `text` (e.g. a HAProxy serving from a folder)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().decode(errors="replace").split("\0")
+        except OSError:  # the process ended while we looked
+            continue
+        if any(text in word for word in words):
+            found.append(" ".join(words).strip())
+    return found
+
+
+def _gone(check: Callable[[], bool]) -> bool:
+    """Whether `check` holds within a while: a process signalled to stop takes a moment to exit."""
+    deadline = time.monotonic() + 30
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def _serve_one_instance(url: str) -> str:
     """An instance behind a listener: the emulator gives it a folder in the local fleet."""
-    clients = {
-        service: boto3.client(
+    ec2, elbv2 = (
+        boto3.client(
             service,
             endpoint_url=url,
             region_name="us-east-1",
@@ -175,31 +200,19 @@ def _serve_one_instance(url: str) -> str:
             aws_secret_access_key="x",
         )
         for service in ("ec2", "elbv2")
-    }
-    ec2, elbv2 = clients["ec2"], clients["elbv2"]
-    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{index}.0/24", AvailabilityZone=f"us-east-1{zone}")[
-            "Subnet"
-        ]["SubnetId"]
-        for index, zone in enumerate("ab")
-    ]
+    )
+    balancer = create_balancer(ec2, elbv2, 9)
     image = ec2.describe_images()["Images"][0]["ImageId"]
-    instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnets[0])["Instances"][0][
-        "InstanceId"
-    ]
-    balancer = elbv2.create_load_balancer(Name="fleet-cleanup", Subnets=subnets)["LoadBalancers"][0]
-    group = elbv2.create_target_group(Name="fleet-cleanup", Protocol="HTTP", Port=80, VpcId=vpc)[
-        "TargetGroups"
-    ][0]["TargetGroupArn"]
-    elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": instance}])
+    reservation = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=balancer["subnets"][0])
+    instance = str(reservation["Instances"][0]["InstanceId"])
+    elbv2.register_targets(TargetGroupArn=balancer["group"], Targets=[{"Id": instance}])
     elbv2.create_listener(
-        LoadBalancerArn=balancer["LoadBalancerArn"],
+        LoadBalancerArn=balancer["arn"],
         Protocol="HTTP",
         Port=80,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": balancer["group"]}],
     )
-    return str(instance)
+    return instance
 
 
 @pytest.mark.parametrize("the_user_made_it", [True, False], ids=["existing folder", "new folder"])
@@ -215,8 +228,11 @@ def test_stop_removes_what_the_run_added_to_a_chosen_fleet_folder(
 
     instance = _serve_one_instance(relay(env, "emulator", "url").stdout.strip())
     assert (fleet / instance / "instance.json").exists(), "the listener's instance has no fleet folder"
+    scratch = json.loads((Path(env["RELAY_STATE_DIR"]) / "emulator.json").read_text())["scratch"]
+    assert _processes_mentioning(scratch), "HAProxy serves the listener from the run's scratch folder"
 
     assert relay(env, "emulator", "stop").returncode == 0
+    assert _gone(lambda: not _processes_mentioning(scratch)), _processes_mentioning(scratch)
 
     if the_user_made_it:
         assert sorted(path.name for path in fleet.iterdir()) == ["notes.txt"]
