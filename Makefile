@@ -24,17 +24,14 @@ $(STAMPS)/apt: .ci/apt-packages.txt
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/python: pyproject.toml
-	@echo "set-up: Python virtualenv in $(VENV)" >&2
 	@.ci/bootstrap python
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/%: .ci/requirements-%.txt
-	@echo "set-up: isolated virtualenv for $*" >&2
 	@.ci/bootstrap $*
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/node: .ci/package.json
-	@echo "set-up: npm tools" >&2
 	@.ci/bootstrap node
 	@mkdir -p $(STAMPS) && touch $@
 

@@ -9,7 +9,7 @@ static final Map DEFAULTS = [
     timeoutMinutes: 30,                     // per region, waiting for the lock included
 ]
 
-/** Scans for changes made outside CloudFormation, publishes one JUnit file per region, fails on drift. */
+/** Scans for changes made outside CloudFormation per region: JUnit published, HTML archived; fails on drift. */
 def call(Map args = [:]) {
     Map config = relaySupport.arguments('relayDrift', args, DEFAULTS)
     // The rules come from the repository: a path outside it would let a parameter pick what drift is ignored.
@@ -18,9 +18,10 @@ def call(Map args = [:]) {
                         "ignore must be a path inside the workspace (relative, no '..'), not '${config.ignore}'")
     relaySupport.refuse('relayDrift', !(config.regions && relaySupport.REGIONS.containsAll(config.regions)),
                         "regions must be some of ${relaySupport.REGIONS.join(', ')}, not ${config.regions}")
-    String scan = 'mkdir -p reports && relay --output junit drift ' + (config.env ? '--stack "relay-$RELAY_ENV"' : '--all')
+    // The log gets the table for people; JUnit and the HTML page (with its JSON) go to files.
+    String scan = 'relay drift ' + (config.env ? '--stack "relay-$RELAY_ENV"' : '--all')
     scan += ' --region "$RELAY_REGION"' + (config.ignore ? ' --ignore "$RELAY_DRIFT_IGNORE"' : '')
-    scan += ' > "reports/drift-$RELAY_REGION.xml"'
+    scan += ' --junit-file "reports/drift-$RELAY_REGION.xml" --report-dir "reports/drift/$RELAY_REGION"'
     Map<String, Integer> exits = [:]
     config.regions.each { region ->
         Map vars = [RELAY_ENV: config.env, RELAY_REGION: region, RELAY_DRIFT_IGNORE: config.ignore]
@@ -29,6 +30,7 @@ def call(Map args = [:]) {
         }
     }
     junit(testResults: config.regions.collect { "reports/drift-${it}.xml" }.join(','), allowEmptyResults: true)
+    archiveArtifacts(artifacts: 'reports/drift/**', allowEmptyArchive: true)
     List failed = exits.findAll { it.value == 1 }.keySet() as List
     List drifted = exits.findAll { it.value == 2 }.keySet() as List
     if (failed) {

@@ -5,7 +5,8 @@ Every `relay` command imports this module, so it imports only the standard libra
 
 Everything the emulator and what it starts (the local fleet, HAProxy, the PostgreSQL servers) put in
 the system's temporary folder goes into one scratch folder of the run (its TMPDIR), which `stop` removes
-once the process is gone: nothing of a run outlives it but its log.
+once the process is gone; a fleet folder the user chose (RELAY_FLEET_DIR) loses what the run added to it.
+Nothing of a run outlives it but its log and its CA's (public) certificate.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class EmulatorState:
     log: str
     started_at: float
     scratch: str = ""  # the run's TMPDIR, removed by `stop`
+    fleet_dir: str = ""  # $RELAY_FLEET_DIR, or the first folder of it the run creates: cleaned by `stop`
+    fleet_found: list[str] | None = None  # what fleet_dir held at start; None: the run made it, all goes
 
     @property
     def endpoint(self) -> str:
@@ -126,6 +129,10 @@ def start(port: int | None = None, directory: Path | None = None) -> tuple[Emula
     log_path = directory / "emulator.log"
     scratch = Path(tempfile.mkdtemp(prefix="relay-emulator-"))
     scratch.chmod(0o755)  # run as root, the PostgreSQL servers run as `postgres` and must reach their folders
+    chosen_fleet = os.environ.get("RELAY_FLEET_DIR")
+    fleet_dir = Path(chosen_fleet).absolute() if chosen_fleet else None  # the process runs in another folder
+    fleet_env = {"RELAY_FLEET_DIR": str(fleet_dir)} if fleet_dir else {}
+    fleet = _fleet_folder(fleet_dir) if fleet_dir else {}  # as found before the process writes there
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [
@@ -143,10 +150,15 @@ def start(port: int | None = None, directory: Path | None = None) -> tuple[Emula
             start_new_session=True,  # survives the shell that started it; Ctrl-C there does not kill it
             cwd=Path(__file__).resolve().parents[2],
             # its databases live in the state folder; every temporary folder in the scratch one
-            env={**os.environ, "RELAY_STATE_DIR": str(directory), "TMPDIR": str(scratch)},
+            env={**os.environ, "RELAY_STATE_DIR": str(directory), "TMPDIR": str(scratch), **fleet_env},
         )
     state = EmulatorState(
-        pid=process.pid, port=chosen, log=str(log_path), started_at=time.time(), scratch=str(scratch)
+        pid=process.pid,
+        port=chosen,
+        log=str(log_path),
+        started_at=time.time(),
+        scratch=str(scratch),
+        **fleet,
     )
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while health(chosen, timeout=1.0) is None:
@@ -160,9 +172,35 @@ def start(port: int | None = None, directory: Path | None = None) -> tuple[Emula
     return state, True
 
 
+def _fleet_folder(folder: Path) -> dict[str, Any]:
+    """The fleet folder the user chose (RELAY_FLEET_DIR; unset, the fleet lives in the scratch folder),
+    as found before the run writes to it."""
+    if folder.is_dir():
+        return {"fleet_dir": str(folder), "fleet_found": sorted(entry.name for entry in folder.iterdir())}
+    while not folder.parent.exists():  # the topmost folder the fleet's mkdir(parents=True) will create
+        folder = folder.parent
+    return {"fleet_dir": str(folder), "fleet_found": None}
+
+
+def _clean_fleet_folder(recorded: EmulatorState) -> None:
+    """Remove what the run added to the fleet folder; the folder too when the run made it."""
+    if not recorded.fleet_dir:
+        return
+    folder = Path(recorded.fleet_dir)
+    if recorded.fleet_found is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if entry.name not in recorded.fleet_found:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
 def stop(directory: Path | None = None) -> EmulatorState | None:
-    """Stop the recorded emulator and remove its scratch folder; return what was stopped, or None when
-    nothing ran."""
+    """Stop the recorded emulator and remove its scratch folder and what it added to the fleet folder;
+    return what was stopped, or None when nothing ran."""
     directory = directory or state_dir()
     recorded = _recorded(directory)
     _state_file(directory).unlink(missing_ok=True)
@@ -173,6 +211,7 @@ def stop(directory: Path | None = None) -> EmulatorState | None:
         _terminate(recorded.pid)
     if recorded.scratch:  # also when it died on its own: its leftovers go now
         shutil.rmtree(recorded.scratch, ignore_errors=True)
+    _clean_fleet_folder(recorded)
     return recorded if running else None
 
 

@@ -277,7 +277,17 @@ def test_junit_is_refused_by_every_command_but_drift(
 
 # What the domain returns, so every command's answer can be printed without AWS.
 SLOTS = {"blue": Slot("blue", "asg-b", "tg-b", "dg-b"), "green": Slot("green", "asg-g", "tg-g", "dg-g")}
-RESULT = ReleaseResult("demo", "us-east-1", "r-7", "blue", "green", "d-1")
+RESULT = ReleaseResult(
+    "demo",
+    "us-east-1",
+    "r-7",
+    "blue",
+    "green",
+    "d-1",
+    url="https://api.relay-demo.example.com:443",
+    curl="curl https://api.relay-demo.example.com:443",
+    outputs={"ActiveSlot": "green", "VpcId": "vpc-1"},
+)
 HELD = Pending("demo", "us-east-1", "s3://bucket/key", "r-7", "blue", "green", 2, {}, "ready", "d-1")
 STATUS = {
     "env": "demo",
@@ -476,6 +486,26 @@ def test_table_output_is_for_people(case: str, answering: Any, capsys: pytest.Ca
     assert (out == "") == (case in QUIET_FOR_PEOPLE)
     with pytest.raises(json.JSONDecodeError):
         json.loads(out or "-")
+
+
+def test_a_release_answers_with_its_url_and_every_output_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(f"{RELEASE}.release", answer(RESULT))
+    released = [*NOWHERE, "release", *WHERE, "--bundle", "s3://b/k"]
+
+    code, out, err = relay(capsys, *released)
+    assert code == 0
+    assert "https://api.relay-demo.example.com:443" in out
+    assert "try: curl https://api.relay-demo.example.com:443/version\n" in err
+    assert "vpc-1" not in out
+
+    code, out, _ = relay(capsys, *released, "--verbose")
+    assert code == 0
+    assert "Outputs of the stack" in out and "vpc-1" in out
+
+    code, out, _ = relay(capsys, "--output", "json", *released)
+    assert json.loads(out)["outputs"] == RESULT.outputs
 
 
 def test_a_table_piped_to_a_file_is_wide_and_plain() -> None:

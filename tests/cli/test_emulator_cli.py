@@ -12,12 +12,14 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+
+from tests.emulator.elbv2.test_tls import create_balancer
 
 
 @pytest.fixture
@@ -162,3 +164,77 @@ def test_stop_removes_everything_the_run_put_in_the_temporary_folder(relay_env: 
     assert relay(relay_env, "emulator", "stop").returncode == 0
 
     assert sorted(temp.iterdir()) == before
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    """The command lines of running processes that contain `text` (e.g. a HAProxy serving from a folder)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().decode(errors="replace").split("\0")
+        except OSError:  # the process ended while we looked
+            continue
+        if any(text in word for word in words):
+            found.append(" ".join(words).strip())
+    return found
+
+
+def _gone(check: Callable[[], bool]) -> bool:
+    """Whether `check` holds within a while: a process signalled to stop takes a moment to exit."""
+    deadline = time.monotonic() + 30
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def _serve_one_instance(url: str) -> str:
+    """An instance behind a listener: the emulator gives it a folder in the local fleet."""
+    ec2, elbv2 = (
+        boto3.client(
+            service,
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        for service in ("ec2", "elbv2")
+    )
+    balancer = create_balancer(ec2, elbv2, 9)
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    reservation = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=balancer["subnets"][0])
+    instance = str(reservation["Instances"][0]["InstanceId"])
+    elbv2.register_targets(TargetGroupArn=balancer["group"], Targets=[{"Id": instance}])
+    elbv2.create_listener(
+        LoadBalancerArn=balancer["arn"],
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": balancer["group"]}],
+    )
+    return instance
+
+
+@pytest.mark.parametrize("the_user_made_it", [True, False], ids=["existing folder", "new folder"])
+def test_stop_removes_what_the_run_added_to_a_chosen_fleet_folder(
+    relay_env: dict[str, str], tmp_path: Path, the_user_made_it: bool
+) -> None:
+    fleet = tmp_path / "mine" / "fleet"
+    if the_user_made_it:
+        fleet.mkdir(parents=True)
+        (fleet / "notes.txt").write_text("the user's own file")
+    env = {**relay_env, "RELAY_FLEET_DIR": str(fleet)}
+    assert relay(env, "emulator", "start").returncode == 0
+
+    instance = _serve_one_instance(relay(env, "emulator", "url").stdout.strip())
+    assert (fleet / instance / "instance.json").exists(), "the listener's instance has no fleet folder"
+    scratch = json.loads((Path(env["RELAY_STATE_DIR"]) / "emulator.json").read_text())["scratch"]
+    assert _processes_mentioning(scratch), "HAProxy serves the listener from the run's scratch folder"
+
+    assert relay(env, "emulator", "stop").returncode == 0
+    assert _gone(lambda: not _processes_mentioning(scratch)), _processes_mentioning(scratch)
+
+    if the_user_made_it:
+        assert sorted(path.name for path in fleet.iterdir()) == ["notes.txt"]
+    else:
+        assert not (tmp_path / "mine").exists()

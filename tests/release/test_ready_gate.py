@@ -72,7 +72,10 @@ def test_hold_continue_and_abort(
 
     code, out, err = relay(capsys, "--output", "json", "release", "continue", *WHERE)
     assert code == 0, err
-    assert json.loads(out)["live_slot"] == held.to_slot
+    answer = json.loads(out)
+    assert answer["live_slot"] == held.to_slot
+    assert answer["outputs"]["ActiveSlot"] == held.to_slot  # the outputs as recorded, for machines
+    assert answer["url"] == f"http://{stack.alb_dns_name}:80" and "--connect-to" in answer["curl"]
     assert status(aws, ENV, REGION)["stack_active_slot"] == held.to_slot  # recorded in the stack
     assert version(aws, stack.listener_arn) == "test-1"
     assert pending_record.load(ssm, ENV) is None

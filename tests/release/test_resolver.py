@@ -3,6 +3,8 @@ load balancer created after it was set up, and a name nothing resolves fails at 
 
 from __future__ import annotations
 
+import shlex
+import subprocess
 from typing import Any
 
 import pytest
@@ -67,3 +69,27 @@ def test_an_endpoint_that_does_not_serve_the_name_says_so(
     monkeypatch.delenv(CONNECT_TO_VARIABLE, raising=False)
     with pytest.raises(RelayError, match=r"serves no load balancer at gone\.elb\.example\.invalid:80"):
         Resolver(aws.endpoint_url).locate("gone.elb.example.invalid", 80)
+
+
+def test_the_curl_line_for_people_reaches_the_listener(
+    aws: AwsFactory, redirecting_balancer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(CONNECT_TO_VARIABLE, raising=False)
+    command = Endpoint(redirecting_balancer, 80, resolver=Resolver(aws.endpoint_url)).curl_command(None)
+    assert "--connect-to" in command
+
+    answered = subprocess.run(
+        [*shlex.split(command + "/"), "-s", "-o", "/dev/null", "-w", "%{http_code}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert answered.stdout == "301"
+
+
+def test_a_name_dns_resolves_needs_no_connect_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(CONNECT_TO_VARIABLE, raising=False)
+    endpoint = Endpoint("localhost", 8443, "HTTPS")
+    assert endpoint.curl_command("ca.pem") == "curl --cacert ca.pem https://localhost:8443"
+    assert endpoint.curl_command(None) == "curl https://localhost:8443"

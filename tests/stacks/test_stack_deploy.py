@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from pathlib import Path
 
@@ -37,7 +38,6 @@ def test_deploy_creates_the_nested_tree_and_streams_its_events(relay: Relay, aws
     assert "relay-demo/Data Db AWS::RDS::DBInstance CREATE_COMPLETE" in result.stderr
     assert "relay-demo/Storage Bucket AWS::S3::Bucket CREATE_COMPLETE" in result.stderr
     assert "relay-demo: CREATE_COMPLETE" in result.stderr
-    assert "Outputs of relay-demo" in result.stdout
     [db] = db_instances(aws)
     assert db["DBInstanceClass"] == "db.t4g.micro"
 
@@ -59,6 +59,21 @@ def test_deploy_creates_the_nested_tree_and_streams_its_events(relay: Relay, aws
         "status": "NO_CHANGES",
         "outputs": outputs,
     }
+    # For people, only what changed: a created stack's outputs are counted, not listed.
+    assert f"relay-demo: {len(outputs)} outputs, all new" in result.stdout
+    assert outputs["DbInstanceIdentifier"] not in result.stdout
+
+    switched = relay(
+        "stack", "deploy", "--env", "demo", "--region", "us-east-1", "--yes", "-p", "ActiveSlot=green"
+    )
+    assert switched.returncode == 0, switched.stderr
+    assert f"Outputs of relay-demo that changed (1 of {len(outputs)})" in switched.stdout
+    assert re.search(r"ActiveSlot\s*│\s*blue\s*│\s*green", switched.stdout), switched.stdout
+    assert outputs["DbInstanceIdentifier"] not in switched.stdout
+
+    everything = relay("stack", "deploy", "--env", "demo", "--region", "us-east-1", "--yes", "--verbose")
+    assert "Outputs of relay-demo" in everything.stdout
+    assert outputs["DbInstanceIdentifier"] in everything.stdout
 
 
 def test_package_uploads_children_under_content_addressed_keys(relay: Relay, aws: AwsFactory) -> None:

@@ -41,6 +41,8 @@ def command(
     where = relay.one_region() if do_upload else None  # before building: a build takes a while
     if relock:
         builder.relock()
+    # The first build downloads the instances' wheelhouse (minutes); say so before the wait.
+    progress("building the bundle: app wheel, locked wheelhouse (fetched once into build/cache), hooks")
     built = builder.build(out, builder.REPO / "build" / "cache", release_id)
     progress(f"bundle {built.path} sha256 {built.sha256} release {built.release_id}")
     location = str(built.path)

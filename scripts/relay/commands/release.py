@@ -10,7 +10,7 @@ import click
 from rich.console import RenderableType
 
 from relay.aws import AwsFactory
-from relay.console import progress, say
+from relay.console import err, progress, say
 from relay.context import RelayContext, pass_relay
 from relay.options import env_option, output_option, region_option
 from relay.release import hook_logs, render
@@ -45,6 +45,7 @@ T = TypeVar("T")
     is_flag=True,
     help="Stop after the ready gate (idle slot deployed and smoke-tested); then `continue` or `abort`.",
 )
+@click.option("--verbose", is_flag=True, help="After the release, list every stack output too.")
 @output_option()
 @click.pass_context
 def command(
@@ -56,6 +57,7 @@ def command(
     bake: float,
     plan_only: bool,
     hold_at_ready: bool,
+    verbose: bool,
 ) -> None:
     """Release a bundle blue/green: deploy to the idle slot, smoke it, shift traffic, bake, scale in."""
     if ctx.invoked_subcommand is not None:
@@ -88,7 +90,8 @@ def command(
         return
     with hook_logs.shown_on_failure(relay.aws, env, where, show=progress):
         result = release(relay.aws, env, where, bundle_url, options, show=progress)
-    relay.show(render.result_document(result), lambda: render.result_table(result))
+    relay.show(render.result_document(result), lambda: render.result_table(result, verbose=verbose))
+    err.print(f"try: {result.curl}/version", soft_wrap=True, markup=False)  # one line, to copy
 
 
 def _one_region_subcommand(

@@ -104,6 +104,7 @@ def package(relay: RelayContext, env: str, cfn_dir: Path | None) -> None:
     show_default=True,
     help="Seconds to wait for the stack to settle.",
 )
+@click.option("--verbose", is_flag=True, help="List every output afterwards, not only those that changed.")
 @pass_relay
 def deploy(
     relay: RelayContext,
@@ -116,8 +117,12 @@ def deploy(
     ignore_file: Path | None,
     parameters: tuple[str, ...],
     timeout: float,
+    verbose: bool,
 ) -> None:
-    """Create or update the stack through a change set: preview, refuse data loss, confirm, follow events."""
+    """Create or update the stack through a change set: preview, refuse data loss, confirm, follow events.
+
+    Afterwards it lists the outputs that changed (--verbose: every output; `relay stack outputs` any time).
+    """
     target = _target(relay, env, cfn_dir)
     result = deploy_stack(
         relay.aws,
@@ -131,6 +136,7 @@ def deploy(
         cfn_dir=target.cfn_dir,
         timeout=timeout,
         console=err if relay.output == "json" else out,  # stdout holds only the JSON
+        verbose=verbose,
     )
     relay.show(render.deploy_document(result), None)  # the tables were the answer for people
 

@@ -172,14 +172,10 @@ def _production(context: DemoContext, region: str = PRIMARY) -> Endpoint:
     address, port = endpoint.address()
     if address == endpoint.host:
         raise RelayError(f"the emulator maps no local port for {endpoint.host}:{endpoint.port}")
-    name = endpoint.server_name or endpoint.host
     context.facts["api"] = endpoint.url
     context.facts["api_region"] = region
     context.facts["api_local"] = f"{address}:{port}"
-    context.facts["api_curl"] = (
-        f"curl --cacert {context.env[CA_BUNDLE_VARIABLE]} "
-        f"--connect-to {name}:{endpoint.port}:{address}:{port} {endpoint.url}"
-    )
+    context.facts["api_curl"] = endpoint.curl_command(context.env[CA_BUNDLE_VARIABLE])
     return endpoint
 
 

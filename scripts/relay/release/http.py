@@ -134,6 +134,18 @@ class Endpoint:
         """Where a connection to this listener goes (a local port on the embedded AWS)."""
         return self.resolver.locate(self.host, self.port)
 
+    def curl_command(self, ca_bundle: str | None) -> str:
+        """The curl line that reaches this listener as Relay does, for a person to copy: the CA bundle
+        for HTTPS when one is set, and --connect-to where the address is not the name's own (a local
+        port on the embedded AWS)."""
+        address, port = self.address()
+        words = ["curl"]
+        if self.protocol == "HTTPS" and ca_bundle:
+            words += ["--cacert", ca_bundle]
+        if (address, port) != (self.host, self.port):
+            words += ["--connect-to", f"{self.server_name or self.host}:{self.port}:{address}:{port}"]
+        return " ".join([*words, self.url])
+
     def request(
         self,
         method: str,

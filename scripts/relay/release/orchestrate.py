@@ -12,6 +12,7 @@ healthy, smoke through the test listener).
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from relay.aws import AwsFactory
 from relay.contract import RootStack, Slot
 from relay.errors import RelayError
 from relay.release import capacity, codedeploy, pending, traffic
+from relay.release.http import CA_BUNDLE_VARIABLE
 from relay.release.layout import listener_endpoint, listener_weights, live_slot, release_stack
 from relay.release.pending import Pending
 from relay.release.smoke import smoke, smoke_token
@@ -50,6 +52,9 @@ class ReleaseResult:
     from_slot: str
     to_slot: str
     deployment_id: str | None = None
+    url: str = ""  # the production listener, as clients reach it
+    curl: str = ""  # the curl line that reaches it from this machine
+    outputs: dict[str, str] = dataclasses.field(default_factory=dict)  # the stack's, once recorded
 
 
 def bundle_release_id(s3: Any, bucket: str, key: str) -> str | None:
@@ -212,7 +217,19 @@ def finish(aws: AwsFactory, held: Pending, *, show: Show = print) -> ReleaseResu
                 f"and record ActiveSlot={new.name}"
             ) from error
         show(f"stack {stack.name}: ActiveSlot={new.name}")
-    return ReleaseResult(held.env, region, held.release_id, old.name, new.name, held.deployment_id)
+    now = release_stack(aws, held.env, region)
+    production = listener_endpoint(aws, now, now.listener_arn)
+    return ReleaseResult(
+        held.env,
+        region,
+        held.release_id,
+        old.name,
+        new.name,
+        held.deployment_id,
+        url=production.url,
+        curl=production.curl_command(os.environ.get(CA_BUNDLE_VARIABLE)),
+        outputs=now.outputs,
+    )
 
 
 def continue_held(aws: AwsFactory, env: str, region: str, *, show: Show = print) -> ReleaseResult:

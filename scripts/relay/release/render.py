@@ -39,14 +39,22 @@ def result_document(result: ReleaseResult) -> dict[str, Any]:
         "live_slot": result.to_slot,
         "deployment_id": result.deployment_id,
         "region": result.region,
+        "url": result.url,
+        "curl": result.curl,
+        "outputs": result.outputs,
     }
 
 
-def result_table(result: ReleaseResult) -> Table:
-    return fields_table(
+def result_table(result: ReleaseResult, *, verbose: bool = False) -> RenderableType:
+    """What a person needs after a release (the URL, the slots); `verbose` adds every stack output."""
+    fields = {"url": result.url, "live slot": result.to_slot, "previous slot": result.from_slot}
+    table = fields_table(
         f"released {result.release_id or 'the bundle'} in {result.env}/{result.region}",
-        {"live slot": result.to_slot, "previous slot": result.from_slot, "deployment": result.deployment_id},
+        {**fields, "deployment": result.deployment_id},
     )
+    if not verbose:
+        return table
+    return Group(table, fields_table("Outputs of the stack", dict(sorted(result.outputs.items()))))
 
 
 def held_document(held: Pending) -> dict[str, Any]:

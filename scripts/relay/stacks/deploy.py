@@ -151,9 +151,10 @@ def deploy(
     confirm: Ask = ask,
     console: Console = err,
     target: StackTarget | None = None,
+    verbose: bool = False,
 ) -> DeployResult:
     """Create or update `relay-<env>` in `region` (or another root: `target`) through a change set;
-    raise RelayError on any failure."""
+    raise RelayError on any failure. It prints the outputs that changed; `verbose`, all of them."""
     target = target or resolve_target(env, region, cfn_dir)
     cfn = aws.client("cloudformation", region)
     made = plan(
@@ -167,6 +168,7 @@ def deploy(
         timeout=timeout,
     )
     change_set = made.change_set
+    before = {} if change_set.change_set_type == "CREATE" else read_outputs(cfn, target.stack_name)
     for name, value in made.kept.items():
         say(f"keeping {name}={escape(value)} from the live stack (owned by relay release / relay dr)")
     if change_set.empty:
@@ -180,7 +182,10 @@ def deploy(
     if made.termination_protection:
         _protect(cfn, target.stack_name)
     outputs = read_outputs(cfn, target.stack_name)
-    console.print(render.outputs_table(target.stack_name, outputs))
+    if verbose:
+        console.print(render.outputs_table(target.stack_name, outputs))
+    else:
+        console.print(render.changed_outputs_view(target.stack_name, before, outputs))
     return DeployResult(target.stack_name, region, status, change_set, outputs)
 
 

@@ -128,6 +128,32 @@ def outputs_table(stack_name: str, outputs: dict[str, str]) -> Table:
     )
 
 
+def changed_outputs(before: dict[str, str], after: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Output name -> (value before, value now) for each output a deploy added, changed or removed."""
+    return {
+        name: (before.get(name, ""), after.get(name, ""))
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name) != after.get(name)
+    }
+
+
+def changed_outputs_view(stack_name: str, before: dict[str, str], after: dict[str, str]) -> Table | str:
+    """After a deploy, what a person needs: the outputs that changed, each with its old value; a created
+    stack's outputs (all new) are only counted. --verbose and `relay stack outputs` list them all."""
+    changes = changed_outputs(before, after)
+    if not before or not changes:
+        return f"{stack_name}: {len(after)} outputs, {'all new' if not before else 'none changed'}"
+    table = titled_table(
+        f"Outputs of {stack_name} that changed ({len(changes)} of {len(after)})",
+        "Output",
+        Column("Before", overflow="fold"),
+        Column("Now", overflow="fold"),
+    )
+    for name, (was, now) in changes.items():
+        table.add_row(escape(name), escape(was or "-"), escape(now or "-"))
+    return table
+
+
 def resources_table(stack_name: str, rows: Iterable[tuple[str, str, str, str]]) -> Table:
     """(stack path, logical id, type, physical id) rows: what a delete would remove."""
     table = titled_table(

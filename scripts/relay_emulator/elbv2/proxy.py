@@ -29,6 +29,9 @@ from relay_emulator.elbv2.model import Frontend, frontends
 
 POLL_SECONDS = 0.5
 _LOCK = threading.RLock()
+# Set at shutdown, under _LOCK: the poll must not start HAProxy again while the emulator stops (a
+# daemonised HAProxy would outlive it, serving from a folder `relay emulator stop` removed).
+_STOPPING = threading.Event()
 _PROXY = HAProxy(Path(tempfile.mkdtemp(prefix="relay-haproxy-")))
 _FRONTS: list[Frontend] = []
 _STATES: dict[tuple[str, str], str] = {}
@@ -63,6 +66,8 @@ def reconcile() -> None:
     """Bring HAProxy and the local fleet in line with the emulated ELBv2 and EC2 state."""
     global _FRONTS, _STATES  # noqa: PLW0603 - the extension's single state, guarded by _LOCK
     with _LOCK:
+        if _STOPPING.is_set():
+            return
         running = _running_instances()
         for local in fleet().known():
             if not running.get(local.instance_id, False):
@@ -129,7 +134,9 @@ def _poll() -> None:
 
 
 def _shutdown(*_args: Any) -> None:
-    _PROXY.stop()
+    with _LOCK:  # after a reconcile in flight, and before any other
+        _STOPPING.set()
+        _PROXY.stop()
     fleet().shutdown()
 
 

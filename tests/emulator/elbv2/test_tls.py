@@ -21,12 +21,11 @@ from tests.tls_certs import self_signed
 REGION, NAME = "us-east-1", "api.tls-test.example.com"
 
 
-@pytest.fixture
-def balancer(aws: AwsFactory) -> Iterator[dict[str, Any]]:
-    ec2, elbv2 = aws.client("ec2", REGION), aws.client("elbv2", REGION)
-    vpc = ec2.create_vpc(CidrBlock="10.90.0.0/16")["Vpc"]["VpcId"]
+def create_balancer(ec2: Any, elbv2: Any, network: int) -> dict[str, Any]:
+    """A load balancer in a new VPC 10.<network>.0.0/16 (two zones) and an HTTP target group, unattached."""
+    vpc = ec2.create_vpc(CidrBlock=f"10.{network}.0.0/16")["Vpc"]["VpcId"]
     subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.90.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")[
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{network}.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")[
             "Subnet"
         ]["SubnetId"]
         for i, zone in enumerate("ab")
@@ -34,9 +33,21 @@ def balancer(aws: AwsFactory) -> Iterator[dict[str, Any]]:
     name = f"tls-{uuid.uuid4().hex[:8]}"
     alb = elbv2.create_load_balancer(Name=name, Subnets=subnets)["LoadBalancers"][0]
     group = elbv2.create_target_group(Name=name, Protocol="HTTP", Port=8080, VpcId=vpc)["TargetGroups"][0]
-    yield {"arn": alb["LoadBalancerArn"], "dns": alb["DNSName"], "group": group["TargetGroupArn"]}
-    elbv2.delete_load_balancer(LoadBalancerArn=alb["LoadBalancerArn"])
-    elbv2.delete_target_group(TargetGroupArn=group["TargetGroupArn"])
+    return {
+        "arn": alb["LoadBalancerArn"],
+        "dns": alb["DNSName"],
+        "group": group["TargetGroupArn"],
+        "subnets": subnets,
+    }
+
+
+@pytest.fixture
+def balancer(aws: AwsFactory) -> Iterator[dict[str, Any]]:
+    elbv2 = aws.client("elbv2", REGION)
+    created = create_balancer(aws.client("ec2", REGION), elbv2, 90)
+    yield created
+    elbv2.delete_load_balancer(LoadBalancerArn=created["arn"])
+    elbv2.delete_target_group(TargetGroupArn=created["group"])
 
 
 def _listener(aws: AwsFactory, balancer: dict[str, Any], **kwargs: Any) -> str:

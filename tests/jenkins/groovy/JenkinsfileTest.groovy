@@ -43,7 +43,7 @@ class JenkinsfileTest extends PipelineTestCase {
             'relay stack deploy --env staging --region us-east-1 --yes',
             "relay release --env staging --region us-east-1 --bundle ${BUNDLE}",
             'relay smoke --env staging --region us-east-1',
-            'mkdir -p reports && relay --output junit drift --stack relay-staging --region us-east-1 > reports/drift-us-east-1.xml',
+            'relay drift --stack relay-staging --region us-east-1 --junit-file reports/drift-us-east-1.xml --report-dir reports/drift/us-east-1',
             'relay stack diff --env prod --region us-east-1',
             'relay stack diff --env prod --region us-east-1',
             'relay stack deploy --env prod --region us-east-1 --yes',

@@ -4,15 +4,17 @@ class RelayDriftTest extends StepTestCase {
     final String stepName = 'relayDrift'
 
     @Test
-    void 'scans every stack in both regions without a lock and publishes one JUnit file per region'() {
+    void 'scans every stack in both regions without a lock, publishes JUnit and archives the HTML report per region'() {
         step([:])
 
-        String scan = 'mkdir -p reports && relay --output junit drift --all --region "$RELAY_REGION" > "reports/drift-$RELAY_REGION.xml"'
+        String scan = 'relay drift --all --region "$RELAY_REGION"' +
+                      ' --junit-file "reports/drift-$RELAY_REGION.xml" --report-dir "reports/drift/$RELAY_REGION"'
         assert shLines() == [scan, scan]
         assert calls('sh')*.env*.RELAY_REGION == ['us-east-1', 'us-west-2']
         assert calls('lock').isEmpty()
         assert calls('junit')[0].args[0] == [testResults: 'reports/drift-us-east-1.xml,reports/drift-us-west-2.xml',
                                              allowEmptyResults: true]
+        assert calls('archiveArtifacts')*.args*.getAt(0) == [[artifacts: 'reports/drift/**', allowEmptyArchive: true]]
         assertJobStatusSuccess()
     }
 
@@ -20,8 +22,8 @@ class RelayDriftTest extends StepTestCase {
     void 'one environment is scanned under its lock, with the ignore rules'() {
         step(env: 'staging', regions: ['us-east-1'], ignore: 'drift-ignore.yaml')
 
-        assert shLines() == ['mkdir -p reports && relay --output junit drift --stack "relay-$RELAY_ENV" --region "$RELAY_REGION"' +
-                             ' --ignore "$RELAY_DRIFT_IGNORE" > "reports/drift-$RELAY_REGION.xml"']
+        assert shLines() == ['relay drift --stack "relay-$RELAY_ENV" --region "$RELAY_REGION" --ignore "$RELAY_DRIFT_IGNORE"' +
+                             ' --junit-file "reports/drift-$RELAY_REGION.xml" --report-dir "reports/drift/$RELAY_REGION"']
         assert calls('lock')[0].args[0].resource == 'relay-staging-us-east-1'
     }
 
@@ -41,12 +43,13 @@ class RelayDriftTest extends StepTestCase {
     }
 
     @Test
-    void 'drift (exit 2) fails the build after the report is published'() {
+    void 'drift (exit 2) fails the build after the reports are published'() {
         shAnswers['drift'] = 2
 
         assert errorOf { step([:]) } ==
             'relayDrift: drift in us-east-1, us-west-2; see the JUnit report (revert it, or ignore it with a reason)'
         assert calls('junit').size() == 1
+        assert calls('archiveArtifacts').size() == 1
     }
 
     @Test
