@@ -1,7 +1,7 @@
 """EC2 instances and volumes in templates as EC2 makes them: an AWS::EC2::Instance launched from a
-LaunchTemplate gets the template's image, type, user data, security groups, instance profile and
-metadata options (moto reads only the instance's own properties, so such an instance fails on its
-missing ImageId), and an AWS::EC2::Volume keeps its encryption, type, IOPS, throughput and tags (moto
+LaunchTemplate gets the template's image, type, user data and security groups (moto reads only the
+instance's own properties, so such an instance fails on its missing ImageId; RunInstances itself adds
+the template's instance profile and metadata options, ec2.launch_templates), and an AWS::EC2::Volume keeps its encryption, type, IOPS, throughput and tags (moto
 keeps size and zone only)."""
 
 from __future__ import annotations
@@ -47,20 +47,13 @@ def create_instance(
         is_instance_type_default=False,
         subnet_id=properties.get("SubnetId"),
         launch_template=launch_template,
-        metadata_options=properties.get("MetadataOptions") or data.get("MetadataOptions", {}),
+        metadata_options=properties.get("MetadataOptions"),
         ebs_optimized=_flag(data.get("EbsOptimized", False)),
         monitoring_state="enabled" if _flag((data.get("Monitoring") or {}).get("Enabled")) else "disabled",
     )
     instance: Instance = reservation.instances[0]
     for tag in properties.get("Tags", []):
         instance.add_tag(tag["Key"], tag["Value"])
-    profile = data.get("IamInstanceProfile") or {}
-    if profile:
-        backend.associate_iam_instance_profile(
-            instance_id=instance.id,
-            iam_instance_profile_name=profile.get("Name"),
-            iam_instance_profile_arn=profile.get("Arn"),
-        )
     return instance
 
 
