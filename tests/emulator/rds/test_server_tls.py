@@ -12,24 +12,11 @@ import pytest
 
 from relay.aws import AwsFactory
 from relay_emulator.process import EmulatorState
-from tests.emulator.rds.databases import PASSWORD, PRIMARY, USER, create_primary, new_name, wait_available
+from tests.emulator.rds.databases import PRIMARY, connect, create_primary, new_name, wait_available
 from tests.emulator.relay_api import control
 from tests.tls_certs import self_signed
 
 pytestmark = pytest.mark.xdist_group("dr")
-
-
-def _connect(db: dict[str, Any], **tls: str) -> psycopg.Connection[Any]:
-    endpoint = db["Endpoint"]
-    return psycopg.connect(
-        host=endpoint["Address"],
-        port=endpoint["Port"],
-        user=USER,
-        password=PASSWORD,
-        dbname="relay",
-        connect_timeout=5,
-        **tls,
-    )
 
 
 @pytest.fixture
@@ -43,7 +30,7 @@ def test_a_client_verifying_against_the_runs_ca_connects_over_tls(
     db: dict[str, Any], dr_emulator: EmulatorState
 ) -> None:
     bundle = control(dr_emulator.port, "/relay-api/tls", method="GET")["ca_bundle"]
-    with _connect(db, sslmode="verify-full", sslrootcert=bundle) as connection:
+    with connect(db, sslmode="verify-full", sslrootcert=bundle) as connection:
         row = connection.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone()
     assert row == (True,)
 
@@ -52,9 +39,9 @@ def test_a_client_trusting_another_ca_is_refused(db: dict[str, Any], tmp_path: P
     other_ca = tmp_path / "other-ca.pem"
     other_ca.write_bytes(self_signed("127.0.0.1")[0])
     with pytest.raises(psycopg.OperationalError, match="certificate verify failed"):
-        _connect(db, sslmode="verify-full", sslrootcert=str(other_ca))
+        connect(db, sslmode="verify-full", sslrootcert=str(other_ca))
 
 
 def test_a_client_without_tls_is_refused(db: dict[str, Any]) -> None:
     with pytest.raises(psycopg.OperationalError, match="no encryption"):
-        _connect(db, sslmode="disable")
+        connect(db, sslmode="disable")
