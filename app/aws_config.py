@@ -1,8 +1,8 @@
-"""Settings kept in AWS: the SSM parameters under `RELAY_APP_CONFIG_SSM_PATH` and the RDS-managed secret.
+"""Settings kept in AWS: the SSM parameters under `RELAY_APP_CONFIG_SSM_PATH` and the app's database login.
 
-RDS rotates that secret's password; `SecretCredentials` reads it again for new connections, so a
-rotation does not need a restart. It also reads again which secret the settings name: a promoted
-standby's writer gets a secret of its own in its own region, and DR points the setting at it.
+The login is the secret DATABASE_SECRET_ARN names (the app's role, docs/adr/0027). When its password
+changes, `SecretCredentials` reads it again for new connections, so no restart is needed; it also
+reads again which secret the settings name, so a setting pointed elsewhere is followed.
 
 On EC2 the instance's environment only says where to look (user data writes the path and the region);
 this module turns what is there into the variables `Settings.from_environ` reads, so the app never
@@ -55,7 +55,7 @@ def read_parameters(ssm: SSMClient, path: str) -> dict[str, str]:
 
 
 def read_credentials(secrets: SecretsManagerClient, secret_arn: str) -> tuple[str, str]:
-    """User name and password from an RDS-managed master secret (JSON with `username` and `password`)."""
+    """User name and password from a database secret (JSON with `username` and `password`, as RDS writes)."""
     secret_string = secrets.get_secret_value(SecretId=secret_arn).get("SecretString", "")
     try:
         secret = json.loads(secret_string)
@@ -67,7 +67,7 @@ def read_credentials(secrets: SecretsManagerClient, secret_arn: str) -> tuple[st
 
 
 def secrets_client(secret_arn: str) -> SecretsManagerClient:
-    """A client in the secret's own region: a standby region reads the primary's secret."""
+    """A client in the secret's own region: a standby's migration step reads the primary's master secret."""
     arn_parts = secret_arn.split(":")
     if len(arn_parts) < 7 or arn_parts[2] != "secretsmanager":
         raise AppConfigError(f"not a Secrets Manager ARN: {secret_arn}")
@@ -78,13 +78,13 @@ def secrets_client(secret_arn: str) -> SecretsManagerClient:
 
 
 class SecretCredentials:
-    """The database login from the RDS-managed secret, for each new connection, surviving rotation.
+    """The app's database login from its secret, for each new connection, surviving rotation.
 
     Starts from the login read at start-up. A read serves for `max_age` seconds; `refresh` reads again
     at once (after a refused login). When Secrets Manager cannot be reached, a stale login is kept: it
     may still work, and a refused one is refreshed. With `named_by` (the SSM parameter holding the
-    secret's ARN) each read first asks which secret that is: after a DR promotion the setting names the
-    promoted writer's own secret, and the old primary's may be gone with its instance.
+    secret's ARN) each read first asks which secret that is: a setting pointed at another secret is
+    followed, and the one it named before may be gone.
     """
 
     def __init__(

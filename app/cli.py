@@ -17,7 +17,7 @@ from app.config import Settings
 def db_upgrade(revision: str, wait: int) -> None:
     """Run the alembic migrations once, under the PostgreSQL advisory lock."""
     settings: Settings = current_app.config["RELAY_SETTINGS"]
-    migrate.upgrade(settings.database_url, revision, wait)
+    migrate.run(settings, revision, wait)
     click.echo(f"schema at {revision}")
 
 

@@ -35,11 +35,17 @@ class Settings:
     # URLs carry the database password: keep them out of reprs and logs.
     database_url: str = field(repr=False)
     database_read_url: str | None = field(default=None, repr=False)
-    # Set when the login comes from the RDS-managed secret: new connections read it again (rotation).
+    # Set when the login comes from a secret (the app's role): new connections read it again (rotation).
     database_secret_arn: str | None = None
     # The SSM parameter that names that secret: read again with it (DR points it at the new writer's).
     database_secret_parameter: str | None = None
     db_secret_max_age: float = 300.0
+    # The migration step's own login and the master's, which it needs only to create the roles (app.db_roles).
+    database_migration_secret_arn: str | None = None
+    database_master_secret_arn: str | None = None
+    # PEM CA bundle PostgreSQL connections verify the server against (sslmode=verify-full): RDS's bundle
+    # on AWS, the emulator's CA on the emulator. Unset: no TLS verification (a local or test database).
+    database_ca_bundle: str | None = None
     import_bucket: str | None = None
     import_dir: str = ".relay/imports"
     max_import_bytes: int = 1024 * 1024
@@ -88,6 +94,9 @@ class Settings:
             database_secret_arn=get("DATABASE_SECRET_ARN"),
             database_secret_parameter=get("DATABASE_SECRET_PARAMETER"),
             db_secret_max_age=float(get("DB_SECRET_MAX_AGE") or cls.db_secret_max_age),
+            database_migration_secret_arn=get("DATABASE_MIGRATION_SECRET_ARN"),
+            database_master_secret_arn=get("DATABASE_MASTER_SECRET_ARN"),
+            database_ca_bundle=get("DATABASE_CA_BUNDLE"),
             import_bucket=get("IMPORT_BUCKET"),
             import_dir=get("IMPORT_DIR") or str(Path(env.get("RELAY_STATE_DIR") or ".relay") / "imports"),
             max_import_bytes=int(get("MAX_IMPORT_BYTES") or cls.max_import_bytes),

@@ -85,6 +85,35 @@ def login_from_secret(engine: Engine, credentials: SecretCredentials) -> None:
         return dialect.connect(*cargs, **cparams)
 
 
+def tls_options(settings: Settings) -> dict[str, str]:
+    """libpq's options for a verified TLS connection (the host name must match the certificate), or none
+    without a CA bundle; AppConfigError when the bundle is not a readable file."""
+    bundle = settings.database_ca_bundle
+    if not bundle:
+        return {}
+    if not os.access(bundle, os.R_OK) or not Path(bundle).is_file():
+        raise AppConfigError(
+            f"DATABASE_CA_BUNDLE={bundle} is not a readable file: point it at the PEM bundle of the CA that "
+            "signs the database's certificate (RDS's bundle on AWS, the emulator's CA on the emulator)"
+        )
+    return {"sslmode": "verify-full", "sslrootcert": bundle}
+
+
+def _explain_certificate_refusal(bundle: str) -> Callable[[Any], None]:
+    """A log line that says what to fix when libpq refuses the server's certificate."""
+
+    def explain(context: Any) -> None:
+        refusal = str(context.original_exception)
+        if "certificate verify failed" in refusal or "does not match host name" in refusal:
+            log.error(
+                "the database's TLS certificate was refused: it is not signed by a CA in "
+                "DATABASE_CA_BUNDLE=%s, or it does not name the host connected to; check both",
+                bundle,
+            )
+
+    return explain
+
+
 def make_engine(
     url: str,
     settings: Settings,
@@ -105,7 +134,11 @@ def make_engine(
         engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    connect_args = {"connect_timeout": settings.db_connect_timeout, "application_name": "relay-app"}
+    connect_args: dict[str, Any] = {
+        "connect_timeout": settings.db_connect_timeout,
+        "application_name": "relay-app",
+        **tls_options(settings),
+    }
     if pooled:
         # Read connections are held one per request thread (HeldConnections), so their number is bounded
         # by the threads, not by the pool: a pool limit below the thread count would starve a thread.
@@ -116,6 +149,8 @@ def make_engine(
     else:
         options["poolclass"] = NullPool
     engine = create_engine(url, connect_args=connect_args, **options)
+    if settings.database_ca_bundle:
+        event.listen(engine, "handle_error", _explain_certificate_refusal(settings.database_ca_bundle))
     if credentials is not None:
         login_from_secret(engine, credentials)
     return engine

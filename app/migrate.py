@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +20,8 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from app.config import Settings
+from app.db import tls_options
+from app.db_roles import Roles
 
 LOCK_KEY = 0x52454C4159  # "RELAY": one key for the app's schema, the same in every release
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -55,15 +57,33 @@ def advisory_lock(connection: Connection, wait_seconds: int) -> Iterator[None]:
         connection.commit()
 
 
-def upgrade(database_url: str, revision: str = "head", wait_seconds: int = 600) -> None:
-    """Run `alembic upgrade <revision>` under the advisory lock."""
-    engine = create_engine(database_url, poolclass=NullPool)
+def upgrade(
+    database_url: str,
+    revision: str = "head",
+    wait_seconds: int = 600,
+    connect_args: Mapping[str, str] | None = None,
+) -> None:
+    """Run `alembic upgrade <revision>` under the advisory lock (`connect_args`: e.g. TLS verification)."""
+    engine = create_engine(database_url, poolclass=NullPool, connect_args=dict(connect_args or {}))
     try:
         with engine.connect() as connection, advisory_lock(connection, wait_seconds):
             command.upgrade(alembic_config(connection), revision)
             connection.commit()
     finally:
         engine.dispose()
+
+
+def run(settings: Settings, revision: str = "head", wait_seconds: int = 600) -> None:
+    """Migrate as the settings say: as the migration role when its secret is set (both roles made
+    first, app.db_roles), else with the database URL's own login (a local database, the tests)."""
+    tls = tls_options(settings)
+    roles = Roles.from_settings(settings)
+    if roles is None:
+        upgrade(settings.database_url, revision, wait_seconds, tls)
+        return
+    migration_url = roles.prepare(settings.database_url, tls)
+    upgrade(migration_url, revision, wait_seconds, tls)
+    roles.grant_rows(migration_url, tls)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -74,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = Settings.from_environ()
     log.info("migrating %s to %s", settings.database_url.split("@")[-1], args.revision)
-    upgrade(settings.database_url, args.revision, args.wait)
+    run(settings, args.revision, args.wait)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # AfterInstall (1/2): a virtualenv for this release from the bundle's wheelhouse (no internet needed),
-# then `current` points at it. Re-running with the same release is a no-op.
+# in the app user's releases/; ApplicationStart (root) points `current` at it. Re-running with the same
+# release is a no-op.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -39,10 +40,7 @@ else
   touch "$target/.installed"
 fi
 
-ln -sfn "$target" "$CURRENT.next"
-mv -T "$CURRENT.next" "$CURRENT"
-
-# Keep the newest few releases for a quick manual roll back; never the current one.
+# Keep the newest few releases for a quick manual roll back; never the one being installed.
 find "$RELEASES" -mindepth 1 -maxdepth 1 -type d ! -name "$release_id" -printf '%T@ %p\n' | sort -rn |
   tail -n +"$RELAY_KEEP_RELEASES" | cut -d' ' -f2- | xargs -r rm -rf
-log "current -> $target"
+log "installed $target"

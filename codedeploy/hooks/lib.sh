@@ -55,22 +55,36 @@ require_app_env() {
     die "no settings: $RELAY_ENV_FILE is missing; the launch template's user data writes it (RELAY_APP_CONFIG_SSM_PATH, AWS_REGION)"
 }
 
-# Export the app's settings (may hold secrets: never trace this) and the current release's identity.
-load_app_env() {
+# Export the instance's settings (root's file, written at boot: safe for the hooks that run as root)
+# and its region. May hold secrets: never trace this.
+load_instance_env() {
   set -a
   if [[ -r $RELAY_ENV_FILE ]]; then
     # shellcheck source=/dev/null
     source "$RELAY_ENV_FILE"
-  fi
-  if [[ -r $CURRENT/release.env ]]; then
-    # shellcheck source=/dev/null
-    source "$CURRENT/release.env"
   fi
   set +a
   if [[ -z ${AWS_REGION:-} ]]; then
     AWS_REGION=$(imds placement/region) || AWS_REGION=
     export AWS_REGION
   fi
+}
+
+# The instance's settings and the current release's identity. release.env is the app user's file:
+# only hooks running as that user (or the process manager's, as the runner's user) may source it.
+load_app_env() {
+  load_instance_env
+  if [[ -r $CURRENT/release.env ]]; then
+    set -a
+    # shellcheck source=/dev/null
+    source "$CURRENT/release.env"
+    set +a
+  fi
+}
+
+# The folder AfterInstall built for the revision being deployed (named by its release.json).
+incoming_release() {
+  printf '%s/%s\n' "$RELEASES" "$(release_field "$INCOMING/release.json" release_id)"
 }
 
 # The gunicorn master's pid when it runs (process manager), else nothing.

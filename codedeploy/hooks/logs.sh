@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 environment=${DEPLOYMENT_GROUP_NAME:?CodeDeploy sets DEPLOYMENT_GROUP_NAME}
 environment=${environment#relay-}
 environment=${environment%-*}
-load_app_env
+load_instance_env
 [[ -n ${AWS_REGION:-} ]] || die "no AWS_REGION (app.env or instance metadata): cannot name the log groups' region"
 mkdir -p "$RUN_DIR"
 config=$RUN_DIR/cloudwatch-agent.json

@@ -4,6 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-load_app_env
-log "migrating the database for release ${RELAY_RELEASE_ID:-unknown}"
-"$CURRENT/venv/bin/python" -m app.migrate
+load_instance_env
+release=$(incoming_release)
+log "migrating the database for release ${release##*/}"
+"$release/venv/bin/python" -m app.migrate

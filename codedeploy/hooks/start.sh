@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# ApplicationStart: run gunicorn for the current release, under systemd on EC2 or as a daemon locally.
+# ApplicationStart: point `current` at the release AfterInstall built, then run gunicorn for it, under
+# systemd on EC2 or as a daemon locally. As root: the link and the unit are root's (prepare.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+
+release=$(incoming_release)
+[[ -f $release/.installed ]] || die "release ${release##*/} is not installed in $RELEASES (did AfterInstall run?)"
+ln -sfn "$release" "$CURRENT.next"
+mv -T "$CURRENT.next" "$CURRENT"
+log "current -> $release"
 
 start_systemd() {
   local unit=/etc/systemd/system/$RELAY_UNIT.service

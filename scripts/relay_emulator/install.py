@@ -55,6 +55,7 @@ from relay_emulator.logs import shipper as logs_shipper
 from relay_emulator.rds import instances, replicas
 from relay_emulator.route53 import health
 from relay_emulator.s3 import replication
+from relay_emulator.secretsmanager import replicas as secret_replicas
 
 INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     # CloudFormation: the engine (attributes, change sets, events, intrinsics, stack lifecycle, nested
@@ -87,7 +88,7 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("cloudformation.providers.route53_record_sets", route53_record_sets.install),
     ("cloudformation.providers.dropped_properties", dropped_properties.install),
     # Services: instances that get their launch template's metadata options and role; CodeDeploy
-    # deployments run by the lifecycle runner; RDS, Route 53, CloudWatch, S3, drift.
+    # deployments run by the lifecycle runner; RDS, Route 53, CloudWatch, S3, Secrets Manager, drift.
     ("ec2.launch_templates", launch_templates.install),
     ("codedeploy.api", codedeploy_api.install),
     ("rds.replicas", replicas.install),
@@ -96,6 +97,7 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("cloudwatch.alarms", alarms.install),
     ("logs.shipper", logs_shipper.install),
     ("s3.replication", replication.install),
+    ("secretsmanager.replicas", secret_replicas.install),
     ("drift.api", drift_api.install),
     ("faults", faults.install),
     ("iam.policy_conditions", policy_conditions.install),

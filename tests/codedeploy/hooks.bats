@@ -21,6 +21,16 @@ serve_release() {
   eventually curl -fs -o /dev/null "http://127.0.0.1:$PORT/version"
 }
 
+# installed_release ID: the revision ID in incoming/ and its release built by AfterInstall, whose gunicorn
+# records its arguments in $ROOT/gunicorn.args.
+installed_release() {
+  mkdir -p "$ROOT/incoming" "$ROOT/releases/$1/venv/bin"
+  printf '{"release_id": "%s"}\n' "$1" >"$ROOT/incoming/release.json"
+  printf '#!/bin/sh\necho "$@" >"%s"\n' "$ROOT/gunicorn.args" >"$ROOT/releases/$1/venv/bin/gunicorn"
+  chmod +x "$ROOT/releases/$1/venv/bin/gunicorn"
+  touch "$ROOT/releases/$1/.installed"
+}
+
 current_release() {
   mkdir -p "$ROOT/current"
   printf '{"release_id": "%s"}\n' "$1" >"$ROOT/current/release.json"
@@ -129,6 +139,37 @@ assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$
   [[ $stderr == *"logs of staging go to /relay/staging/app and /relay/staging/codedeploy in eu-west-1" ]]
 }
 
+@test "logs.sh runs as root: it reads the instance's settings, never the app user's release.env" {
+  mkdir -p "$ROOT/current"
+  printf 'RELAY_RELEASE_ID=$(touch %q)\n' "$BATS_TEST_TMPDIR/ran-as-root" >"$ROOT/current/release.env"
+  run -0 --separate-stderr hook logs DEPLOYMENT_GROUP_NAME=relay-staging-green
+  [[ ! -e $BATS_TEST_TMPDIR/ran-as-root ]]
+}
+
+@test "prepare.sh as root: root owns the root, run/ and log/; the app user only its releases/" {
+  mkdir -p "$ROOT"
+  chmod 0777 "$ROOT"
+  # fakeroot: the hook is root (as CodeDeploy runs it) for anyone running the tests.
+  run -0 --separate-stderr env -i "${HOOK_ENV[@]}" RELAY_USER=nobody fakeroot -- bash -c \
+    "$(printf '%q ' "$HOOKS/prepare.sh") && stat -c '%U %a %n' $(printf '%q ' "$ROOT" "$ROOT/run" "$ROOT/log" "$ROOT/releases")"
+  [[ $output == "root 755 $ROOT"$'\n'"root 755 $ROOT/run"$'\n'"root 755 $ROOT/log"$'\n'"nobody "*" $ROOT/releases" ]]
+}
+
+@test "prepare.sh refuses a layout folder that is a symbolic link" {
+  mkdir -p "$ROOT" "$BATS_TEST_TMPDIR/elsewhere"
+  ln -s "$BATS_TEST_TMPDIR/elsewhere" "$ROOT/run"
+  run -1 --separate-stderr hook prepare
+  [[ $stderr == *"error: $ROOT/run is a symbolic link: refusing to lay out the release there" ]]
+}
+
+@test "start.sh refuses a revision AfterInstall did not build, and leaves current alone" {
+  mkdir -p "$ROOT/incoming"
+  printf '{"release_id": "r9"}\n' >"$ROOT/incoming/release.json"
+  run -1 --separate-stderr hook start
+  [[ $stderr == *"error: release r9 is not installed in $ROOT/releases (did AfterInstall run?)" ]]
+  [[ ! -e $ROOT/current ]]
+}
+
 @test "logs.sh on EC2 needs the CloudWatch agent, and a deployment group to name the environment" {
   run -1 --separate-stderr hook logs DEPLOYMENT_GROUP_NAME=relay-prod-blue RELAY_SERVICE_MANAGER=systemd
   [[ $stderr == *"error: the CloudWatch agent is not installed (user data installs it)" ]]
@@ -188,10 +229,10 @@ assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$
   # deployment the failed release is still running when the next one starts.
   spawn gunicorn
   write_pid "$SPAWNED"
-  mkdir -p "$ROOT/current/venv/bin"
-  printf '#!/bin/sh\necho "$@" >"%s"\n' "$ROOT/gunicorn.args" >"$ROOT/current/venv/bin/gunicorn"
-  chmod +x "$ROOT/current/venv/bin/gunicorn"
+  installed_release r2
   run -0 --separate-stderr hook start
+  [[ $stderr == *"current -> $ROOT/releases/r2"* ]]
+  [[ $(readlink "$ROOT/current") == "$ROOT/releases/r2" ]]
   [[ $stderr == *"stopping gunicorn master $SPAWNED (graceful, up to 30s)"* ]]
   [[ $stderr == *"started relay-api (process) on port 8000" ]]
   run ! kill -0 "$SPAWNED"
@@ -199,6 +240,7 @@ assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$
 }
 
 @test "stop.sh and start.sh refuse an unknown RELAY_SERVICE_MANAGER" {
+  installed_release r1
   for name in stop start; do
     run -1 --separate-stderr hook "$name" RELAY_SERVICE_MANAGER=upstart
     [[ $stderr == *"error: unknown RELAY_SERVICE_MANAGER=upstart (systemd|process)" ]]

@@ -129,11 +129,14 @@ def test_drill_on_the_real_stacks_with_the_release_live_in_both(
     db_output = [o for o in standby_db if o["OutputKey"] == "DbInstanceIdentifier"]
     assert db_output and db_output[0] in _stack(aws, STANDBY)["Outputs"]  # promoted in place, not replaced
     assert _version_through_production_listener(aws, mapping, STANDBY)["release_id"] == "dr-e2e"
-    # The promoted writer logs in with its own secret, in its own region: failback deleted the old
-    # writer and its secret, and the app (never restarted here) followed the setting.
+    # The promoted writer's master login is its own secret, in its own region (failback deleted the old
+    # writer and its secret); the app (never restarted here) logs in with its own role throughout, from
+    # this region's replica of its secret.
     settings = read_root_stack(aws, ENV, STANDBY).app_config_path
-    secret = aws.client("ssm", STANDBY).get_parameter(Name=f"{settings}DATABASE_SECRET_ARN")["Parameter"]
-    assert secret["Value"].split(":")[3] == STANDBY, secret
+    ssm = aws.client("ssm", STANDBY)
+    for name in ("DATABASE_MASTER_SECRET_ARN", "DATABASE_SECRET_ARN"):
+        secret = ssm.get_parameter(Name=f"{settings}{name}")["Parameter"]
+        assert secret["Value"].split(":")[3] == STANDBY, secret
     _version_through_production_listener(aws, mapping, STANDBY, "/readyz")  # 503 raises
     code, status = relay("status", *where)
     assert status["writer_regions"] == [STANDBY] and status["regions"][PRIMARY]["db_role"] == "replica"

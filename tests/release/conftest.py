@@ -18,6 +18,7 @@ from relay.contract import read_root_stack
 from relay.release.bundle import REPO, Bundle, build
 from relay.stacks.deploy import deploy
 from relay_emulator.process import EmulatorState
+from tests.emulator.relay_api import control
 
 ENV, REGION = "demo", "us-east-1"
 WHEEL_CACHE = REPO / "build" / "cache"  # the locked wheelhouse is downloaded once per lock file
@@ -109,9 +110,11 @@ def local_traffic(emulator: EmulatorState, monkeypatch: pytest.MonkeyPatch) -> C
 
 
 @pytest.fixture
-def stack(aws: AwsFactory, local_traffic: Callable[[], dict[str, Any]]) -> str:
-    """The demo stack in us-east-1; returns the local URL of /version through its production listener."""
-    deploy(aws, ENV, REGION, yes=True)
+def stack(aws: AwsFactory, emulator: EmulatorState, local_traffic: Callable[[], dict[str, Any]]) -> str:
+    """The demo stack in us-east-1, whose app verifies its database with the emulator's CA; returns the
+    local URL of /version through its production listener."""
+    tls: Any = control(emulator.port, "/relay-api/tls", method="GET")
+    deploy(aws, ENV, REGION, yes=True, parameter_overrides={"DbCaBundle": tls["ca_bundle"]})
     mapping = local_traffic()
     production = read_root_stack(aws, ENV, REGION).listener_arn
     local = next(item["local"] for item in mapping["listeners"] if item["listener_arn"] == production)

@@ -58,6 +58,9 @@ def stacks_deployed(context: DemoContext, region: str) -> str:
         f"HostedZoneId={zone_id}",
         "-p",
         f"CertificateArn={certificate}",
+        # The app verifies its database with the run's CA, which signs the emulated RDS's certificates.
+        "-p",
+        f"DbCaBundle={context.env[CA_BUNDLE_VARIABLE]}",
     )
     outputs = _outputs(context, region)
     (context.report_dir / f"stack-outputs.{region}.json").write_text(json.dumps(outputs, indent=2))

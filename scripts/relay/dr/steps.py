@@ -129,9 +129,10 @@ def _promoted(ctx: DrContext) -> str | None:
 def own_secret_arn(db: dict[str, Any], region: str) -> str | None:
     """The instance's RDS-managed master secret when it lives in the instance's own region.
 
-    A replica's login is its source's, kept in the source's region: once promoted, the writer needs a
-    secret of its own, or the app's login would depend on the failed region (and failback deletes the
-    old writer's secret with it).
+    A replica's master login is its source's, kept in the source's region: once promoted, the writer
+    needs a secret of its own, or the migration step's bootstrap would depend on the failed region (and
+    failback deletes the old writer's secret with it). The app's own login is a role that replicated
+    with the database, and its secret with Secrets Manager (docs/adr/0027): it needs no change.
     """
     arn = str((db.get("MasterUserSecret") or {}).get("SecretArn") or "")
     parts = arn.split(":")
@@ -139,14 +140,15 @@ def own_secret_arn(db: dict[str, Any], region: str) -> str | None:
 
 
 def app_db_settings(ctx: DrContext) -> dict[str, str]:
-    """What the standby app reads to find its writer and its login (SSM, under AppConfigParameterPath).
+    """What the standby app reads to find its writer, and the migration step the master's login (SSM,
+    under AppConfigParameterPath).
 
     The secret first: `point_app_at_db` writes in this order, and the password has already changed.
     """
     db = describe_db(ctx.client("rds"), ctx.target.db_id) or {}
     endpoint = db.get("Endpoint") or {}
     return {
-        "DATABASE_SECRET_ARN": own_secret_arn(db, ctx.target_region) or "",
+        "DATABASE_MASTER_SECRET_ARN": own_secret_arn(db, ctx.target_region) or "",
         "DATABASE_HOST": str(endpoint.get("Address", "")),
         "DATABASE_PORT": str(endpoint.get("Port", "")),
         "DATABASE_READ_ONLY": "false",
@@ -157,18 +159,18 @@ def _point_intent(ctx: DrContext) -> str:
     path = ctx.target.app_config_path
     return (
         f"let RDS manage {ctx.target.db_id}'s master password in {ctx.target_region}'s Secrets Manager; "
-        f"write that secret and the writer endpoint to {path}DATABASE_SECRET_ARN/HOST/PORT and "
+        f"write that secret and the writer endpoint to {path}DATABASE_MASTER_SECRET_ARN/HOST/PORT and "
         "DATABASE_READ_ONLY=false"
     )
 
 
 def point_app_at_db(ctx: DrContext) -> str:
-    """Give the promoted writer its own secret, write it and the endpoint where the app reads them.
+    """Give the promoted writer its own master secret; write it and the endpoint where the app and the
+    migration step read them.
 
     `ModifyDBInstance ManageMasterUserPassword` (once) makes RDS create the secret in this region and
-    set a new password: the app's open sessions stay, and a refused new login makes it read the secret
-    its settings name again (app/aws_config.py). The setting is written as soon as RDS names the secret,
-    before it is active, to keep the logins refused meanwhile few.
+    set a new master password; the app logs in with its own role, whose password does not change
+    (app/db_roles.py). The setting is written as soon as RDS names the secret, before it is active.
     """
     rds = ctx.client("rds")
     db_id = ctx.target.db_id

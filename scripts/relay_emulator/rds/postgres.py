@@ -23,6 +23,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from relay_emulator.acm import authority
+
 BIN = Path(os.environ.get("RELAY_PG_BIN", "/usr/lib/postgresql/15/bin"))
 SERVER_USER = "postgres"
 HOST = "127.0.0.1"
@@ -44,8 +46,8 @@ SETTINGS = {
     "max_connections": "100",
 }
 HBA = f"""\
-host all all {HOST}/32 scram-sha-256
-host replication {REPLICATION_USER} {HOST}/32 scram-sha-256
+hostssl all all {HOST}/32 scram-sha-256
+hostssl replication {REPLICATION_USER} {HOST}/32 scram-sha-256
 """
 
 
@@ -85,6 +87,22 @@ def prepare_folder(folder: Path) -> None:
         shutil.chown(folder, SERVER_USER)
 
 
+def write_certificate(folder: Path) -> dict[str, str]:
+    """The server's certificate for its endpoint address, from the run's CA; the settings that use it.
+
+    The key is the server user's alone (PostgreSQL refuses a key others may read).
+    """
+    issued = authority.current().issue(HOST, [])
+    certificate, key = folder / "server.crt", folder / "server.key"
+    certificate.write_bytes(issued.certificate)
+    key.touch(mode=0o600)
+    key.write_bytes(issued.private_key)
+    if os.geteuid() == 0:
+        for path in (certificate, key):
+            shutil.chown(path, SERVER_USER)
+    return {"ssl": "on", "ssl_cert_file": str(certificate), "ssl_key_file": str(key)}
+
+
 @dataclass
 class Server:
     """A server's folder (data + log), port and the emulator's own credentials for it."""
@@ -93,6 +111,7 @@ class Server:
     port: int
     superuser_password: str
     replication_password: str
+    tls: dict[str, str]
 
     @property
     def data(self) -> Path:
@@ -102,7 +121,9 @@ class Server:
     def initialise(cls, folder: Path, port: int) -> Server:
         """initdb a new cluster (superuser rdsadmin) with the emulator's settings and hba."""
         prepare_folder(folder)
-        server = cls(folder, port, secrets.token_urlsafe(24), secrets.token_urlsafe(24))
+        server = cls(
+            folder, port, secrets.token_urlsafe(24), secrets.token_urlsafe(24), write_certificate(folder)
+        )
         password_file = folder / "superuser-password"
         password_file.write_text(server.superuser_password)
         if os.geteuid() == 0:
@@ -132,7 +153,13 @@ class Server:
     def standby_of(cls, primary: Server, folder: Path, port: int) -> Server:
         """A base backup of `primary` that starts as its hot standby (pg_basebackup -R -X stream)."""
         prepare_folder(folder)
-        server = cls(folder, port, primary.superuser_password, primary.replication_password)
+        server = cls(
+            folder,
+            port,
+            primary.superuser_password,
+            primary.replication_password,
+            write_certificate(folder),
+        )
         _run(
             [
                 str(BIN / "pg_basebackup"),
@@ -156,7 +183,9 @@ class Server:
 
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""
-        options = " ".join(f"-c {key}={value}" for key, value in {**SETTINGS, "port": self.port}.items())
+        options = " ".join(
+            f"-c {key}={value}" for key, value in {**SETTINGS, **self.tls, "port": self.port}.items()
+        )
         _run(
             [
                 str(BIN / "pg_ctl"),

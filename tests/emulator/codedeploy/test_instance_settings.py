@@ -107,9 +107,19 @@ def test_the_released_app_reads_user_data_then_ssm_and_secrets_manager_only(
         user=secret["username"],
         password=secret["password"],
     ) as connection:
+        # As its own role (rows only), over TLS verified against the CA bundle the stack's settings name
+        # (the emulator's CA here).
         clients = connection.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'relay-app'"
+            "SELECT array_agg(DISTINCT usename) FROM pg_stat_activity JOIN pg_stat_ssl USING (pid)"
+            " WHERE application_name = 'relay-app' AND ssl"
         ).fetchone()
         migrated = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        owners = connection.execute(
+            "SELECT array_agg(DISTINCT tableowner) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone()
     assert migrated is not None  # the release's migrate hook ran against it
-    assert clients is not None and clients[0] >= 1  # and the live app is connected to it
+    assert owners == (["relay_migration"],)  # as the migration role, which owns the schema
+    bundle = aws.client("ssm", REGION).get_parameter(Name=f"{root.app_config_path}DATABASE_CA_BUNDLE")
+    tls: Any = control(emulator.port, "/relay-api/tls", method="GET")
+    assert bundle["Parameter"]["Value"] == tls["ca_bundle"]
+    assert clients == (["relay_app"],)  # and the live app is connected to it

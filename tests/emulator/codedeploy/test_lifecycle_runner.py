@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import subprocess
 import sys
@@ -150,6 +151,7 @@ def test_install_without_a_system_pip_gives_the_virtualenv_its_own(tmp_path: Pat
     for hook in ("prepare.sh", "install.sh"):
         subprocess.run(["bash", str(root / "incoming" / "hooks" / hook)], env=env, check=True, timeout=300)
 
-    venv = root / "current" / "venv"
+    release = root / "releases" / json.loads((root / "incoming" / "release.json").read_text())["release_id"]
+    venv = release / "venv"
     assert (venv / "bin" / "pip").exists() and (venv / "bin" / "gunicorn").exists()
-    assert (root / "current" / ".installed").exists()
+    assert (release / ".installed").exists()

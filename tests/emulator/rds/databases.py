@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 from relay.aws import AwsFactory
 from tests.emulator.polling import wait_until
@@ -64,17 +65,21 @@ def primary_and_replica(aws: AwsFactory, prefix: str) -> tuple[dict[str, Any], d
     return primary, create_replica(aws, STANDBY, name, primary["DBInstanceArn"])
 
 
-def connect(db: dict[str, Any], user: str = USER, password: str = PASSWORD) -> psycopg.Connection[Any]:
+def connect(
+    db: dict[str, Any], user: str = USER, password: str = PASSWORD, **tls: str
+) -> psycopg.Connection[Any]:
+    """A session on the instance's `relay` database; `tls`: libpq's sslmode, sslrootcert."""
     endpoint = db["Endpoint"]
-    return psycopg.connect(
+    conninfo = make_conninfo(
         host=endpoint["Address"],
         port=endpoint["Port"],
         user=user,
         password=password,
         dbname="relay",
-        autocommit=True,
         connect_timeout=5,
+        **tls,
     )
+    return psycopg.connect(conninfo, autocommit=True)
 
 
 def execute(db: dict[str, Any], statement: str) -> None:

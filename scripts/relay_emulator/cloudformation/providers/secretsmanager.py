@@ -56,13 +56,15 @@ class Secret(Provider):
             force_overwrite=False,
         )
         arn = json.loads(answer)["ARN"] if isinstance(answer, str) else answer["ARN"]
-        return Created(
-            arn,
-            {"Id": arn},
-            lambda: backend.delete_secret(
-                arn, recovery_window_in_days=None, force_delete_without_recovery=True
-            ),
-        )
+        replicas = [replica["Region"] for replica in properties.get("ReplicaRegions", [])]
+
+        def delete() -> None:
+            # As CloudFormation does: Secrets Manager refuses to delete a secret that still has replicas.
+            if replicas:
+                backend.remove_regions_from_replication(arn, replicas)
+            backend.delete_secret(arn, recovery_window_in_days=None, force_delete_without_recovery=True)
+
+        return Created(arn, {"Id": arn}, delete)
 
 
 def install() -> None:
