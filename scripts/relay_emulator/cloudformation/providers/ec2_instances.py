@@ -1,8 +1,8 @@
 """EC2 instances and volumes in templates as EC2 makes them: an AWS::EC2::Instance launched from a
 LaunchTemplate gets the template's image, type, user data and security groups (moto reads only the
 instance's own properties, so such an instance fails on its missing ImageId; RunInstances itself adds
-the template's instance profile and metadata options, ec2.launch_templates), and an AWS::EC2::Volume keeps its encryption, type, IOPS, throughput and tags (moto
-keeps size and zone only)."""
+the template's instance profile and metadata options, ec2.launch_templates), and an AWS::EC2::Volume
+keeps its encryption, type, IOPS, throughput and tags (moto keeps size and zone only)."""
 
 from __future__ import annotations
 
