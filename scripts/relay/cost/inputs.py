@@ -6,7 +6,7 @@ from relay.errors import RelayError
 from relay.stacks.params import load_params
 from relay.stacks.target import StackTarget, resolve_target
 from relay.stacks.templates import load_template
-from relay.vocabulary import REGIONS
+from relay.vocabulary import regions_of
 
 
 def effective_parameters(target: StackTarget) -> dict[str, str]:
@@ -23,7 +23,7 @@ def effective_parameters(target: StackTarget) -> dict[str, str]:
 def environment_regions(env: str) -> dict[str, dict[str, str]]:
     """Every region the environment has a params file for, with its effective parameters."""
     found = {}
-    for region in REGIONS:
+    for region in regions_of(env):
         target = resolve_target(env, region)
         if target.params_file.is_file():
             found[region] = effective_parameters(target)
