@@ -366,6 +366,8 @@ WHERE = ["--env", "demo", "--region", "us-east-1"]
 RELEASE = "relay.commands.release"
 ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
     "version": (["version"], {}),
+    "config check": (["config", "check"], {}),
+    "config show": (["config", "show"], {}),
     "cost": (["cost", "--env", "prod"], {}),
     "bundle": (["bundle", "--out", "{tmp}"], {"relay.commands.bundle.builder.build": answer(BUNDLE)}),
     "release --plan": (
