@@ -67,10 +67,14 @@ def current() -> ServiceConfig:
     return load(locate())
 
 
-@cache
 def load(file: Path) -> ServiceConfig:
     """The checked configuration in `file`; ServiceConfigError lists everything wrong with it."""
-    shown_as = str(file)
+    return _load(file.resolve(), str(file))
+
+
+@cache
+def _load(file: Path, shown_as: str) -> ServiceConfig:
+    """`load`, once per file (by its absolute path: a relative one may mean another after a chdir)."""
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as error:
