@@ -69,7 +69,7 @@ def _config_with(env: str, directory: Path) -> Path:
         "drills": env != "prod",
     }
     path = directory / "relay.yaml"
-    path.write_text(yaml.safe_dump(document))
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
     return path
 
 
