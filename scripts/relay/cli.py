@@ -13,10 +13,11 @@ from relay import __version__, commands
 from relay.aws import AwsFactory
 from relay.context import OUTPUT_FORMATS, RelayContext, pass_relay
 from relay.errors import RelayError
-from relay.options import output_option, region_option
+from relay.options import config_option, output_option, region_option
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@config_option
 @region_option
 @click.option(
     "--endpoint-url",

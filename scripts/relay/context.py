@@ -12,23 +12,20 @@ from rich.console import RenderableType
 from relay.aws import AwsFactory
 from relay.console import out, write
 from relay.errors import RelayError
-from relay.vocabulary import REGIONS, check_region
+from relay.vocabulary import all_regions, check_environment_region, check_region
 
 OUTPUT_FORMATS = ("table", "json", "junit")
-MISSING_REGION = (
-    f"say which region: {' or '.join(f'--region {region}' for region in REGIONS)} "
-    "($AWS_REGION and $AWS_DEFAULT_REGION do not count)"
-)
 
 View = Callable[[], RenderableType]
 
 
 @dataclass
 class RelayContext:
-    """The AWS factory, the regions asked for and the output format (filled by relay.options)."""
+    """The AWS factory, the regions and environment asked for, the output format (set by relay.options)."""
 
     aws: AwsFactory = field(default_factory=AwsFactory.from_environment)
     regions: tuple[str, ...] = ()
+    env: str | None = None
     output: str = "table"
 
     def one_region(self) -> str:
@@ -38,11 +35,15 @@ class RelayContext:
         same on an agent configured for something else.
         """
         if not self.regions:
-            raise RelayError(MISSING_REGION)
+            raise RelayError(
+                f"say which region: {' or '.join(f'--region {region}' for region in all_regions())} "
+                "($AWS_REGION and $AWS_DEFAULT_REGION do not count)"
+            )
         if len(self.regions) > 1:
             given = " ".join(f"--region {region}" for region in self.regions)
             raise RelayError(f"{_command()} works in one region; got {given}")
-        return check_region(self.regions[0])
+        region = self.regions[0]
+        return check_environment_region(self.env, region) if self.env else check_region(region)
 
     def refuse_region(self, instead: str) -> None:
         """For commands whose regions are named otherwise: a --region would be ignored, so it is an error."""

@@ -16,19 +16,23 @@ from botocore.exceptions import ClientError
 
 from relay.aws import AwsFactory
 from relay.errors import RelayError
+from relay.service.load import current
 from relay.vocabulary import SLOTS
 
-STACK_PREFIX = "relay-"
+
+def _stack_prefix() -> str:
+    return f"{current().service}-"
 
 
 def stack_name(env: str) -> str:
-    """The root stack's name, the same in every region."""
-    return f"{STACK_PREFIX}{env}"
+    """The root stack's name, `<service>-<env>` (relay.yaml's service), the same in every region."""
+    return f"{_stack_prefix()}{env}"
 
 
 def environment_of(name: str) -> str | None:
     """The environment a root stack name stands for (`relay-prod` -> `prod`); None for other names."""
-    return name.removeprefix(STACK_PREFIX) if name.startswith(STACK_PREFIX) else None
+    prefix = _stack_prefix()
+    return name.removeprefix(prefix) if name.startswith(prefix) else None
 
 
 def capacity_parameter(slot: str) -> str:

@@ -20,7 +20,6 @@ import pytest
 from relay import __version__, console
 from relay.aws import AwsFactory
 from relay.cli import cli, main
-from relay.context import MISSING_REGION
 from relay.dr.timeline import Row, Timeline
 from relay.options import ENV_HELP, OUTPUT_HELP, REGION_HELP
 from relay.release.bundle import Bundle
@@ -35,6 +34,10 @@ from relay.stacks.package import PackagedTemplate
 PACKAGE = Path(__file__).resolve().parents[2] / "scripts" / "relay"
 NOWHERE = ["--endpoint-url", "http://127.0.0.1:9"]  # a closed port: any AWS call fails at once
 ESCAPE = "\x1b["
+MISSING_REGION = (
+    "say which region: --region us-east-1 or --region us-west-2 "
+    "($AWS_REGION and $AWS_DEFAULT_REGION do not count)"
+)
 
 
 def run_relay(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -82,7 +85,9 @@ def flat(text: str) -> str:
 
 
 ALL = dict(commands())
-TAKES_ENV = [path for path, command in ALL.items() if path[0] not in ("drift", "emulator", "version")]
+TAKES_ENV = [
+    path for path, command in ALL.items() if path[0] not in ("config", "drift", "emulator", "version")
+]
 TAKES_REGION = [
     ("bundle",),
     ("drift",),
@@ -217,7 +222,9 @@ def test_a_one_region_command_refuses_two(capsys: pytest.CaptureFixture[str]) ->
 
 def test_an_unknown_region_or_environment_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = relay(capsys, *NOWHERE, "smoke", "--env", "demo", "--region", "eu-west-1")
-    assert code == 1 and "unknown region 'eu-west-1'; Relay deploys to: us-east-1, us-west-2" in err
+    assert code == 1 and "region 'eu-west-1' is not one of demo's: us-east-1, us-west-2 (relay.yaml" in err
+    code, _, err = relay(capsys, *NOWHERE, "smoke", "--env", "demo", "--region", "eu-west-9")
+    assert code == 1 and "unknown region 'eu-west-9': not an AWS region" in err
     code, _, err = relay(capsys, *NOWHERE, "release", "status", "--env", "qa", "--region", "us-east-1")
     assert code == 1 and "unknown environment 'qa'; use one of: demo, staging, prod" in err
 
@@ -370,6 +377,8 @@ WHERE = ["--env", "demo", "--region", "us-east-1"]
 RELEASE = "relay.commands.release"
 ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
     "version": (["version"], {}),
+    "config check": (["config", "check"], {}),
+    "config show": (["config", "show"], {}),
     "cost": (["cost", "--env", "prod"], {}),
     "bundle": (["bundle", "--out", "{tmp}"], {"relay.commands.bundle.builder.build": answer(BUNDLE)}),
     "release --plan": (

@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from dr_world import World, serve_standby_app
 
-from relay import vocabulary
 from relay.aws import AwsFactory
+from relay.service.load import REPOSITORY_CONFIG
 from relay_emulator import process
 from tests.emulator.relay_api import control
 
@@ -36,6 +37,7 @@ _ENV_NUMBERS = itertools.count(1)
 def world(
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
     dr_emulator: process.EmulatorState,
     standby_app: int,
 ) -> Iterator[World]:
@@ -46,7 +48,7 @@ def world(
     marker = request.node.get_closest_marker("env")
     env = marker.args[0] if marker else f"dr{next(_ENV_NUMBERS)}"
     # A world of its own is an environment Relay knows, as `relay --env` checks.
-    monkeypatch.setattr(vocabulary, "ENVIRONMENTS", tuple(dict.fromkeys((*vocabulary.ENVIRONMENTS, env))))
+    monkeypatch.setenv("RELAY_CONFIG", str(_config_with(env, tmp_path)))
     built = World(AwsFactory(endpoint_url=dr_emulator.endpoint), env, standby_app, dr_emulator.port)
     built.build()
     # The release's functions need a full stack and a CodeDeploy release this world does not have.
@@ -56,6 +58,19 @@ def world(
         yield built
     finally:
         control(dr_emulator.port, "/relay-api/faults", method="DELETE")
+
+
+def _config_with(env: str, directory: Path) -> Path:
+    """Relay's relay.yaml plus the world's environment in both regions (drills allowed outside prod)."""
+    document = yaml.safe_load(REPOSITORY_CONFIG.read_text())
+    document["templates"] = str(REPOSITORY_CONFIG.parent / document["templates"])
+    document["environments"][env] = {
+        "regions": {"primary": "us-east-1", "standby": "us-west-2"},
+        "drills": env != "prod",
+    }
+    path = directory / "relay.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
 
 
 def pytest_configure(config: pytest.Config) -> None:

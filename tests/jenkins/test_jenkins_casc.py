@@ -15,7 +15,7 @@ import yaml
 from relay.cli import main
 from relay.errors import RelayError
 from relay.jenkins.casc import Rendered, access, check, pinned_plugins, render
-from relay.vocabulary import ENVIRONMENTS
+from relay.vocabulary import environments
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTROLLER = ROOT / "cloudformation" / "templates" / "jenkins" / "controller.yaml"
@@ -26,7 +26,7 @@ def rendered() -> Rendered:
     return render("prod")
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS)
+@pytest.mark.parametrize("env", environments())
 def test_every_environment_renders_and_checks(env: str) -> None:
     assert env in render(env).casc["jenkins"]["systemMessage"]
 

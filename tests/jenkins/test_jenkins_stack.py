@@ -12,12 +12,12 @@ import yaml
 from relay.aws import AwsFactory
 from relay.jenkins.casc import render
 from relay.jenkins.stack import deploy_jenkins, jenkins_target
-from relay.vocabulary import REGIONS
+from relay.vocabulary import all_regions
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("region", all_regions())
 def test_the_jenkins_stack_deploys_with_its_controller_volume_and_configuration(
     aws: AwsFactory, region: str
 ) -> None:

@@ -56,7 +56,7 @@ CASES: list[tuple[str, list[str], Callable[[Path], None], str]] = [
     ("unknown env", ["--env", "qa", "--region", "us-east-1"], _unchanged,
      "unknown environment 'qa'; use one of: demo, staging, prod"),
     ("unknown region", ["--env", "demo", "--region", "eu-west-1"], _unchanged,
-     "unknown region 'eu-west-1'; Relay deploys to: us-east-1, us-west-2"),
+     "region 'eu-west-1' is not one of demo's: us-east-1, us-west-2"),
     ("no region", ["--env", "demo"], _unchanged,
      "say which region: --region us-east-1 or --region us-west-2"),
     ("no params file", ["--env", "staging", "--region", "us-east-1"], _unchanged,

@@ -20,14 +20,26 @@ from relay.context import RelayContext, pass_relay
 from relay.dr import operations, report
 from relay.dr.status_view import status_view
 from relay.dr.timeline import Timeline
+from relay.errors import RelayError
 from relay.options import env_option, output_option
-from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION, check_region
+from relay.service.load import current
+from relay.vocabulary import check_region, primary_of, standby_of
 
 DEFAULT_REPORT_DIR = Path("reports/dr")
 
 
-def _check_region(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    return check_region(value)
+def _check_region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return None if value is None else check_region(value)
+
+
+def _standby(env: str) -> str:
+    """The environment's standby region, for a --to left out."""
+    standby = standby_of(env)
+    if standby is None:
+        raise RelayError(
+            f"{env} has no standby region ({current().shown_as}: environments.{env}.regions); pass --to"
+        )
+    return standby
 
 
 def _common(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,16 +49,14 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--from",
             "source",
-            default=PRIMARY_REGION,
-            show_default=True,
+            show_default="the environment's primary in relay.yaml",
             callback=_check_region,
             help="The primary region now.",
         ),
         click.option(
             "--to",
             "target",
-            default=STANDBY_REGION,
-            show_default=True,
+            show_default="the environment's standby in relay.yaml",
             callback=_check_region,
             help="The standby region (not --from).",
         ),
@@ -104,8 +114,8 @@ def _progress(name: str, status: str, detail: str) -> None:
 def _request(**kwargs: Any) -> operations.Request:
     return operations.Request(
         env=kwargs["env"],
-        source=kwargs["source"],
-        target=kwargs["target"],
+        source=kwargs["source"] or primary_of(kwargs["env"]),
+        target=kwargs["target"] or _standby(kwargs["env"]),
         report_dir=kwargs["report_dir"],
         execute=kwargs.get("execute", False),
         confirm=kwargs.get("confirm"),
@@ -170,7 +180,6 @@ def drill_command(relay: RelayContext, /, **kwargs: Any) -> None:
 @pass_relay
 def status_command(relay: RelayContext, /, **kwargs: Any) -> None:
     """Which region is live, each database's role and lag, the journals, the last drill."""
-    answer = operations.status(
-        relay.aws, kwargs["env"], (kwargs["source"], kwargs["target"]), kwargs["report_dir"]
-    )
+    request = _request(**kwargs)
+    answer = operations.status(relay.aws, request.env, (request.source, request.target), request.report_dir)
     relay.show(answer, lambda: status_view(answer))

@@ -19,7 +19,7 @@ from relay.drift.scan import ScanOptions, scan
 from relay.drift.template_drift import DEFAULT_TEMPLATE_DIR, TemplateSource
 from relay.errors import RelayError
 from relay.options import output_option, region_option
-from relay.vocabulary import REGIONS
+from relay.vocabulary import all_regions
 
 
 @click.command("drift")
@@ -100,7 +100,7 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
         templates=TemplateSource(templates),
         polling=Polling(timeout=timeout),
     )
-    report = scan(relay.aws, list(relay.regions or REGIONS), options, progress)
+    report = scan(relay.aws, list(relay.regions or all_regions()), options, progress)
     if relay.output == "junit":
         write(scan_junit(report))
     else:

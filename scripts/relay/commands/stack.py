@@ -44,7 +44,7 @@ def target_options(function: F) -> F:
         "--cfn-dir",
         envvar="RELAY_CFN_DIR",
         type=click.Path(file_okay=False, path_type=Path),
-        help="Template tree with params/ (default: $RELAY_CFN_DIR, else the repository's cloudformation/).",
+        help="Template tree with params/ (default: $RELAY_CFN_DIR, else relay.yaml's templates).",
     )(function)
     function = region_option(function)
     return env_option()(function)
@@ -66,7 +66,7 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @click.group("stack")
 def command() -> None:
-    """The root stack `relay-<env>` per region, from main.yaml and params/<env>.<region>.json."""
+    """The root stack `<service>-<env>` per region, from main.yaml and params/<env>.<region>.json."""
 
 
 @command.command()

@@ -8,7 +8,7 @@ from relay.console import progress
 from relay.context import RelayContext, pass_relay
 from relay.options import env_option, output_option
 from relay.stacks.zone import ensure_zone
-from relay.vocabulary import PRIMARY_REGION
+from relay.vocabulary import primary_of
 
 
 @click.command("zone")
@@ -22,6 +22,6 @@ def command(relay: RelayContext, env: str) -> None:
     without it a DR promotion cannot move DNS. Route 53 is global, so there is no --region.
     """
     relay.refuse_region("Route 53 is global")
-    zone, zone_id, created = ensure_zone(relay.aws.client("route53", PRIMARY_REGION), env)
+    zone, zone_id, created = ensure_zone(relay.aws.client("route53", primary_of(env)), env)
     progress(f"hosted zone {zone} ({zone_id}) {'created' if created else 'exists'}")
     relay.show({"zone": zone, "id": zone_id, "created": created}, lambda: zone_id)

@@ -9,7 +9,7 @@ from relay.errors import RelayError
 from relay.stacks.params import load_params
 from relay.stacks.target import StackTarget, resolve_target
 from relay.stacks.templates import load_template
-from relay.vocabulary import REGIONS
+from relay.vocabulary import regions_of
 
 
 def region_inputs(target: StackTarget) -> RegionInputs:
@@ -26,7 +26,7 @@ def region_inputs(target: StackTarget) -> RegionInputs:
 def environment_regions(env: str) -> dict[str, RegionInputs]:
     """Every region the environment has a params file for, with what its stack is deployed with."""
     found = {}
-    for region in REGIONS:
+    for region in regions_of(env):
         target = resolve_target(env, region)
         if target.params_file.is_file():
             found[region] = region_inputs(target)

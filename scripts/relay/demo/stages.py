@@ -17,12 +17,13 @@ from relay.demo.runner import DemoContext, Stage
 from relay.errors import RelayError
 from relay.release.http import CA_BUNDLE_VARIABLE, Endpoint
 from relay.release.layout import listener_endpoint
+from relay.service.load import REPOSITORY_CONFIG, load
 from relay.stacks.zone import record_name
 from relay.tokens import pipeline_token
-from relay.vocabulary import PRIMARY_REGION, STANDBY_REGION
 
 ENV = "demo"
-PRIMARY, STANDBY = PRIMARY_REGION, STANDBY_REGION
+# The demo deploys Relay itself: its regions are those of Relay's own relay.yaml, whatever --config says.
+PRIMARY, STANDBY = load(REPOSITORY_CONFIG).environment(ENV).regions
 # The environment and the direction of every cross-region command (promote-standby, dr).
 ACROSS = ("--env", ENV, "--from", PRIMARY, "--to", STANDBY)
 

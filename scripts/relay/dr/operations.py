@@ -36,7 +36,7 @@ from relay.dr.topology import (
     replica_lag,
 )
 from relay.errors import RelayError
-from relay.vocabulary import DRILL_ENVIRONMENTS, check_region
+from relay.vocabulary import check_region, drill_environments, drills_allowed
 
 DEFAULT_WARM_SIZE = 1
 
@@ -296,8 +296,8 @@ def failback(aws: AwsFactory, request: Request, progress: Progress = _quiet) -> 
 
 def drill(aws: AwsFactory, request: Request, progress: Progress = _quiet) -> timeline.Timeline:
     """Practise the whole cycle where allowed: promote, verify (its last step), failback; record it."""
-    if request.env not in DRILL_ENVIRONMENTS:
-        raise RelayError(f"drills run in {' or '.join(DRILL_ENVIRONMENTS)}, not {request.env}")
+    if not drills_allowed(request.env):
+        raise RelayError(f"drills run in {' or '.join(drill_environments())}, not {request.env}")
     _check_regions(request.source, request.target)
     if request.execute:
         _confirm(request, request.target)

@@ -7,20 +7,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relay.contract import stack_name
-from relay.vocabulary import check_environment, check_region
-
-DEFAULT_CFN_DIR = Path(__file__).resolve().parents[3] / "cloudformation"
+from relay.service.load import current
+from relay.vocabulary import check_environment, check_environment_region
 
 
 def cfn_dir_from_environment() -> Path:
-    """The template tree: $RELAY_CFN_DIR, else the repository's cloudformation/ folder."""
+    """The template tree: $RELAY_CFN_DIR, else relay.yaml's `templates` (beside the file)."""
     configured = os.environ.get("RELAY_CFN_DIR")
-    return Path(configured) if configured else DEFAULT_CFN_DIR
+    return Path(configured) if configured else current().templates
 
 
 @dataclass(frozen=True)
 class StackTarget:
-    """One root stack: `relay-<env>` in one region, described by `<cfn_dir>/params/<env>.<region>.json`."""
+    """One root stack: `<service>-<env>` in one region, described by `<cfn_dir>/params/<env>.<region>.json`.
+
+    The service is relay.yaml's (`relay-<env>` for Relay itself).
+    """
 
     env: str
     region: str
@@ -41,5 +43,7 @@ class StackTarget:
 def resolve_target(env: str, region: str, cfn_dir: Path | None = None) -> StackTarget:
     """Check the environment and region against the contract; say what is allowed when they are not."""
     return StackTarget(
-        env=check_environment(env), region=check_region(region), cfn_dir=cfn_dir or cfn_dir_from_environment()
+        env=check_environment(env),
+        region=check_environment_region(env, region),
+        cfn_dir=cfn_dir or cfn_dir_from_environment(),
     )

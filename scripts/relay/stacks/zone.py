@@ -9,12 +9,12 @@ from typing import Any
 from relay.errors import RelayError
 from relay.stacks.params import load_params
 from relay.stacks.target import resolve_target
-from relay.vocabulary import PRIMARY_REGION
+from relay.vocabulary import primary_of
 
 
 def record_name(env: str) -> str:
     """The params files' RecordName without its trailing dot: the name clients use."""
-    record = load_params(resolve_target(env, PRIMARY_REGION)).parameters.get("RecordName")
+    record = load_params(resolve_target(env, primary_of(env))).parameters.get("RecordName")
     if not isinstance(record, str) or "." not in record.rstrip("."):
         raise RelayError(
             f"the {env} params files name no RecordName: set it to the name clients use, "

@@ -1,0 +1,92 @@
+"""A service as relay.yaml describes it, with the line each value came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from relay.errors import RelayError
+from relay.service.document import Path as KeyPath
+from relay.service.document import dotted
+
+
+@dataclass(frozen=True)
+class App:
+    """What the instances' hooks and the smoke tests call on the app."""
+
+    port: int
+    health_path: str
+    readiness_path: str
+    version_path: str
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One environment: its primary region, its standby region if it has one, and who approves it."""
+
+    name: str
+    primary: str
+    standby: str | None
+    drills: bool
+    approvers: tuple[str, ...]
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Primary first, then the standby."""
+        return (self.primary, self.standby) if self.standby else (self.primary,)
+
+
+class Setting(NamedTuple):
+    """One resolved value and where it came from: `relay.yaml:LINE`, or `default`."""
+
+    key: str
+    value: object
+    source: str
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """The service, its templates, its app and its environments, read from the file named `shown_as`."""
+
+    shown_as: str
+    service: str
+    templates: Path
+    app: App
+    environments: Mapping[str, Environment]
+    # The line of each key the file sets; a key without one took the schema's default.
+    lines: Mapping[KeyPath, int]
+
+    def environment(self, name: str) -> Environment:
+        """The environment, or an error that lists those the file defines."""
+        if name not in self.environments:
+            raise RelayError(
+                f"unknown environment {name!r}; use one of: {', '.join(self.environments)} "
+                f"(defined in {self.shown_as})"
+            )
+        return self.environments[name]
+
+    def source(self, *path: str | int) -> str:
+        """`relay.yaml:LINE` for a value the file sets, `default` for one it leaves out."""
+        line = self.lines.get(path)
+        return f"{self.shown_as}:{line}" if line else "default"
+
+    def settings(self) -> list[Setting]:
+        """Every value, in the file's order, each with its source."""
+        rows = [
+            self._setting(self.service, "service"),
+            self._setting(str(self.templates), "templates"),
+            *(self._setting(getattr(self.app, name), "app", name) for name in App.__dataclass_fields__),
+        ]
+        for env in self.environments.values():
+            rows += [
+                self._setting(env.primary, "environments", env.name, "regions", "primary"),
+                self._setting(env.standby, "environments", env.name, "regions", "standby"),
+                self._setting(env.drills, "environments", env.name, "drills"),
+                self._setting(list(env.approvers), "environments", env.name, "approvers"),
+            ]
+        return rows
+
+    def _setting(self, value: object, *path: str) -> Setting:
+        return Setting(dotted(path), value, self.source(*path))
