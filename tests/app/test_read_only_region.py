@@ -21,6 +21,7 @@ from app.migrate import upgrade
 from relay.errors import RelayError
 from relay.release.http import Endpoint
 from relay.release.smoke import smoke
+from relay_emulator.acm import authority
 from relay_emulator.rds.postgres import SUPERUSER, Server, free_port
 from tests.app.conftest import make_product, with_token
 from tests.app.tokens import Issuer
@@ -43,6 +44,7 @@ def _url(server: Server) -> str:
 def pair() -> Iterator[Pair]:
     """A migrated primary and a streaming replica of it, as the emulator runs an RDS cross-region replica."""
     root = Path(tempfile.mkdtemp(prefix="relay-standby-"))
+    authority.start(root)  # the servers take TLS only, with a certificate from the run's CA
     root.chmod(0o755)  # the server user (postgres, when the suite runs as root) must reach its folders
     primary = Server.initialise(root / "primary", free_port())
     primary.start()

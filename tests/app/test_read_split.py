@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.migrate import upgrade
+from relay_emulator.acm import authority
 from relay_emulator.rds.postgres import HOST, SERVER_USER, SUPERUSER, Server, free_port
 from tests.app.conftest import make_product, with_token
 from tests.app.tokens import Issuer
@@ -41,6 +42,7 @@ def _url(server: Server) -> str:
 @pytest.fixture(scope="module")
 def streaming_pair() -> Iterator[StreamingPair]:
     home = Path(tempfile.mkdtemp(prefix="relay-split-"))
+    authority.start(home)  # the servers take TLS only, with a certificate from the run's CA
     if os.geteuid() == 0:
         shutil.chown(home, SERVER_USER)  # the servers run as that user and live below this folder
     writer = Server.initialise(home / "writer", free_port())
