@@ -525,7 +525,7 @@ def test_a_table_piped_to_a_file_is_wide_and_plain() -> None:
     assert result.returncode == 0, result.stderr
     assert ESCAPE not in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) > 80
-    assert "RDS PostgreSQL db.m6g.large (cross-region replica)" in result.stdout
+    assert "RDS PostgreSQL db.m6g.large (Multi-AZ read replica)" in result.stdout
     assert "…" not in result.stdout
 
 

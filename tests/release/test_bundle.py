@@ -118,7 +118,8 @@ def test_the_install_hook_builds_a_venv_from_the_wheelhouse_alone(bundle: Bundle
         check=False,
     )
     assert installed.returncode == 0, installed.stderr
-    venv_python = root / "current/venv/bin/python"
+    (built,) = (root / "releases").iterdir()  # AfterInstall builds it; ApplicationStart points current at it
+    venv_python = built / "venv/bin/python"
     probe = (
         "import importlib.util, app, app.migrations as m, pathlib;"
         "print(app.__file__);"
@@ -130,6 +131,6 @@ def test_the_install_hook_builds_a_venv_from_the_wheelhouse_alone(bundle: Bundle
     )
     assert imported.returncode == 0, imported.stderr
     app_file, has_migrations, others = imported.stdout.splitlines()
-    assert Path(app_file).is_relative_to(root / "current/venv") and has_migrations == "True"
+    assert Path(app_file).is_relative_to(built / "venv") and has_migrations == "True"
     assert others == "None None"
-    assert not (root / "current/venv/bin/relay").exists()
+    assert not (built / "venv/bin/relay").exists()

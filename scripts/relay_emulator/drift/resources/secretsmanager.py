@@ -1,4 +1,5 @@
-"""Secrets Manager secrets: name, description, key and tags; the value is write-only, as on AWS."""
+"""Secrets Manager secrets: name, description, key, replica regions and tags; the value is write-only,
+as on AWS."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def secret(resource: Resource) -> Properties | None:
         "Name": found.name,
         "Description": found.description,
         "KmsKeyId": found.kms_key_id,
+        "ReplicaRegions": [{"Region": replica.region} for replica in getattr(found, "replicas", [])],
         "Tags": tag_list(found.tags),
     }
 
