@@ -11,6 +11,7 @@ the RDS-managed secret, as the app stack writes them.
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 import threading
 import urllib.request
@@ -19,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from app.aws_config import read_credentials
 from app.migrate import upgrade
@@ -184,6 +186,7 @@ class World:
         )["DBInstance"]
         secret = primary["MasterUserSecret"]["SecretArn"]  # a replica logs in with its source's users
         upgrade(self._url(PRIMARY, secret))
+        app_login = self._app_login(secret)
         for region, db in ((PRIMARY, primary), (STANDBY, replica)):
             outputs[region].update(
                 DbInstanceIdentifier=name,
@@ -195,12 +198,34 @@ class World:
                 "DATABASE_HOST": db["Endpoint"]["Address"],
                 "DATABASE_PORT": str(db["Endpoint"]["Port"]),
                 "DATABASE_NAME": DB_NAME,
-                "DATABASE_SECRET_ARN": secret,
+                "DATABASE_SECRET_ARN": app_login[region],
+                "DATABASE_MASTER_SECRET_ARN": secret,
             }
             path, ssm = outputs[region]["AppConfigParameterPath"], self.aws.client("ssm", region)
             for setting, value in settings.items():
                 ssm.put_parameter(Name=path + setting, Value=value, Type="String")
         wait_until(lambda: self.db(STANDBY)["DBInstanceStatus"] == "available", "the replica to be available")
+
+    def _app_login(self, master_secret_arn: str) -> dict[str, str]:
+        """The app's own login, as the migration step makes it (app/db_roles.py): a role on the primary,
+        which replicates with the database, and its secret in each region (replicated by Secrets Manager
+        in the stacks); a promoted writer's new master password leaves it working."""
+        password = secrets.token_urlsafe(24)
+        with self.connect(PRIMARY, master_secret_arn) as connection:
+            connection.execute(
+                sql.SQL("CREATE ROLE relay_app LOGIN PASSWORD {}").format(sql.Literal(password))
+            )
+            connection.execute(
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO relay_app"
+            )
+            connection.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO relay_app")
+        value = json.dumps({"username": "relay_app", "password": password})
+        return {
+            region: self.aws.client("secretsmanager", region).create_secret(
+                Name=f"relay-{self.env}/database/app", SecretString=value
+            )["ARN"]
+            for region in (PRIMARY, STANDBY)
+        }
 
     def secret_arn(self, region: str) -> str:
         """The RDS-managed master secret of the region's instance (a writer's own, or its source's)."""
