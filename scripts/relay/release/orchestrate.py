@@ -298,7 +298,11 @@ def _ready_gate(
     capacity.wait_healthy(elbv2, new.target_group, size, timeout)
     test = listener_endpoint(aws, stack, stack.test_listener_arn)
     # A standby region's database is a read-only replica until DR promotes it: no write to smoke-test.
-    writable = stack.parameters.get("Role") != "standby"
+    # Asked of RDS, not of the stack's Role, which DR records only after the promotion it releases for.
+    (db,) = aws.client("rds", stack.region).describe_db_instances(DBInstanceIdentifier=stack.db_id)[
+        "DBInstances"
+    ]
+    writable = "ReadReplicaSourceDBInstanceIdentifier" not in db
     for passed in smoke(test, release_id, token=token, writable=writable, deadline_seconds=timeout):
         step(f"ready gate: {passed}")
 
