@@ -39,12 +39,13 @@ def https_stack(
     ]
     tls: Any = control(emulator.port, "/relay-api/tls", method="GET")
     monkeypatch.setenv(CA_BUNDLE_VARIABLE, tls["ca_bundle"])
-    deploy(aws, ENV, REGION, yes=True, parameter_overrides={"CertificateArn": arn})
+    # allow_drift: earlier tests release without recording (the stack fixture says why)
+    deploy(aws, ENV, REGION, yes=True, allow_drift=True, parameter_overrides={"CertificateArn": arn})
     local_traffic()
     try:
         yield arn
     finally:
-        deploy(aws, ENV, REGION, yes=True, parameter_overrides={"CertificateArn": ""})
+        deploy(aws, ENV, REGION, yes=True, allow_drift=True, parameter_overrides={"CertificateArn": ""})
         local_traffic()
 
 
