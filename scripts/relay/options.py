@@ -113,3 +113,18 @@ def output_option(*, formats: tuple[str, ...] = ("table", "json")) -> Callable[[
         callback=store,
         help=OUTPUT_HELP,
     )
+
+
+IGNORE_HELP = (
+    "Drift ignore rules (YAML, a reason per rule): drift they accept is shown but fails neither `relay "
+    "drift` nor the deploy gate. Default: relay.yaml's drift.ignore, else drift-ignore.yaml in the "
+    "templates, when present."
+)
+
+ignore_option = click.option(
+    "--ignore",
+    "ignore_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="PATH",
+    help=IGNORE_HELP,
+)

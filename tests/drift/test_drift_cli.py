@@ -19,6 +19,7 @@ from relay import console
 from relay.aws import AwsFactory
 from relay.drift import gate
 from relay.errors import RelayError
+from relay.service.load import REPOSITORY_CONFIG
 
 SG = "{root}/Network:WebSecurityGroup"
 PARAMETER = "{root}/Network:AppSetting"
@@ -188,6 +189,29 @@ def test_ignore_rules_mark_differences_ignored_without_hiding_them(
     code, report = drift_json(relay, stack, "--ignore", str(rules))
     assert code == 0
     assert report["summary"]["resources_ignored"] == 2
+
+
+def test_relay_yaml_names_the_ignore_rules_when_no_file_is_given(
+    stack: DeployedStack, relay: Relay, tmp_path: Path
+) -> None:
+    change_out_of_band(stack)
+    (tmp_path / "rules.yaml").write_text(
+        "rules:\n  - resource_type: AWS::SSM::Parameter\n    reason: flipped by the on-call runbook\n"
+        "  - logical_id: WebSecurityGroup\n    reason: temporary opening for a migration\n"
+    )
+    config = tmp_path / "relay.yaml"
+    config.write_text(
+        REPOSITORY_CONFIG.read_text().replace(
+            "\nenvironments:", "\ndrift: {ignore: rules.yaml}\nenvironments:"
+        )
+    )
+    assert drift_json(relay, stack)[0] == 2  # Relay's own relay.yaml names no rules
+
+    scan = ("drift", "--stack", stack.name, "--region", stack.region)
+    code, out = relay("--config", str(config), "--output", "json", *scan)
+
+    assert code == 0
+    assert json.loads(out)["summary"]["resources_ignored"] == 2
 
 
 def test_an_ignore_rule_without_a_reason_is_an_error(

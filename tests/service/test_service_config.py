@@ -78,7 +78,7 @@ def test_every_mistake_is_reported_in_file_order(tmp_path: Path) -> None:
     with pytest.raises(ServiceConfigError) as caught:
         load(path)
     assert caught.value.problems == [
-        f"{path}:1: servce: unknown key; allowed here: service, templates, app, environments",
+        f"{path}:1: servce: unknown key; allowed here: service, templates, app, drift, environments",
         f"{path}:1: service: missing; add it",
         f"{path}:5: environments.live.drills: expected true or false, got 1",
     ]

@@ -18,7 +18,7 @@ from relay.drift.render.table import scan_table
 from relay.drift.scan import ScanOptions, scan
 from relay.drift.template_drift import DEFAULT_TEMPLATE_DIR, TemplateSource
 from relay.errors import RelayError
-from relay.options import output_option, region_option
+from relay.options import ignore_option, output_option, region_option
 from relay.vocabulary import all_regions
 
 
@@ -26,13 +26,7 @@ from relay.vocabulary import all_regions
 @click.option("--stack", "stacks", multiple=True, metavar="NAME", help="Root stack to scan (repeatable).")
 @click.option("--all", "scan_all", is_flag=True, help="Scan every root stack of each region.")
 @region_option
-@click.option(
-    "--ignore",
-    "ignore_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="YAML ignore rules (each with a reason); ignored drift is shown but does not fail. Default:"
-    " drift-ignore.yaml in --templates, when present (the deploy gate reads the same).",
-)
+@ignore_option
 @output_option(formats=OUTPUT_FORMATS)
 @click.option(
     "--junit-file",

@@ -12,7 +12,7 @@ from relay.console import err, out, say
 from relay.context import RelayContext, pass_relay
 from relay.contract import read_outputs
 from relay.errors import RelayError
-from relay.options import env_option, output_option, region_option
+from relay.options import env_option, ignore_option, output_option, region_option
 from relay.stacks import render
 from relay.stacks.delete import delete as delete_stack
 from relay.stacks.deploy import DEFAULT_TIMEOUT
@@ -89,13 +89,7 @@ def package(relay: RelayContext, env: str, cfn_dir: Path | None) -> None:
     help="Execute even when a database, bucket or other data is replaced or deleted.",
 )
 @click.option("--allow-drift", is_flag=True, help="Deploy over resources changed outside CloudFormation.")
-@click.option(
-    "--ignore",
-    "ignore_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Drift ignore rules, as `relay drift --ignore` reads them: drift they accept does not stop the"
-    " deploy. Default: drift-ignore.yaml in the template tree, when present.",
-)
+@ignore_option
 @parameter_overrides
 @click.option(
     "--timeout",

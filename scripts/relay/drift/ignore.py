@@ -11,8 +11,9 @@ File format (YAML):
         reason: rotated by the ops runbook, see OPS-123   # mandatory
 
 Ignored differences stay in the report, marked ignored; they only stop counting as drift. `relay drift`
-and the deploy gate read the same rules (`rules_for`): the file given with --ignore, else
-`drift-ignore.yaml` beside the templates, so what a scan accepts never blocks a deploy.
+and the deploy gate read the same rules (`rules_for`): the file given with --ignore, else the one
+relay.yaml names (`drift.ignore`), else `drift-ignore.yaml` beside the templates, so what a scan
+accepts never blocks a deploy.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import yaml
 
 from relay.drift.model import RootReport, StackResult
 from relay.errors import RelayError
+from relay.service.load import current
 
 SELECTORS = ("stack", "region", "logical_id", "resource_type", "property_path")
 DEFAULT_FILE = "drift-ignore.yaml"  # in the template tree (cloudformation/), read when no file is given
@@ -73,7 +75,9 @@ def load(path: Path) -> list[IgnoreRule]:
 
 
 def rules_for(path: Path | None, cfn_dir: Path) -> tuple[IgnoreRule, ...]:
-    """The rules in force: the file given, else the template tree's drift-ignore.yaml, else none."""
+    """The rules in force: the file given, else the one relay.yaml names, else the template tree's
+    drift-ignore.yaml, else none. A file named by the user or relay.yaml must exist."""
+    path = path or current().drift_ignore
     if path is None:
         path = cfn_dir / DEFAULT_FILE
         if not path.is_file():

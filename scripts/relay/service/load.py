@@ -180,5 +180,8 @@ def _build(file: Path, shown_as: str, document: Document) -> ServiceConfig:
             )
             for name, env in data["environments"].items()
         },
+        drift_ignore=file.resolve().parent / data["drift"]["ignore"]
+        if "ignore" in data.get("drift", {})
+        else None,
         lines=document.lines,
     )

@@ -55,6 +55,7 @@ class ServiceConfig:
     templates: Path
     app: App
     environments: Mapping[str, Environment]
+    drift_ignore: Path | None  # the ignore-rules file relay.yaml names; None: the templates' default
     # The line of each key the file sets; a key without one took the schema's default.
     lines: Mapping[KeyPath, int]
 
@@ -77,6 +78,7 @@ class ServiceConfig:
         rows = [
             self._setting(self.service, "service"),
             self._setting(str(self.templates), "templates"),
+            self._setting(str(self.drift_ignore) if self.drift_ignore else None, "drift", "ignore"),
             *(self._setting(getattr(self.app, name), "app", name) for name in App.__dataclass_fields__),
         ]
         for env in self.environments.values():
