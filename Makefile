@@ -42,8 +42,8 @@ setup: $(SETUP_STAMPS) ## Install everything (virtualenvs, Debian and npm packag
 
 # --- the two commands -----------------------------------------------------------------------------
 .PHONY: test
-test: setup ## Run every test (lint included); under CI=true nothing may skip.
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+test: setup ## Run every test (lint included); under CI=true nothing may skip. Ends with the 20 slowest.
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=20 $(PYTEST_ARGS)
 
 .PHONY: demo
 demo: setup ## The whole pipeline on the embedded AWS, ending with the API live on 127.0.0.1.
