@@ -33,10 +33,11 @@ DEFAULT_REGION = "us-east-1"
 
 @dataclass
 class AwsFactory:
-    """Builds clients for any region from one profile and one (optional) endpoint.
+    """Builds clients for any region from one profile, one (optional) endpoint and, for an environment in
+    another account, the role to assume there (`in_account`).
 
     The endpoint is the only thing that tells the emulator from real AWS: release, drift and DR code
-    receive clients from here and never ask which backend they talk to.
+    receive clients from here and never ask which backend they talk to, nor which account they are in.
     """
 
     endpoint_url: str | None = None
