@@ -17,7 +17,7 @@ import click
 
 from relay.context import OUTPUT_FORMATS, RelayContext
 from relay.errors import RelayError
-from relay.service.load import CONFIG_META_KEY
+from relay.service.load import CONFIG_META_KEY, current
 from relay.vocabulary import all_regions, check_environment, environments
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,7 +68,9 @@ config_option = click.option(
 def _check_env(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    ctx.ensure_object(RelayContext).env = check_environment(value)
+    relay = ctx.ensure_object(RelayContext)
+    relay.env = check_environment(value)
+    relay.aws = relay.aws.in_account(current().environment(value).account)  # its role, when it names one
     return value
 
 

@@ -56,6 +56,7 @@ from relay_emulator.rds import instances, replicas
 from relay_emulator.route53 import health
 from relay_emulator.s3 import replication
 from relay_emulator.secretsmanager import replicas as secret_replicas
+from relay_emulator.sts import assume_role
 
 INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     # CloudFormation: the engine (attributes, change sets, events, intrinsics, stack lifecycle, nested
@@ -88,7 +89,7 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("cloudformation.providers.route53_record_sets", route53_record_sets.install),
     ("cloudformation.providers.dropped_properties", dropped_properties.install),
     # Services: instances that get their launch template's metadata options and role; CodeDeploy
-    # deployments run by the lifecycle runner; RDS, Route 53, CloudWatch, S3, Secrets Manager, drift.
+    # deployments run by the lifecycle runner; RDS, Route 53, CloudWatch, S3, Secrets Manager, drift, STS.
     ("ec2.launch_templates", launch_templates.install),
     ("codedeploy.api", codedeploy_api.install),
     ("rds.replicas", replicas.install),
@@ -101,6 +102,7 @@ INSTALLERS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("drift.api", drift_api.install),
     ("faults", faults.install),
     ("iam.policy_conditions", policy_conditions.install),
+    ("sts.assume_role", assume_role.install),
     ("seed", seed.install),
     # ELBv2 carries real traffic through HAProxy; last, as it starts a thread that reads the rest.
     ("elbv2.proxy", proxy.install),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -19,11 +20,12 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from relay.errors import RelayError
 from relay.service.document import Document, Problem, dotted, read
-from relay.service.model import App, Environment, ServiceConfig
+from relay.service.model import Account, App, Environment, ServiceConfig
 from relay.service.regions import not_a_region, partition_of
 
 CONFIG_META_KEY = "relay.service.config"  # where --config leaves its path, in click's shared context meta
 REPOSITORY_CONFIG = Path(__file__).resolve().parents[3] / "relay.yaml"
+ROLE_ARN = re.compile(r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[0-9]{12}):role/")
 TYPE_NAMES = {
     "object": "a mapping",
     "string": "a string",
@@ -125,7 +127,8 @@ def _explain(error: ValidationError, document: Document) -> Iterator[Problem]:
 
 
 def _rule_problems(document: Document) -> Iterator[Problem]:
-    """What the schema cannot check: real regions, one partition, a standby apart from the primary."""
+    """What the schema cannot check: real regions, one partition, a standby apart from the primary, a role
+    in the environment's account."""
     for name, env in document.data["environments"].items():
         regions = env["regions"]
         for role, region in regions.items():
@@ -135,6 +138,11 @@ def _rule_problems(document: Document) -> Iterator[Problem]:
         if "standby" in regions:
             key = ("environments", name, "regions", "standby")
             problem = _standby_problem(regions["primary"], regions["standby"])
+            if problem:
+                yield Problem(document.line(key), key, problem)
+        if "account" in env:
+            key = ("environments", name, "account", "role")
+            problem = _role_problem(env["account"], regions["primary"])
             if problem:
                 yield Problem(document.line(key), key, problem)
 
@@ -150,6 +158,25 @@ def _standby_problem(primary: str, standby: str) -> str | None:
             "pick a standby in the primary's partition"
         )
     return None
+
+
+def _role_problem(account: dict[str, str], primary: str) -> str | None:
+    """Why the role ARN cannot be assumed for this environment (another account or partition), or None."""
+    arn = ROLE_ARN.match(account["role"])
+    if arn is None:
+        return None  # a role name: it is in account `id`
+    partition = partition_of(primary)
+    if arn["account"] != account["id"]:
+        return f"the role is in account {arn['account']}, not in {account['id']} (`id`); name one account"
+    if partition and arn["partition"] != partition:
+        return f"the role is in partition {arn['partition']}, the environment's regions in {partition}"
+    return None
+
+
+def _role_arn(account: dict[str, str], primary: str) -> str:
+    """The role's ARN: as given, or built from its name in account `id` of the primary's partition."""
+    role = account["role"]
+    return role if ROLE_ARN.match(role) else f"arn:{partition_of(primary)}:iam::{account['id']}:role/{role}"
 
 
 def _default(*path: str) -> Any:
@@ -177,6 +204,7 @@ def _build(file: Path, shown_as: str, document: Document) -> ServiceConfig:
                 standby=env["regions"].get("standby"),
                 drills=env.get("drills", _default(*environment, "drills")),
                 approvers=tuple(env.get("approvers", ())),
+                account=_account(env),
             )
             for name, env in data["environments"].items()
         },
@@ -185,3 +213,11 @@ def _build(file: Path, shown_as: str, document: Document) -> ServiceConfig:
         else None,
         lines=document.lines,
     )
+
+
+def _account(env: dict[str, Any]) -> Account | None:
+    account = env.get("account")
+    if account is None:
+        return None
+    role_arn = _role_arn(account, env["regions"]["primary"])
+    return Account(id=account["id"], role_arn=role_arn, external_id=account.get("external_id"))

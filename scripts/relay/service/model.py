@@ -23,14 +23,32 @@ class App:
 
 
 @dataclass(frozen=True)
+class Account:
+    """The account an environment lives in and the role `relay` assumes there for its AWS calls."""
+
+    id: str
+    role_arn: str
+    external_id: str | None
+
+    @property
+    def role_name(self) -> str:
+        """The role's name without its path, as STS names it in an assumed-role ARN."""
+        return self.role_arn.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
 class Environment:
-    """One environment: its primary region, its standby region if it has one, and who approves it."""
+    """One environment: its primary region, its standby region if it has one, and who approves it.
+
+    `account` is None where the default credential chain already reaches the environment's account.
+    """
 
     name: str
     primary: str
     standby: str | None
     drills: bool
     approvers: tuple[str, ...]
+    account: Account | None = None
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -88,6 +106,13 @@ class ServiceConfig:
                 self._setting(env.drills, "environments", env.name, "drills"),
                 self._setting(list(env.approvers), "environments", env.name, "approvers"),
             ]
+            if env.account:
+                account = ("environments", env.name, "account")
+                rows += [
+                    self._setting(env.account.id, *account, "id"),
+                    self._setting(env.account.role_arn, *account, "role"),
+                    self._setting(env.account.external_id, *account, "external_id"),
+                ]
         return rows
 
     def _setting(self, value: object, *path: str) -> Setting:

@@ -188,6 +188,7 @@ def install() -> None:
             _instances(self, info.deployment_group),
             self.region_name,
             _fetcher(self.account_id, info.revision),
+            account=self.account_id,
         )
         RUNS[deployment_id] = run
         monitor(self, run)

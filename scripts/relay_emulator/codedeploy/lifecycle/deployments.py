@@ -40,6 +40,7 @@ class Run:
     instances: list[str]  # instance ids
     region: str
     fetch_bundle: Callable[[Path], object]
+    account: str  # the deployment's: its instances are that account's
     targets: dict[str, TargetState] = field(default_factory=dict)
     stop_requested: threading.Event = field(default_factory=threading.Event)
     stop_reason: tuple[str, str] = ("MANUAL_STOP", "The deployment was stopped by a user.")
@@ -101,7 +102,7 @@ class Run:
         if self.stop_requested.is_set():
             self._set(target, "Skipped")
             return False
-        local = fleet().booted(instance_id, self.region)
+        local = fleet().booted(instance_id, self.region, self.account)
         agent = Agent(
             local,
             report=lambda _event: self._set(target, "InProgress"),

@@ -40,14 +40,15 @@ class Fleet:
         self._instances: dict[str, LocalInstance] = {}
         self._metadata: dict[str, MetadataService] = {}
 
-    def booted(self, instance_id: str, region: str) -> LocalInstance:
+    def booted(self, instance_id: str, region: str, account: str) -> LocalInstance:
         """The instance as EC2 hands it to the agent: its user data applied at first boot, its metadata
-        service running; nothing else is written for it."""
+        service (answering from its account's EC2, with its account's role credentials) running; nothing
+        else is written for it."""
         local = self.instance(instance_id)
         with self._lock:
             service = self._metadata.get(instance_id)
             if service is None:
-                metadata = InstanceMetadata(instance_id, region)
+                metadata = InstanceMetadata(instance_id, region, account)
                 instance = metadata.instance()
                 user_data.boot(local.root, user_data.text(instance.user_data))
                 if str(instance.metadata_options.http_endpoint) == "enabled":
