@@ -15,12 +15,6 @@ static final Map ACCOUNT = [
     externalId: '',    // the external id the role's trust policy requires
 ]
 
-/** The environments and regions Relay deploys (scripts/relay/vocabulary.py says the same to the CLI). */
-@Field
-static final List<String> ENVIRONMENTS = ['demo', 'staging', 'prod']
-@Field
-static final List<String> REGIONS = ['us-east-1', 'us-west-2']
-
 /**
  * The AWS identities a build may assume: roles named relay-*, by name or by ARN, in the accounts listed.
  * Each organisation lists its accounts here, in its copy of the library: a Jenkinsfile cannot widen the
