@@ -2,10 +2,21 @@ import org.junit.Test
 
 /** The scripts of the jobs in jobs/: DR, drift, template tests. */
 class JobPipelinesTest extends PipelineTestCase {
+    static final String REPOSITORY = 'https://github.com/example/relay.git'
+
     void runDr(Map parameters) {
         helper.params.putAll([ENVIRONMENT: 'prod', FROM_REGION: 'us-east-1', TO_REGION: 'us-west-2', EXECUTE: false,
-                              CONFIRM: '', FORCE_RPO: ''] + parameters)
+                              CONFIRM: '', FORCE_RPO: '', REPOSITORY: REPOSITORY] + parameters)
         helper.runScript("${ROOT}/jobs/pipelines/dr.Jenkinsfile")
+    }
+
+    @Test
+    void 'DR checks the service out and runs relay in it'() {
+        runDr(ACTION: 'status')
+
+        assert calls('git')*.args*.getAt(0) == [[url: REPOSITORY, branch: 'main', credentialsId: 'relay-github']]
+        assert calls('dir')*.args*.getAt(0).unique() == ['service']
+        assert calls('archiveArtifacts')[0].args[0] == [artifacts: 'service/reports/dr/**', allowEmptyArchive: true]
     }
 
     @Test
@@ -53,12 +64,26 @@ class JobPipelinesTest extends PipelineTestCase {
     }
 
     @Test
-    void 'the drift job scans both regions and notifies only when it fails'() {
-        helper.params.IGNORE_FILE = ''
+    void 'the drift job scans the regions of the service s relay yaml and notifies only when it fails'() {
+        helper.params.putAll(IGNORE_FILE: '', REPOSITORY: REPOSITORY)
         helper.runScript("${ROOT}/jobs/pipelines/drift.Jenkinsfile")
 
-        assert relayRuns()*.find(/--region \S+/) == ['--region us-east-1', '--region us-west-2']
+        assertJobStatusSuccess()
+        assert relayRuns()[0] == 'relay config check --output json'
+        assert relayRuns().drop(1)*.find(/--region \S+/) == ['--region us-east-1', '--region us-west-2']
         assert calls('relayNotify').isEmpty()
+    }
+
+    @Test
+    void 'the drift job of another service scans its regions'() {
+        File shop = File.createTempFile('relay', '.yaml')
+        shop.deleteOnExit()
+        shop.text = 'service: shop\nenvironments:\n  live:\n    regions: {primary: eu-west-1, standby: eu-central-1}\n'
+        relayConfig = shop
+        helper.params.putAll(IGNORE_FILE: '', REPOSITORY: 'https://github.com/example/shop.git')
+        helper.runScript("${ROOT}/jobs/pipelines/drift.Jenkinsfile")
+
+        assert relayRuns().drop(1)*.find(/--region \S+/) == ['--region eu-west-1', '--region eu-central-1']
     }
 
     @Test
