@@ -7,8 +7,10 @@ from tempfile import TemporaryDirectory
 
 import click
 
-from relay.console import say, write
+from relay.console import say
+from relay.context import RelayContext, pass_relay
 from relay.errors import RelayError
+from relay.options import output_option
 from relay.service import scaffold
 from relay.service.load import ServiceConfigError, load, schema
 
@@ -34,7 +36,10 @@ APP = schema()["properties"]["app"]["properties"]
     "--repo", help="The repository's clone URL, for its Jenkins jobs; default: a placeholder to fill in."
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist (default: refuse, writing nothing).")
+@output_option()
+@pass_relay
 def command(  # noqa: PLR0917 - click passes each option as an argument
+    relay: RelayContext,
     directory: Path,
     service: str | None,
     port: int,
@@ -86,10 +91,15 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         say(f"wrote {path}")
-    write(_next_steps(name, repo is None))
+    steps = _next_steps(name, repo is None)
+    relay.show(
+        {"service": name, "written": [str(path) for path in files], "next": steps},
+        lambda: "Next:\n" + "\n".join(f"  {number}. {step}" for number, step in enumerate(steps, 1)),
+    )
 
 
-def _next_steps(name: str, placeholder_repo: bool) -> str:
+def _next_steps(name: str, placeholder_repo: bool) -> list[str]:
+    """What the scaffold cannot know: the people, the templates, the tests and the repository."""
     steps = [
         f"relay.yaml: approvers of prod ({name}-release-managers) must be a Jenkins group; check the regions",
         "cloudformation/: the templates (main.yaml, params/<env>.<region>.json); start from Relay's",
@@ -102,4 +112,4 @@ def _next_steps(name: str, placeholder_repo: bool) -> str:
         f"copy jobs/{name}.yaml into Relay's jobs/ and run `jenkins-jobs update jobs/`",
         "then: `relay config check`, and `relay config flow` lists the pipeline's stages",
     ]
-    return "Next:\n" + "\n".join(f"  {number}. {step}" for number, step in enumerate(steps, 1))
+    return steps
