@@ -3,7 +3,7 @@ import groovy.transform.Field
 @Field
 static final Map DEFAULTS = [
     env: '',                                // '' scans every stack; an environment scans `stack` under its lock
-    stack: '',                              // with env: its root stack (relay config flow names it); '' relay-<env>
+    stack: '',                              // with env: its root stack (relay config flow names it); '' <service>-<env>
     regions: ['us-east-1', 'us-west-2'],    // each region gets its own scan and JUnit file
     ignore: '',                             // ignore-rules file (YAML, a reason per rule) in the workspace; '' none
     failOnDrift: true,                      // drift fails the build; false marks it UNSTABLE
@@ -24,7 +24,7 @@ def call(Map args = [:]) {
     scan += ' --junit-file "reports/drift-$RELAY_REGION.xml" --report-dir "reports/drift/$RELAY_REGION"'
     Map<String, Integer> exits = [:]
     config.regions.each { region ->
-        Map vars = [RELAY_ENV: config.env, RELAY_STACK: config.stack ?: "relay-${config.env}", RELAY_REGION: region,
+        Map vars = [RELAY_ENV: config.env, RELAY_STACK: config.stack ?: "${config.service}-${config.env}", RELAY_REGION: region,
                     RELAY_DRIFT_IGNORE: config.ignore]
         relaySupport.frame(config, [region], vars) {
             exits[region] = sh(returnStatus: true, script: scan)

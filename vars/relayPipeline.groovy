@@ -24,6 +24,7 @@ static final Map DEFAULTS = [
  */
 def call(Map args = [:]) {
     Map config = relaySupport.arguments('relayPipeline', args, DEFAULTS)
+    relaySupport.refuse('relayPipeline', args.containsKey('service'), "service is relay.yaml's, not an argument")
     boolean productionBranch = env.BRANCH_NAME ? env.BRANCH_NAME == config.productionBranch :
         env.GIT_BRANCH == "origin/${config.productionBranch}"
     pipeline {
@@ -79,14 +80,15 @@ private void releaseAll(Map config, boolean productionBranch) {
             return
         }
         stage(step.name) {
-            bundle = runStage(config, step, bundle)
+            bundle = runStage(config, flow.service, step, bundle)
         }
     }
 }
 
 /** One stage of the flow as its relay step; returns the bundle the later releases use. */
-private String runStage(Map config, Map step, String bundle) {
-    Map target = relaySupport.account(config) + [env: step.env, region: step.region]
+private String runStage(Map config, String service, Map step, String bundle) {
+    Map common = relaySupport.account(config) + [service: service]  // what every step of the flow takes
+    Map target = common + [env: step.env, region: step.region]
     String approvers = step.approvers.join(',')
     switch (step.action) {
         case 'preview':
@@ -108,10 +110,10 @@ private String runStage(Map config, Map step, String bundle) {
             relaySmoke(target)
             break
         case 'standby':
-            relayStandby(relaySupport.account(config) + [env: step.env, from: step.region, to: step.to])
+            relayStandby(common + [env: step.env, from: step.region, to: step.to])
             break
         case 'drift':
-            relayDrift(relaySupport.account(config) + [env: step.env, stack: step.stack, regions: [step.region]])
+            relayDrift(common + [env: step.env, stack: step.stack, regions: [step.region]])
             break
         default:
             error("relayPipeline: stage ${step.name} has action '${step.action}', which this library does not run; " +

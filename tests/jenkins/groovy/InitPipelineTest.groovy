@@ -27,6 +27,9 @@ class InitPipelineTest extends PipelineTestCase {
                                     'Smoke staging', 'Drift gate staging', 'Preview prod', 'Approve prod', 'Deploy prod',
                                     'Bundle prod', 'Release prod', 'Smoke prod', 'Deploy prod standby', 'Release prod standby']
         assert approvals()*.submitter == ['shop-release-managers', 'shop-release-managers']
+        // The service's own locks: shop's releases never wait for Relay's, or another service's, of the same name.
+        assert calls('lock')*.args*.getAt(0)*.resource.unique() ==
+            ['shop-staging-eu-west-1', 'shop-prod-eu-west-1', 'shop-prod-eu-central-1']
         assert relayRuns().findAll { it.contains('--stack ') || it.contains('promote-standby') } == [
             'relay drift --stack shop-staging --region eu-west-1 --junit-file reports/drift-eu-west-1.xml --report-dir reports/drift/eu-west-1',
             'relay release promote-standby --env prod --from eu-west-1 --to eu-central-1',

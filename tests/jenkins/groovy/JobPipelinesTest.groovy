@@ -3,6 +3,7 @@ import org.junit.Test
 /** The scripts of the jobs in jobs/: DR, drift, template tests. */
 class JobPipelinesTest extends PipelineTestCase {
     static final String REPOSITORY = 'https://github.com/example/relay.git'
+    static final String CHECK = 'relay config check --output json'
 
     void runDr(Map parameters) {
         helper.params.putAll([ENVIRONMENT: 'prod', FROM_REGION: 'us-east-1', TO_REGION: 'us-west-2', EXECUTE: false,
@@ -17,6 +18,21 @@ class JobPipelinesTest extends PipelineTestCase {
         assert calls('git')*.args*.getAt(0) == [[url: REPOSITORY, branch: 'main', credentialsId: 'relay-github']]
         assert calls('dir')*.args*.getAt(0).unique() == ['service']
         assert calls('archiveArtifacts')[0].args[0] == [artifacts: 'service/reports/dr/**', allowEmptyArchive: true]
+        assert calls('lock')*.args*.getAt(0)*.resource == ['relay-prod-us-west-2']  // both regions, Relay's names
+    }
+
+    @Test
+    void 'DR of another service holds that service s locks'() {
+        File shop = File.createTempFile('relay', '.yaml')
+        shop.deleteOnExit()
+        shop.text = 'service: shop\nenvironments:\n  live:\n    regions: {primary: eu-west-1, standby: eu-central-1}\n'
+        relayConfig = shop
+
+        runDr(ACTION: 'status', ENVIRONMENT: 'live', FROM_REGION: 'eu-west-1', TO_REGION: 'eu-central-1')
+
+        assertJobStatusSuccess()
+        Map lock = calls('lock')[0].args[0] as Map
+        assert ([lock.resource] + lock.extra*.resource).sort() == ['shop-live-eu-central-1', 'shop-live-eu-west-1']
     }
 
     @Test
@@ -24,7 +40,7 @@ class JobPipelinesTest extends PipelineTestCase {
         runDr(ACTION: 'promote')
 
         assertJobStatusSuccess()
-        assert relayRuns() == ['relay dr plan --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr',
+        assert relayRuns() == [CHECK, 'relay dr plan --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr',
                                'relay dr promote --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr']
     }
 
@@ -35,23 +51,24 @@ class JobPipelinesTest extends PipelineTestCase {
         assert helper.build.result == 'FAILURE'
         assert helper.failures*.message == ["relayDr: execute needs action promote, failback or drill and confirm: " +
                                             "'prod-us-west-2' (got action 'promote', confirm 'yes')"]
-        assert relayRuns() == ['relay dr plan --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr']
+        assert relayRuns() == [CHECK, 'relay dr plan --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr']
     }
 
     @Test
     void 'DR executes with the confirmation, even when the plan fails'() {
         helper.registerAllowedMethod('sh') { Object[] args ->
+            Map call = args[0] instanceof Map ? args[0] as Map : [script: args[0]]
             if (helper.env.RELAY_DR_ACTION == 'plan') {
                 throw new PipelineFailure('script returned exit code 1')
             }
-            return null
+            return call.script == CHECK ? relay(CHECK) : null
         }
 
         runDr(ACTION: 'promote', EXECUTE: true, CONFIRM: 'prod-us-west-2', FORCE_RPO: 'us-east-1 is down')
 
         assert helper.build.result == 'UNSTABLE'
         assert approvals()*.submitter == ['relay-oncall']  // on-call approves what the confirmation asked
-        assert relayRuns()[1] == 'relay dr promote --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr --execute --confirm prod-us-west-2' +
+        assert relayRuns()[2] == 'relay dr promote --env prod --from us-east-1 --to us-west-2 --report-dir reports/dr --execute --confirm prod-us-west-2' +
                                  ' --force-rpo us-east-1 is down'
     }
 
@@ -60,7 +77,7 @@ class JobPipelinesTest extends PipelineTestCase {
         runDr(ACTION: 'failback', FROM_REGION: 'us-west-2', TO_REGION: 'us-east-1')
 
         assert helper.skippedStages == ['Readiness']
-        assert relayRuns() == ['relay dr failback --env prod --from us-west-2 --to us-east-1 --report-dir reports/dr']
+        assert relayRuns() == [CHECK, 'relay dr failback --env prod --from us-west-2 --to us-east-1 --report-dir reports/dr']
     }
 
     @Test

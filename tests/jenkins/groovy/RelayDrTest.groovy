@@ -79,6 +79,6 @@ class RelayDrTest extends StepTestCase {
     void 'rejects an unknown action with the others problems'() {
         assert errorOf { step(action: 'failover') } ==
             "relayDr: missing argument(s): env; action must be one of plan, promote, failback, drill, status, not 'failover' " +
-            '(arguments: action, env, from, to, execute, confirm, forceRpo, approvers, role, roleAccount, externalId, timeoutMinutes; see vars/relayDr.txt)'
+            '(arguments: action, env, from, to, execute, confirm, forceRpo, approvers, role, roleAccount, externalId, service, timeoutMinutes; see vars/relayDr.txt)'
     }
 }

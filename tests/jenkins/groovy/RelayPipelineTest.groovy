@@ -148,6 +148,7 @@ class RelayPipelineTest extends PipelineTestCase {
         assert errorOf { run(enviroments: ['qa']) }.startsWith('relayPipeline: unknown argument(s): enviroments (')
         assert errorOf { run(stagingEnv: 'staging', primary: 'us-east-1') }.startsWith(
             'relayPipeline: unknown argument(s): primary, stagingEnv (')
+        assert errorOf { run(service: 'shop') } == "relayPipeline: service is relay.yaml's, not an argument"
         assert helper.stagesRun.isEmpty()
     }
 }
