@@ -5,6 +5,13 @@ class JobPipelinesTest extends PipelineTestCase {
     static final String REPOSITORY = 'https://github.com/example/relay.git'
     static final String CHECK = 'relay config check --output json'
 
+    /** The pipeline's relay reads a second service's relay.yaml: shop, live in eu-west-1 with a standby. */
+    void serveShop() {
+        relayConfig = File.createTempFile('relay', '.yaml')
+        relayConfig.deleteOnExit()
+        relayConfig.text = 'service: shop\nenvironments:\n  live:\n    regions: {primary: eu-west-1, standby: eu-central-1}\n'
+    }
+
     void runDr(Map parameters) {
         helper.params.putAll([ENVIRONMENT: 'prod', FROM_REGION: 'us-east-1', TO_REGION: 'us-west-2', EXECUTE: false,
                               CONFIRM: '', FORCE_RPO: '', REPOSITORY: REPOSITORY] + parameters)
@@ -23,10 +30,7 @@ class JobPipelinesTest extends PipelineTestCase {
 
     @Test
     void 'DR of another service holds that service s locks'() {
-        File shop = File.createTempFile('relay', '.yaml')
-        shop.deleteOnExit()
-        shop.text = 'service: shop\nenvironments:\n  live:\n    regions: {primary: eu-west-1, standby: eu-central-1}\n'
-        relayConfig = shop
+        serveShop()
 
         runDr(ACTION: 'status', ENVIRONMENT: 'live', FROM_REGION: 'eu-west-1', TO_REGION: 'eu-central-1')
 
@@ -93,10 +97,7 @@ class JobPipelinesTest extends PipelineTestCase {
 
     @Test
     void 'the drift job of another service scans its regions'() {
-        File shop = File.createTempFile('relay', '.yaml')
-        shop.deleteOnExit()
-        shop.text = 'service: shop\nenvironments:\n  live:\n    regions: {primary: eu-west-1, standby: eu-central-1}\n'
-        relayConfig = shop
+        serveShop()
         helper.params.putAll(IGNORE_FILE: '', REPOSITORY: 'https://github.com/example/shop.git')
         helper.runScript("${ROOT}/jobs/pipelines/drift.Jenkinsfile")
 
