@@ -20,7 +20,7 @@ from relay.service.model import Environment, ServiceConfig
 class FlowStage:
     """One stage of the pipeline: what it does (`action`), to which environment and region.
 
-    `to` is the standby region of a `standby` stage ('' otherwise); `approvers` are who may approve a
+    `to` is the standby region of a `standby` stage ('' otherwise); `approvers` are who may approve an
     `approve` or `release` stage (none: it needs no approval); `production_branch` marks a stage a
     branch build never runs. No value is null: Jenkins' JSON reader turns null into an object of its own.
     """
