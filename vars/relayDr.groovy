@@ -19,8 +19,7 @@ static final Map DEFAULTS = [
  */
 def call(Map args = [:]) {
     Map config = relaySupport.arguments('relayDr', args, DEFAULTS,
-                                        [action: ['plan', 'promote', 'failback', 'drill', 'status'],
-                                         env: relaySupport.ENVIRONMENTS, from: relaySupport.REGIONS, to: relaySupport.REGIONS])
+                                        [action: ['plan', 'promote', 'failback', 'drill', 'status']])
     relaySupport.refuse('relayDr', config.from == config.to,
                         "from and to are both ${config.from}: DR moves the primary to the other region")
     String expected = "${config.env}-${config.action == 'failback' ? config.from : config.to}"

@@ -2,7 +2,8 @@ import groovy.transform.Field
 
 @Field
 static final Map DEFAULTS = [
-    env: '',                                // '' scans every stack; an environment scans relay-<env> under its lock
+    env: '',                                // '' scans every stack; an environment scans `stack` under its lock
+    stack: '',                              // with env: its root stack (relay config flow names it); '' <service>-<env>
     regions: ['us-east-1', 'us-west-2'],    // each region gets its own scan and JUnit file
     ignore: '',                             // ignore-rules file (YAML, a reason per rule) in the workspace; '' none
     failOnDrift: true,                      // drift fails the build; false marks it UNSTABLE
@@ -16,15 +17,15 @@ def call(Map args = [:]) {
     relaySupport.refuse('relayDrift', config.ignore.startsWith('/') || config.ignore.startsWith('~') ||
                         config.ignore.contains('\\') || config.ignore.split('/').contains('..'),
                         "ignore must be a path inside the workspace (relative, no '..'), not '${config.ignore}'")
-    relaySupport.refuse('relayDrift', !(config.regions && relaySupport.REGIONS.containsAll(config.regions)),
-                        "regions must be some of ${relaySupport.REGIONS.join(', ')}, not ${config.regions}")
+    relaySupport.refuse('relayDrift', !config.regions, 'regions must name at least one region')
     // The log gets the table for people; JUnit and the HTML page (with its JSON) go to files.
-    String scan = 'relay drift ' + (config.env ? '--stack "relay-$RELAY_ENV"' : '--all')
+    String scan = 'relay drift ' + (config.env ? '--stack "$RELAY_STACK"' : '--all')
     scan += ' --region "$RELAY_REGION"' + (config.ignore ? ' --ignore "$RELAY_DRIFT_IGNORE"' : '')
     scan += ' --junit-file "reports/drift-$RELAY_REGION.xml" --report-dir "reports/drift/$RELAY_REGION"'
     Map<String, Integer> exits = [:]
     config.regions.each { region ->
-        Map vars = [RELAY_ENV: config.env, RELAY_REGION: region, RELAY_DRIFT_IGNORE: config.ignore]
+        Map vars = [RELAY_ENV: config.env, RELAY_STACK: config.stack ?: "${config.service}-${config.env}", RELAY_REGION: region,
+                    RELAY_DRIFT_IGNORE: config.ignore]
         relaySupport.frame(config, [region], vars) {
             exits[region] = sh(returnStatus: true, script: scan)
         }

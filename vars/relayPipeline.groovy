@@ -4,13 +4,9 @@ import groovy.transform.Field
 static final Map DEFAULTS = [
     testTarget: 'test',          // the service's make target that tests it, writing JUnit to reports/junit/
     test: '',                    // a closure run as the Test stage instead of `make <testTarget>`; '' none
-    stagingEnv: 'staging',       // released on every build
-    productionEnv: 'prod',       // released from productionBranch only, after approval
-    productionBranch: 'main',    // the branch released to production
-    primary: 'us-east-1',        // where releases go live
-    standby: 'us-west-2',        // kept on the production release for DR
-    canary: 0,                   // percent for the first traffic step in production; 0 shifts all at once
-    approvers: null,             // required: who may approve production (Jenkins users or groups, comma-separated)
+    environments: [],            // relay.yaml's environments this build releases (file order kept); [] all of them
+    productionBranch: 'main',    // the branch that may reach an environment with approvers, and every one after it
+    canary: 0,                   // percent for the first traffic step where relay.yaml names approvers; 0 all at once
     agentLabel: '',              // the agents the build runs on; '' any agent
     workspaceBin: '',            // a workspace directory put first on PATH (a relay the build installs); '' none
     buildsToKeep: 30,            // older builds are deleted
@@ -21,26 +17,16 @@ static final Map DEFAULTS = [
 ]
 
 /**
- * The default Relay pipeline of a service repository, as one call: `relayPipeline(approvers: ...)` in its
- * Jenkinsfile. Production is reached only through its front door: from productionBranch, after an approval
- * by `approvers`; staging can never be the production environment (docs/security.md).
+ * The Relay pipeline of a service repository, as one call: `relayPipeline()` in its Jenkinsfile. The Test
+ * stage runs, then the stages `relay config flow` derives from the repository's relay.yaml, each one relay
+ * step. An environment with approvers (and every one after it) is reached only from productionBranch,
+ * after an approval by those approvers (docs/security.md); what the names mean is the CLI's to check.
  */
 def call(Map args = [:]) {
-    Map config = relaySupport.arguments('relayPipeline', args, DEFAULTS,
-                                        [stagingEnv: relaySupport.ENVIRONMENTS, productionEnv: relaySupport.ENVIRONMENTS,
-                                         primary: relaySupport.REGIONS, standby: relaySupport.REGIONS])
-    relaySupport.refuse('relayPipeline', config.stagingEnv == config.productionEnv,
-                        "stagingEnv '${config.stagingEnv}' is the production environment: production is released " +
-                        "from ${config.productionBranch} only, after approval")
-    relaySupport.refuse('relayPipeline', config.primary == config.standby,
-                        "primary and standby are both ${config.primary}: the standby is the other region")
+    Map config = relaySupport.arguments('relayPipeline', args, DEFAULTS)
+    relaySupport.refuse('relayPipeline', args.containsKey('service'), "service is relay.yaml's, not an argument")
     boolean productionBranch = env.BRANCH_NAME ? env.BRANCH_NAME == config.productionBranch :
         env.GIT_BRANCH == "origin/${config.productionBranch}"
-    Map account = relaySupport.account(config)
-    Map staging = account + [env: config.stagingEnv, region: config.primary]
-    Map production = account + [env: config.productionEnv, region: config.primary]
-    Map standby = account + [env: config.productionEnv, region: config.standby]
-    String bundle = ''
     pipeline {
         agent { label config.agentLabel }  // '' is any agent
         options {
@@ -68,47 +54,70 @@ def call(Map args = [:]) {
                     }
                 }
             }
-            stage('Bundle') { steps { script { bundle = relayBundle(staging) } } }
-            stage('Deploy staging') { steps { relayStack(staging + [action: 'deploy']) } }
-            stage('Release staging') { steps { relayRelease(staging + [bundle: bundle]) } }
-            stage('Smoke staging') { steps { relaySmoke(staging) } }
-            stage('Drift gate') { steps { relayDrift(account + [env: config.stagingEnv, regions: [config.primary]]) } }
-            stage('Preview production') {
-                when { expression { productionBranch } }
-                steps { relayStack(production + [action: 'diff']) }
-            }
-            stage('Production') {
-                when {
-                    beforeInput true  // else every branch would wait for an approval before being skipped
-                    // BRANCH_NAME in multibranch jobs; a plain pipeline job sets GIT_BRANCH.
-                    expression { productionBranch }
-                }
-                input {
-                    message 'Deploy the change set above to production? Traffic moves only after its release plan is approved.'
-                    ok 'Deploy'
-                    submitter config.approvers
-                }
-                stages {
-                    stage('Deploy production') { steps { relayStack(production + [action: 'deploy']) } }
-                    stage('Bundle production') { steps { script { bundle = relayBundle(production) } } }
-                    stage('Release production') {
-                        steps { relayRelease(production + [bundle: bundle, canary: config.canary, approve: true, approvers: config.approvers]) }
-                    }
-                    stage('Smoke production') { steps { relaySmoke(production) } }
-                    stage('Deploy standby') { steps { relayStack(standby + [action: 'deploy']) } }
-                    stage('Release standby') {
-                        steps { relayStandby(account + [env: config.productionEnv, from: config.primary, to: config.standby]) }
-                    }
-                }
-            }
+            // The environments' stages are known only once relay has read relay.yaml: scripted stages.
+            stage('Release') { steps { script { releaseAll(config, productionBranch) } } }
         }
         post {
             always {
                 junit(testResults: 'reports/junit/*.xml', allowEmptyResults: true)
                 archiveArtifacts(artifacts: 'reports/**', allowEmptyArchive: true)
-                relayNotify(account + [topicArn: config.topicArn, slackChannel: config.slackChannel,
-                                       region: config.primary])
+                relayNotify(relaySupport.account(config) + [topicArn: config.topicArn, slackChannel: config.slackChannel])
             }
         }
     }
+}
+
+/** Runs the flow's stages in order; a branch build stops before the first that needs the production branch. */
+private void releaseAll(Map config, boolean productionBranch) {
+    Map flow = [:]
+    withEnv((relaySupport.CONSOLE + [RELAY_ENVIRONMENTS: config.environments.join(',')]).collect { key, value -> "${key}=${value}" }) {
+        flow = readJSON(text: sh(returnStdout: true, script: 'relay config flow --environments "$RELAY_ENVIRONMENTS" --output json'))
+    }
+    String bundle = ''
+    for (Map step in flow.stages) {
+        if (step.production_branch && !productionBranch) {
+            echo "relayPipeline: ${step.name} and the stages after it run from ${config.productionBranch} only"
+            return
+        }
+        stage(step.name) {
+            bundle = runStage(config, flow.service, step, bundle)
+        }
+    }
+}
+
+/** One stage of the flow as its relay step; returns the bundle the later releases use. */
+private String runStage(Map config, String service, Map step, String bundle) {
+    Map common = relaySupport.account(config) + [service: service]  // what every step of the flow takes
+    Map target = common + [env: step.env, region: step.region]
+    String approvers = step.approvers.join(',')
+    switch (step.action) {
+        case 'preview':
+            relayStack(target + [action: 'diff'])
+            break
+        case 'approve':
+            input(message: "Deploy the change set above to ${step.env}? Traffic moves only after its release plan is approved.",
+                  ok: 'Deploy', submitter: approvers)
+            break
+        case 'deploy':
+            relayStack(target + [action: 'deploy'])
+            break
+        case 'bundle':
+            return relayBundle(target)
+        case 'release':
+            relayRelease(target + [bundle: bundle] + (approvers ? [canary: config.canary, approve: true, approvers: approvers] : [:]))
+            break
+        case 'smoke':
+            relaySmoke(target)
+            break
+        case 'standby':
+            relayStandby(common + [env: step.env, from: step.region, to: step.to])
+            break
+        case 'drift':
+            relayDrift(common + [env: step.env, stack: step.stack, regions: [step.region]])
+            break
+        default:
+            error("relayPipeline: stage ${step.name} has action '${step.action}', which this library does not run; " +
+                  'upgrade the library to the relay it calls')
+    }
+    return bundle
 }

@@ -2,7 +2,7 @@ import groovy.transform.Field
 
 @Field
 static final Map DEFAULTS = [
-    env: null,             // required: demo | staging | prod
+    env: null,             // required: an environment of the service's relay.yaml
     region: 'us-east-1',   // the region to release in
     bundle: null,          // required: the S3 URL relayBundle returned
     canary: 0,             // percent of traffic for the first step; 0 shifts all at once
@@ -20,8 +20,7 @@ static final Map DEFAULTS = [
  * of this env and region until `continue` or `abort` ends it.
  */
 def call(Map args = [:]) {
-    Map config = relaySupport.arguments('relayRelease', args, DEFAULTS,
-                                        [env: relaySupport.ENVIRONMENTS, region: relaySupport.REGIONS])
+    Map config = relaySupport.arguments('relayRelease', args, DEFAULTS)
     relaySupport.refuse('relayRelease', config.approve && !config.approvers,
                         'approve needs approvers: an approval anyone who can build may give approves nothing')
     Map vars = [RELAY_ENV: config.env, RELAY_REGION: config.region, RELAY_BUNDLE: config.bundle,

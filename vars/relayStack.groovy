@@ -3,13 +3,13 @@ import groovy.transform.Field
 @Field
 static final Map DEFAULTS = [
     action: null,             // required: 'diff' (change-set preview) or 'deploy' (preview, then execute)
-    env: null,                // required: demo | staging | prod (root stack relay-<env>)
+    env: null,                // required: an environment of the service's relay.yaml (root stack <service>-<env>)
     region: 'us-east-1',      // the region to deploy in
     allowReplacement: false,  // deploy: accept a change set that replaces resources
     allowDrift: false,        // deploy: deploy over resources changed outside CloudFormation
 ]
 
-/** Previews (and on `deploy` executes) the change set of the root stack relay-<env> in one region. */
+/** Previews (and on `deploy` executes) the change set of the root stack <service>-<env> in one region. */
 def call(Map args = [:]) {
     Map config = relaySupport.arguments('relayStack', args, DEFAULTS, [action: ['diff', 'deploy']])
     Map vars = [RELAY_ENV: config.env, RELAY_REGION: config.region]

@@ -15,12 +15,6 @@ static final Map ACCOUNT = [
     externalId: '',    // the external id the role's trust policy requires
 ]
 
-/** The environments and regions Relay deploys (scripts/relay/vocabulary.py says the same to the CLI). */
-@Field
-static final List<String> ENVIRONMENTS = ['demo', 'staging', 'prod']
-@Field
-static final List<String> REGIONS = ['us-east-1', 'us-west-2']
-
 /**
  * The AWS identities a build may assume: roles named relay-*, by name or by ARN, in the accounts listed.
  * Each organisation lists its accounts here, in its copy of the library: a Jenkinsfile cannot widen the
@@ -37,6 +31,14 @@ static final String ROLE_NAME = /relay-[\w+=,.@-]{1,57}/
  */
 @Field
 static final Map<String, String> CONSOLE = [COLUMNS: '160']
+
+/**
+ * The service whose environments a step works on (relay.yaml's `service`), naming its locks
+ * <service>-<env>-<region> so two services' releases never wait for each other; relayPipeline and the DR
+ * job pass relay.yaml's. Relay's own by default.
+ */
+@Field
+static final String SERVICE = 'relay'
 
 /** Every step's timeoutMinutes unless its work needs another: the whole step, waiting for the lock included. */
 @Field
@@ -71,7 +73,7 @@ Map account(Map config) {
 /** The step's own defaults, then the shared ones (the step's value where it sets one, e.g. its timeout). */
 @NonCPS
 private static Map withShared(Map defaults) {
-    Map shared = ACCOUNT + [timeoutMinutes: TIMEOUT_MINUTES]
+    Map shared = ACCOUNT + [service: SERVICE, timeoutMinutes: TIMEOUT_MINUTES]
     Map own = defaults.findAll { key, value -> !shared.containsKey(key) }
     return own + shared + defaults.findAll { key, value -> shared.containsKey(key) }
 }
@@ -114,14 +116,14 @@ private static List<String> accountProblems(Map args) {
 }
 
 /**
- * Runs body within the step's timeout (time spent waiting for a lock counts), holding relay-<env>-<region>
+ * Runs body within the step's timeout (time spent waiting for a lock counts), holding <service>-<env>-<region>
  * for every region at once (lockable-resources takes `extra` atomically, so two DR runs cannot deadlock),
  * with the role's AWS credentials when one is given (pipeline-aws-plugin) and CONSOLE and `vars` in the
  * environment.
  */
 void frame(Map config, List<String> regions, Map vars, Closure body) {
     timeout(time: config.timeoutMinutes, unit: 'MINUTES') {
-        withLocks(config.env ? regions.collect { region -> "relay-${config.env}-${region}" } : []) {
+        withLocks(config.env ? regions.collect { region -> "${config.service}-${config.env}-${region}" } : []) {
             inAccount(config, regions[0]) {
                 withEnv((CONSOLE + vars).collect { key, value -> "${key}=${value}" }) {
                     body()

@@ -86,7 +86,7 @@ def flat(text: str) -> str:
 
 ALL = dict(commands())
 TAKES_ENV = [
-    path for path, command in ALL.items() if path[0] not in ("config", "drift", "emulator", "version")
+    path for path, command in ALL.items() if path[0] not in ("config", "drift", "emulator", "init", "version")
 ]
 TAKES_REGION = [
     ("bundle",),
@@ -379,6 +379,8 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
     "version": (["version"], {}),
     "config check": (["config", "check"], {}),
     "config show": (["config", "show"], {}),
+    "config flow": (["config", "flow"], {}),
+    "init": (["init", "--directory", "{tmp}", "--service", "shop"], {}),
     "cost": (["cost", "--env", "prod"], {}),
     "bundle": (["bundle", "--out", "{tmp}"], {"relay.commands.bundle.builder.build": answer(BUNDLE)}),
     "release --plan": (

@@ -15,6 +15,7 @@ import yaml
 from relay.cli import main
 from relay.errors import RelayError
 from relay.jenkins.casc import Rendered, access, check, pinned_plugins, render
+from relay.service.load import REPOSITORY_CONFIG, load
 from relay.vocabulary import environments
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,12 +99,12 @@ def test_the_matrix_gives_each_role_its_part(rendered: Rendered) -> None:
 def test_the_approvers_are_the_groups_the_pipelines_require() -> None:
     """The Groovy side asserts the same from the running pipelines (JenkinsAccessTest)."""
     groups = access()["groups"]
-    assert f"approvers: '{groups['releaseManagers']}'" in (ROOT / "Jenkinsfile").read_text()
+    # The Jenkinsfile's production approvers are relay.yaml's.
+    assert load(REPOSITORY_CONFIG).environment("prod").approvers == (groups["releaseManagers"],)
     assert f"approvers: '{groups['onCall']}'" in (ROOT / "jobs" / "pipelines" / "dr.Jenkinsfile").read_text()
-    (dr_job,) = yaml.safe_load((ROOT / "jobs" / "dr.yaml").read_text())
-    (authorization,) = [
-        item["authorization"] for item in dr_job["job"]["properties"] if "authorization" in item
-    ]
+    templates = yaml.safe_load((ROOT / "jobs" / "service-jobs.yaml").read_text())
+    (dr_job,) = [item["job-template"] for item in templates if item["job-template"]["name"] == "{name}-dr"]
+    (authorization,) = [item["authorization"] for item in dr_job["properties"] if "authorization" in item]
     assert "job-build" in authorization[f"GROUP:{groups['onCall']}"]  # on-call runs DR, nobody else
     assert [key for key, value in authorization.items() if "job-build" in value] == [
         f"GROUP:{groups['onCall']}"

@@ -1,4 +1,4 @@
-"""`relay config`: check the service's relay.yaml; show what it resolves to and where each value came from."""
+"""`relay config`: check the service's relay.yaml; show what it resolves to, and the pipeline it implies."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from rich.table import Column, Table
 from relay.console import progress
 from relay.context import RelayContext, pass_relay
 from relay.options import output_option
+from relay.service.flow import FlowStage, flow
 from relay.service.load import ServiceConfigError, current
 from relay.service.model import ServiceConfig
 from relay.tables import titled_table
@@ -16,7 +17,7 @@ from relay.tables import titled_table
 
 @click.group("config")
 def command() -> None:
-    """The service's relay.yaml (--config picks another): check it, show it (docs/onboarding.md)."""
+    """The service's relay.yaml (--config picks another): check, show, its pipeline (docs/onboarding.md)."""
 
 
 def _checked(relay: RelayContext) -> ServiceConfig:
@@ -40,7 +41,14 @@ def check_command(relay: RelayContext) -> None:
         f"{env.name} ({' + '.join(env.regions)})" for env in config.environments.values()
     )
     relay.show(
-        {"file": config.shown_as, "service": config.service, "environments": list(config.environments)},
+        {
+            "file": config.shown_as,
+            "service": config.service,
+            "environments": list(config.environments),
+            "regions": list(
+                dict.fromkeys(region for env in config.environments.values() for region in env.regions)
+            ),
+        },
         lambda: summary,
     )
 
@@ -53,6 +61,42 @@ def show_command(relay: RelayContext) -> None:
     config = _checked(relay)
     settings = [setting._asdict() for setting in config.settings()]
     relay.show({"file": config.shown_as, "settings": settings}, lambda: _table(config))
+
+
+@command.command("flow")
+@click.option(
+    "--environments",
+    default="",
+    metavar="NAMES",
+    help="Comma-separated environments to run, in relay.yaml's order whatever the order here; default: all.",
+)
+@output_option()
+@pass_relay
+def flow_command(relay: RelayContext, environments: str) -> None:
+    """The stages relayPipeline runs (docs/jenkins.md): JSON for Jenkins, a table for people."""
+    config = _checked(relay)
+    stages = flow(config, tuple(name for name in environments.split(",") if name))
+    relay.show(
+        {
+            "file": config.shown_as,
+            "service": config.service,
+            "stages": [stage.document() for stage in stages],
+        },
+        lambda: _flow_table(config, stages),
+    )
+
+
+def _flow_table(config: ServiceConfig, stages: list[FlowStage]) -> Table:
+    table = titled_table(escape(f"{config.service}: the pipeline"), "stage", "region", "needs")
+    for stage in stages:
+        needs = [f"approval by {', '.join(stage.approvers)}"] if stage.approvers else []
+        needs += ["the production branch"] if stage.production_branch else []
+        table.add_row(
+            escape(stage.name),
+            f"{stage.region} -> {stage.to}" if stage.to else stage.region,
+            escape("; ".join(needs) or "-"),
+        )
+    return table
 
 
 def _table(config: ServiceConfig) -> Table:

@@ -12,7 +12,6 @@ class JenkinsAccessTest extends PipelineTestCase {
 
     @Test
     void 'production in the Jenkinsfile waits for the release managers of access json'() {
-        helper.params.putAll([STAGING_ENV: 'staging', PRIMARY_REGION: 'us-east-1', STANDBY_REGION: 'us-west-2'])
         helper.runScript("${ROOT}/Jenkinsfile")
 
         assertJobStatusSuccess()
@@ -22,7 +21,8 @@ class JenkinsAccessTest extends PipelineTestCase {
     @Test
     void 'an executed DR run waits for the on-call group of access json'() {
         helper.params.putAll([ACTION: 'failback', ENVIRONMENT: 'prod', FROM_REGION: 'us-east-1', TO_REGION: 'us-west-2',
-                              EXECUTE: true, CONFIRM: 'prod-us-east-1', FORCE_RPO: ''])
+                              EXECUTE: true, CONFIRM: 'prod-us-east-1', FORCE_RPO: '',
+                              REPOSITORY: 'https://github.com/example/relay.git'])
         helper.runScript("${ROOT}/jobs/pipelines/dr.Jenkinsfile")
 
         assertJobStatusSuccess()

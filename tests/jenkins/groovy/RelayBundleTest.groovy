@@ -23,6 +23,6 @@ class RelayBundleTest extends StepTestCase {
     @Test
     void 'the environment is required'() {
         assert errorOf { step([:]) } == 'relayBundle: missing argument(s): env ' +
-            '(arguments: env, region, role, roleAccount, externalId, timeoutMinutes; see vars/relayBundle.txt)'
+            '(arguments: env, region, role, roleAccount, externalId, service, timeoutMinutes; see vars/relayBundle.txt)'
     }
 }

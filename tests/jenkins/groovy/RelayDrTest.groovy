@@ -44,12 +44,13 @@ class RelayDrTest extends StepTestCase {
     }
 
     @Test
-    void 'refuses the same region as from and to, and regions Relay does not know'() {
+    void 'refuses the same region as from and to, other names are checked by relay'() {
         assert errorOf { step(action: 'plan', env: 'prod', from: 'us-west-2', to: 'us-west-2') } ==
             'relayDr: from and to are both us-west-2: DR moves the primary to the other region'
-        assert errorOf { step(action: 'plan', env: 'prod', to: 'eu-west-1') }.startsWith(
-            "relayDr: to must be one of us-east-1, us-west-2, not 'eu-west-1' (")
         assert shLines().isEmpty()
+        step(action: 'plan', env: 'live', from: 'eu-west-1', to: 'eu-central-1')
+        assert calls('sh')[0].env.subMap(['RELAY_ENV', 'RELAY_FROM', 'RELAY_TO']) ==
+            [RELAY_ENV: 'live', RELAY_FROM: 'eu-west-1', RELAY_TO: 'eu-central-1']
     }
 
     @Test
@@ -78,6 +79,6 @@ class RelayDrTest extends StepTestCase {
     void 'rejects an unknown action with the others problems'() {
         assert errorOf { step(action: 'failover') } ==
             "relayDr: missing argument(s): env; action must be one of plan, promote, failback, drill, status, not 'failover' " +
-            '(arguments: action, env, from, to, execute, confirm, forceRpo, approvers, role, roleAccount, externalId, timeoutMinutes; see vars/relayDr.txt)'
+            '(arguments: action, env, from, to, execute, confirm, forceRpo, approvers, role, roleAccount, externalId, service, timeoutMinutes; see vars/relayDr.txt)'
     }
 }

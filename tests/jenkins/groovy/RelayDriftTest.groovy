@@ -22,9 +22,17 @@ class RelayDriftTest extends StepTestCase {
     void 'one environment is scanned under its lock, with the ignore rules'() {
         step(env: 'staging', regions: ['us-east-1'], ignore: 'drift-ignore.yaml')
 
-        assert shLines() == ['relay drift --stack "relay-$RELAY_ENV" --region "$RELAY_REGION" --ignore "$RELAY_DRIFT_IGNORE"' +
+        assert shLines() == ['relay drift --stack "$RELAY_STACK" --region "$RELAY_REGION" --ignore "$RELAY_DRIFT_IGNORE"' +
                              ' --junit-file "reports/drift-$RELAY_REGION.xml" --report-dir "reports/drift/$RELAY_REGION"']
+        assert calls('sh')[0].env.RELAY_STACK == 'relay-staging'
         assert calls('lock')[0].args[0].resource == 'relay-staging-us-east-1'
+    }
+
+    @Test
+    void 'another service names its root stack'() {
+        step(env: 'live', stack: 'shop-live', regions: ['eu-west-1'])
+
+        assert calls('sh')[0].env.subMap(['RELAY_STACK', 'RELAY_REGION']) == [RELAY_STACK: 'shop-live', RELAY_REGION: 'eu-west-1']
     }
 
     @Test
@@ -37,9 +45,8 @@ class RelayDriftTest extends StepTestCase {
     }
 
     @Test
-    void 'regions Relay does not know are refused'() {
-        assert errorOf { step(regions: ['us-east-1', 'eu-west-1']) } ==
-            'relayDrift: regions must be some of us-east-1, us-west-2, not [us-east-1, eu-west-1]'
+    void 'no region is refused'() {
+        assert errorOf { step(regions: []) } == 'relayDrift: regions must name at least one region'
     }
 
     @Test

@@ -1,23 +1,57 @@
 import org.junit.Test
 
+/** relayPipeline on Relay's relay.yaml, whose stages the real `relay config flow` derives. */
 class RelayPipelineTest extends PipelineTestCase {
-    static final List<String> STAGING = ['Test', 'Bundle', 'Deploy staging', 'Release staging', 'Smoke staging', 'Drift gate']
-    static final List<String> PRODUCTION = ['Preview production', 'Production', 'Deploy production', 'Bundle production',
-                                            'Release production', 'Smoke production', 'Deploy standby', 'Release standby']
+    static final List<String> STAGING = ['Test', 'Release', 'Deploy staging', 'Bundle staging', 'Release staging',
+                                         'Smoke staging', 'Drift gate staging']
+    static final List<String> PRODUCTION = ['Preview prod', 'Approve prod', 'Deploy prod', 'Bundle prod', 'Release prod',
+                                            'Smoke prod', 'Deploy prod standby', 'Release prod standby']
+    static final List<String> DEMO = ['Deploy demo', 'Bundle demo', 'Release demo', 'Smoke demo', 'Deploy demo standby',
+                                      'Release demo standby', 'Drift gate demo']
 
     void run(Map args) {
-        helper.loadScript("${ROOT}/vars/relayPipeline.groovy").call([approvers: 'release-managers'] + args)
+        helper.loadScript("${ROOT}/vars/relayPipeline.groovy").call(args)
     }
 
     @Test
-    void 'tests with make, then staging, then production behind an approval, then the standby'() {
+    void 'with no arguments, every environment of relay yaml in its order, production behind an approval'() {
         run([:])
 
         assertJobStatusSuccess()
-        assert helper.stagesRun == STAGING + PRODUCTION
+        assert helper.stagesRun == STAGING.take(2) + DEMO + STAGING.drop(2) + PRODUCTION
         assert shLines()[0] == 'make "$RELAY_TEST_TARGET"'
         assert calls('sh')[0].env.RELAY_TEST_TARGET == 'test'
         assert !calls('sh')[0].env.containsKey('CI')
+        assert shLines()[1] == 'relay config flow --environments "$RELAY_ENVIRONMENTS" --output json'
+        assert calls('sh')[1].env.RELAY_ENVIRONMENTS == ''
+    }
+
+    @Test
+    void 'the standby is deployed and put on the release after the primary'() {
+        run(environments: ['demo'])
+
+        assert relayRuns().drop(1) == [
+            'relay stack diff --env demo --region us-east-1',
+            'relay stack deploy --env demo --region us-east-1 --yes',
+            'relay bundle --upload --env demo --region us-east-1',
+            "relay release --env demo --region us-east-1 --bundle ${BUNDLE}",
+            'relay smoke --env demo --region us-east-1',
+            'relay stack diff --env demo --region us-west-2',
+            'relay stack deploy --env demo --region us-west-2 --yes',
+            'relay release promote-standby --env demo --from us-east-1 --to us-west-2',
+            'relay drift --stack relay-demo --region us-east-1 --junit-file reports/drift-us-east-1.xml --report-dir reports/drift/us-east-1',
+        ]
+        assert approvals().isEmpty()
+    }
+
+    @Test
+    void 'an environment with approvers is approved by them, and so is its release'() {
+        run(environments: ['prod'], canary: 10)
+
+        assert approvals()*.submitter == ['relay-release-managers', 'relay-release-managers']
+        assert approvals()*.ok == ['Deploy', 'Release']
+        assert relayRuns().contains("relay release --env prod --region us-east-1 --bundle ${BUNDLE} --canary 10 --hold-at-ready".toString())
+        assert relayRuns().take(2) == ['relay config flow --environments prod --output json', 'relay stack diff --env prod --region us-east-1']
     }
 
     @Test
@@ -47,17 +81,14 @@ class RelayPipelineTest extends PipelineTestCase {
         run(test: { ran << helper.env.PATH })
 
         assert ran == ['/usr/bin:/bin']
-        assert helper.stagesRun == STAGING + PRODUCTION
         assert !shLines().any { it.startsWith('make') }
     }
 
     @Test
-    void 'passes the account, the canary and the approvers down to the steps'() {
-        run(role: 'relay-deployer', roleAccount: '123456789012', canary: 10, approvers: 'release-managers')
+    void 'passes the account down to the steps'() {
+        run(role: 'relay-deployer', roleAccount: '123456789012', environments: ['staging'])
 
         assert calls('withAWS')*.args*.getAt(0)*.role.unique() == ['relay-deployer']
-        assert relayRuns().contains("relay release --env prod --region us-east-1 --bundle ${BUNDLE} --canary 10 --hold-at-ready".toString())
-        assert approvals()*.submitter == ['release-managers', 'release-managers']
     }
 
     @Test
@@ -66,40 +97,41 @@ class RelayPipelineTest extends PipelineTestCase {
 
         run(productionBranch: 'release')
 
-        assert helper.stagesRun.contains('Release production')
+        assert helper.stagesRun.contains('Release prod')
     }
 
     @Test
-    void 'production approval needs approvers: the step fails without them'() {
-        assert errorOf { run(approvers: '') }.startsWith('relayPipeline: missing argument(s): approvers (')
-        assert helper.stagesRun.isEmpty()
-    }
-
-    @Test
-    void 'staging can never be the production environment, on any branch'() {
-        ['feature/x', 'main'].each { branch ->
-            helper.env.BRANCH_NAME = branch
-            assert errorOf { run(stagingEnv: 'prod') } ==
-                "relayPipeline: stagingEnv 'prod' is the production environment: production is released from main only, after approval"
-        }
-        assert helper.stagesRun.isEmpty() && calls('sh').isEmpty()
-    }
-
-    @Test
-    void 'a branch never reaches the production stages'() {
+    void 'a branch stops before the first environment with approvers'() {
         helper.env.BRANCH_NAME = 'feature/x'
 
-        run([:])
+        run(environments: ['staging', 'prod'])
 
+        assertJobStatusSuccess()
         assert helper.stagesRun == STAGING
         assert !relayRuns().any { it.contains('--env prod') }
+        assert approvals().isEmpty()
+        assert calls('echo')[0].text == 'relayPipeline: Preview prod and the stages after it run from main only'
     }
 
     @Test
-    void 'regions Relay does not know, or the same region twice, are refused'() {
-        assert errorOf { run(primary: 'eu-west-1') }.contains("primary must be one of us-east-1, us-west-2, not 'eu-west-1'")
-        assert errorOf { run(standby: 'us-east-1') } ==
-            'relayPipeline: primary and standby are both us-east-1: the standby is the other region'
+    void 'environments relay yaml does not define are refused by relay, before any stage'() {
+        run(environments: ['qa'])
+
+        assert helper.build.result == 'FAILURE'
+        assert helper.failures[0].message.contains('unknown environment(s) qa; use some of: demo, staging, prod')
+        assert helper.stagesRun == ['Test', 'Release']
+        assert relayRuns() == ['relay config flow --environments qa --output json']
+    }
+
+    @Test
+    void 'a rejected approval aborts before production changes'() {
+        helper.registerAllowedMethod('input') { Object[] args -> throw new PipelineAborted('Rejected by alice') }
+
+        run(environments: ['prod'])
+
+        assert helper.build.result == 'ABORTED'
+        assert relayRuns().drop(1) == ['relay stack diff --env prod --region us-east-1']
+        assert calls('relayNotify').size() == 1
     }
 
     @Test
@@ -109,13 +141,14 @@ class RelayPipelineTest extends PipelineTestCase {
         assert errorOf { run(role: 'Admin') }.contains("role 'Admin' is not a relay-* role")
         assert errorOf { run(role: 'relay-deployer', roleAccount: '999999999999') }.contains(
             "roleAccount '999999999999' is not an allowed account (123456789012)")
-        run(role: 'arn:aws:iam::123456789012:role/ci/relay-deployer')
-        assert calls('withAWS')*.args*.getAt(0)*.role.unique() == ['arn:aws:iam::123456789012:role/ci/relay-deployer']
     }
 
     @Test
-    void 'rejects a typo before anything runs'() {
-        assert errorOf { run(stagingEnvironment: 'qa') }.startsWith('relayPipeline: unknown argument(s): stagingEnvironment (')
+    void 'rejects a typo, and the arguments relay yaml replaced, before anything runs'() {
+        assert errorOf { run(enviroments: ['qa']) }.startsWith('relayPipeline: unknown argument(s): enviroments (')
+        assert errorOf { run(stagingEnv: 'staging', primary: 'us-east-1') }.startsWith(
+            'relayPipeline: unknown argument(s): primary, stagingEnv (')
+        assert errorOf { run(service: 'shop') } == "relayPipeline: service is relay.yaml's, not an argument"
         assert helper.stagesRun.isEmpty()
     }
 }

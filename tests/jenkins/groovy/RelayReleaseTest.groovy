@@ -62,9 +62,11 @@ class RelayReleaseTest extends StepTestCase {
     }
 
     @Test
-    void 'an environment or a region Relay does not know is refused'() {
-        assert errorOf { step(env: 'qa', region: 'eu-west-1', bundle: 's3://b/k.zip') }.startsWith(
-            "relayRelease: env must be one of demo, staging, prod, not 'qa'; region must be one of us-east-1, us-west-2, not 'eu-west-1'")
+    void 'any environment and region reach relay, which checks them against relay yaml'() {
+        step(env: 'live', region: 'eu-west-1', bundle: 's3://b/k.zip')
+
+        assert calls('sh')[0].env.subMap(['RELAY_ENV', 'RELAY_REGION']) == [RELAY_ENV: 'live', RELAY_REGION: 'eu-west-1']
+        assert calls('lock')[0].args[0].resource == 'relay-live-eu-west-1'
     }
 
     @Test

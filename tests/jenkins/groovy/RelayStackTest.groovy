@@ -50,7 +50,7 @@ class RelayStackTest extends StepTestCase {
     void 'unknown, missing and invalid arguments fail in one error naming the step'() {
         assert errorOf { step(action: 'destroy', enviroment: 'prod') } ==
             "relayStack: unknown argument(s): enviroment; missing argument(s): env; action must be one of diff, deploy, not 'destroy' " +
-            '(arguments: action, env, region, allowReplacement, allowDrift, role, roleAccount, externalId, timeoutMinutes; see vars/relayStack.txt)'
+            '(arguments: action, env, region, allowReplacement, allowDrift, role, roleAccount, externalId, service, timeoutMinutes; see vars/relayStack.txt)'
         assert shLines().isEmpty()
     }
 }

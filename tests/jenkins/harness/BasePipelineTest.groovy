@@ -22,9 +22,16 @@ abstract class BasePipelineTest {
         Closure runBody = { Object[] args -> (args[-1] as Closure).call() }
         Closure nothing = { Object[] args -> null }
         ['echo', 'junit', 'archiveArtifacts', 'checkout', 'deleteDir', 'cleanWs', 'slackSend', 'snsPublish',
-         'unstash', 'stash', 'milestone', 'writeFile', 'mkdir'].each { helper.registerAllowedMethod(it, nothing) }
-        ['withAWS', 'withCredentials', 'lock', 'timeout', 'dir', 'script', 'node', 'retry', 'ansiColor',
-         'stage'].each { helper.registerAllowedMethod(it, runBody) }
+         'unstash', 'stash', 'milestone', 'writeFile', 'mkdir', 'git'].each { helper.registerAllowedMethod(it, nothing) }
+        ['withAWS', 'withCredentials', 'lock', 'timeout', 'dir', 'script', 'node', 'retry', 'ansiColor']
+            .each { helper.registerAllowedMethod(it, runBody) }
+        // A scripted stage (inside `script {}`) runs and is listed among the stages run, as a declarative one.
+        helper.registerAllowedMethod('stage') { Object[] args ->
+            helper.stagesRun << (args[0] as String)
+            (args[-1] as Closure).call()
+        }
+        // pipeline-utility-steps: the parsed document (Jenkins' JSON types are maps and lists too).
+        helper.registerAllowedMethod('readJSON') { Object[] args -> new groovy.json.JsonSlurper().parseText((args[0] as Map).text as String) }
         helper.registerAllowedMethod('sh') { Object[] args -> args[0] instanceof Map && args[0].returnStatus ? 0 : '' }
         helper.registerAllowedMethod('error') { Object[] args -> throw new PipelineFailure(args[0] as String) }
         helper.registerAllowedMethod('unstable') { Object[] args -> helper.build.result = 'UNSTABLE' }

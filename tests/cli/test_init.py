@@ -1,0 +1,138 @@
+"""`relay init` in a WSGI repository: files relay and Jenkins Job Builder accept; nothing overwritten."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from relay.cli import main
+from relay.service.load import REPOSITORY_CONFIG
+
+ROOT = REPOSITORY_CONFIG.parent
+JENKINS_JOBS = Path(sys.executable).with_name("jenkins-jobs")
+WRITTEN = ["relay.yaml", "Jenkinsfile", "appspec.yml", "jobs/shop.yaml"]
+
+
+def relay(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The exit code, stdout and stderr of one relay command line."""
+    capsys.readouterr()
+    return (main(list(args)), *capsys.readouterr())
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """An existing WSGI service with nothing of Relay's yet."""
+    service = tmp_path / "shop"
+    service.mkdir()
+    (service / "wsgi.py").write_text("def application(environ, start_response):\n    return []\n")
+    return service
+
+
+def init(capsys: pytest.CaptureFixture[str], repository: Path, *args: str) -> tuple[int, str, str]:
+    return relay(capsys, "init", "--directory", str(repository), *args)
+
+
+def test_init_writes_a_config_relay_accepts_and_says_what_to_fill_in(
+    capsys: pytest.CaptureFixture[str], repository: Path
+) -> None:
+    code, out, err = init(
+        capsys,
+        repository,
+        "--port",
+        "8080",
+        "--health-path",
+        "/ping",
+        "--primary",
+        "eu-west-1",
+        "--standby",
+        "eu-central-1",
+    )
+
+    assert code == 0, err
+    assert [line.removeprefix("wrote ") for line in err.splitlines()] == [
+        str(repository / name) for name in WRITTEN
+    ]
+    assert "shop-release-managers" in out and "jobs/shop.yaml: the repository URL" in out
+    code, out, err = relay(capsys, "--config", str(repository / "relay.yaml"), "config", "check")
+    assert (code, err) == (0, "")
+    assert out.endswith("service shop, environments staging (eu-west-1), prod (eu-west-1 + eu-central-1)\n")
+    code, out, _ = relay(
+        capsys, "--config", str(repository / "relay.yaml"), "--output", "json", "config", "show"
+    )
+    settings = {setting["key"]: setting["value"] for setting in json.loads(out)["settings"]}
+    assert (settings["app.port"], settings["app.health_path"]) == (8080, "/ping")
+
+
+def test_the_service_is_named_after_the_directory_and_the_jenkinsfile_calls_relay_pipeline(
+    capsys: pytest.CaptureFixture[str], repository: Path
+) -> None:
+    assert init(capsys, repository)[0] == 0
+
+    assert "service: shop\n" in (repository / "relay.yaml").read_text()
+    assert (repository / "Jenkinsfile").read_text().splitlines()[-1] == "relayPipeline()"
+    assert (repository / "appspec.yml").read_text() == (ROOT / "codedeploy" / "appspec.yml").read_text()
+
+
+def test_the_jjb_entry_renders_beside_relay_s_jobs(
+    capsys: pytest.CaptureFixture[str], repository: Path, tmp_path: Path
+) -> None:
+    assert init(capsys, repository, "--repo", "https://git.example/shop.git")[0] == 0
+    folder = tmp_path / "jjb"
+    folder.mkdir()
+    for path in [*(ROOT / "jobs").glob("*.yaml"), repository / "jobs" / "shop.yaml"]:
+        (folder / path.name).write_text(path.read_text())
+
+    result = subprocess.run(
+        [str(JENKINS_JOBS), "test", "--config-xml", str(folder), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    rendered = sorted(path.parent.name for path in (tmp_path / "out").glob("shop-*/config.xml"))
+    assert rendered == ["shop-dr", "shop-drift", "shop-pipeline"]
+    pipeline = ET.parse(tmp_path / "out" / "shop-pipeline" / "config.xml").getroot()
+    assert pipeline.findtext(".//scm/userRemoteConfigs/*/url") == "https://git.example/shop.git"
+
+
+def test_re_running_refuses_without_force_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], repository: Path
+) -> None:
+    assert init(capsys, repository)[0] == 0
+    (repository / "relay.yaml").write_text("# edited\n")
+
+    code, _, err = init(capsys, repository, "--port", "9000")
+
+    assert code == 1
+    assert "already exist(s); nothing written (--force overwrites)" in err
+    assert (repository / "relay.yaml").read_text() == "# edited\n"
+    assert init(capsys, repository, "--port", "9000", "--force")[0] == 0
+    assert "port: 9000" in (repository / "relay.yaml").read_text()
+
+
+def test_options_that_make_a_wrong_config_write_nothing(
+    capsys: pytest.CaptureFixture[str], repository: Path
+) -> None:
+    code, _, err = init(capsys, repository, "--primary", "eu-west-1", "--standby", "eu-west-1")
+
+    assert code == 1
+    assert "relay.yaml:15: environments.prod.regions.standby: 'eu-west-1' is the primary region" in err
+    assert sorted(path.name for path in repository.iterdir()) == ["wsgi.py"]
+
+
+def test_a_directory_name_that_is_no_service_name_asks_for_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    odd = tmp_path / "_"
+    odd.mkdir()
+
+    code, _, err = init(capsys, odd)
+
+    assert code == 1
+    assert "cannot name the service after the directory '_'; pass --service NAME" in err
