@@ -2,7 +2,7 @@ import groovy.transform.Field
 
 @Field
 static final Map DEFAULTS = [
-    env: '',                                // '' scans every stack; an environment scans `stack` under its lock
+    env: '',                                // '' scans the service's stacks (relay.yaml); an environment scans `stack` under its lock
     stack: '',                              // with env: its root stack (relay config flow names it); '' <service>-<env>
     regions: ['us-east-1', 'us-west-2'],    // each region gets its own scan and JUnit file
     ignore: '',                             // ignore-rules file (YAML, a reason per rule) in the workspace; '' none
@@ -19,7 +19,7 @@ def call(Map args = [:]) {
                         "ignore must be a path inside the workspace (relative, no '..'), not '${config.ignore}'")
     relaySupport.refuse('relayDrift', !config.regions, 'regions must name at least one region')
     // The log gets the table for people; JUnit and the HTML page (with its JSON) go to files.
-    String scan = 'relay drift ' + (config.env ? '--stack "$RELAY_STACK"' : '--all')
+    String scan = 'relay drift' + (config.env ? ' --stack "$RELAY_STACK"' : '')
     scan += ' --region "$RELAY_REGION"' + (config.ignore ? ' --ignore "$RELAY_DRIFT_IGNORE"' : '')
     scan += ' --junit-file "reports/drift-$RELAY_REGION.xml" --report-dir "reports/drift/$RELAY_REGION"'
     Map<String, Integer> exits = [:]

@@ -214,6 +214,22 @@ def test_relay_yaml_names_the_ignore_rules_when_no_file_is_given(
     assert json.loads(out)["summary"]["resources_ignored"] == 2
 
 
+def test_without_stack_or_all_the_scan_covers_the_service_s_own_stacks(
+    aws: AwsFactory, relay: Relay, tmp_path: Path
+) -> None:
+    ours, theirs = deploy(aws, tmp_path), deploy(aws, tmp_path)
+    config = tmp_path / "relay.yaml"
+    config.write_text(
+        f"service: relay\nenvironments:\n  {ours.env}:\n    regions: {{primary: {ours.region}}}\n"
+    )
+
+    code, out = relay("--config", str(config), "--output", "json", "drift")
+
+    assert code == 0
+    assert [root["name"] for root in json.loads(out)["roots"]] == [ours.name]  # not theirs.name
+    assert theirs.name != ours.name
+
+
 def test_an_ignore_rule_without_a_reason_is_an_error(
     stack: DeployedStack, relay: Relay, tmp_path: Path
 ) -> None:

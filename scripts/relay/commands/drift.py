@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from relay.console import progress, say, write
 from relay.context import OUTPUT_FORMATS, RelayContext, pass_relay
+from relay.contract import stack_name
 from relay.drift.detection import Polling
 from relay.drift.ignore import rules_for
 from relay.drift.render import html_page
@@ -19,12 +20,17 @@ from relay.drift.scan import ScanOptions, scan
 from relay.drift.template_drift import DEFAULT_TEMPLATE_DIR, TemplateSource
 from relay.errors import RelayError
 from relay.options import ignore_option, output_option, region_option
-from relay.vocabulary import all_regions
+from relay.vocabulary import all_regions, environments, regions_of
 
 
 @click.command("drift")
 @click.option("--stack", "stacks", multiple=True, metavar="NAME", help="Root stack to scan (repeatable).")
-@click.option("--all", "scan_all", is_flag=True, help="Scan every root stack of each region.")
+@click.option(
+    "--all",
+    "scan_all",
+    is_flag=True,
+    help="Scan every root stack of each region, other services' too (default: this service's stacks).",
+)
 @region_option
 @ignore_option
 @output_option(formats=OUTPUT_FORMATS)
@@ -80,21 +86,22 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
 ) -> int:
     """Detect drift in root stacks and all their nested stacks, regions in parallel.
 
-    Scans each --region given (default: us-east-1 and us-west-2). Exit code 0: in sync; 2: drift
-    (resources or templates); 1: something could not be checked.
+    Without --stack or --all it scans the service's own root stacks (`<service>-<env>` of each
+    relay.yaml environment with a stack in the region), in each --region given (default: the service's
+    regions). Exit code 0: in sync; 2: drift (resources or templates); 1: something could not be checked.
     """
-    if bool(stacks) == scan_all:
-        raise RelayError(
-            "name the stacks with --stack NAME (repeatable), or scan every root stack with --all"
-        )
+    if stacks and scan_all:
+        raise RelayError("--stack names the stacks and --all scans every one: give one of them")
+    regions = list(relay.regions or all_regions())
     options = ScanOptions(
         stacks=stacks,
+        roots_by_region=None if stacks or scan_all else _service_stacks(regions),
         concurrency=concurrency,
         ignore_rules=rules_for(ignore_file, templates),
         templates=TemplateSource(templates),
         polling=Polling(timeout=timeout),
     )
-    report = scan(relay.aws, list(relay.regions or all_regions()), options, progress)
+    report = scan(relay.aws, regions, options, progress)
     if relay.output == "junit":
         write(scan_junit(report))
     else:
@@ -106,3 +113,11 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
         json_path, html_path = html_page.write(report, report_dir)
         say(f"report: {escape(str(json_path))} and {escape(str(html_path))}")
     return report.exit_code
+
+
+def _service_stacks(regions: list[str]) -> dict[str, frozenset[str]]:
+    """Per region, the root stacks of relay.yaml's environments that have that region."""
+    return {
+        region: frozenset(stack_name(env) for env in environments() if region in regions_of(env))
+        for region in regions
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +23,9 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class ScanOptions:
-    stacks: tuple[str, ...] = ()  # empty: every root stack of the region
+    stacks: tuple[str, ...] = ()  # empty: every root stack of the region (or of `roots_by_region`)
+    # Per region, the root stacks to keep (a service's own); None keeps every one.
+    roots_by_region: Mapping[str, frozenset[str]] | None = None
     concurrency: int = 64  # most stacks in flight per region; throttling sets how fast they start
     ignore_rules: tuple[ignore.IgnoreRule, ...] = ()
     templates: TemplateSource | None = field(default_factory=TemplateSource)  # None: skip template drift
@@ -33,7 +35,11 @@ class ScanOptions:
 def _root_stacks(cfn: object, region: str, options: ScanOptions) -> list[dict[str, Any]]:
     if options.stacks:
         return discovery.named_stacks(cfn, list(options.stacks), region)
-    return [stack for stack in discovery.all_stacks(cfn) if not stack.get("ParentId")]
+    roots = [stack for stack in discovery.all_stacks(cfn) if not stack.get("ParentId")]
+    if options.roots_by_region is None:
+        return roots
+    wanted = options.roots_by_region.get(region, frozenset())
+    return [stack for stack in roots if stack["StackName"] in wanted]
 
 
 def scan_region(aws: AwsFactory, region: str, options: ScanOptions, progress: Progress) -> list[RootReport]:

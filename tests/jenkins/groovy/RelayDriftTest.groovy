@@ -4,10 +4,10 @@ class RelayDriftTest extends StepTestCase {
     final String stepName = 'relayDrift'
 
     @Test
-    void 'scans every stack in both regions without a lock, publishes JUnit and archives the HTML report per region'() {
+    void 'scans the service s stacks in both regions without a lock, publishes JUnit and archives the HTML report per region'() {
         step([:])
 
-        String scan = 'relay drift --all --region "$RELAY_REGION"' +
+        String scan = 'relay drift --region "$RELAY_REGION"' +
                       ' --junit-file "reports/drift-$RELAY_REGION.xml" --report-dir "reports/drift/$RELAY_REGION"'
         assert shLines() == [scan, scan]
         assert calls('sh')*.env*.RELAY_REGION == ['us-east-1', 'us-west-2']
