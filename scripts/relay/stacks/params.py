@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from relay.errors import RelayError
+from relay.stacks.service_parameters import check_identity, identity_parameters
 from relay.stacks.target import StackTarget
-from relay.stacks.templates import Template
+from relay.stacks.templates import Template, load_template
 
 KNOWN_KEYS = {"Template", "Parameters", "Tags", "TerminationProtection"}
 REFERENCE_KEYS = {"Region", "Stack", "Output"}
@@ -83,7 +84,8 @@ class StackParams:
 
 
 def load_params(target: StackTarget) -> StackParams:
-    """Read and check the target's params file; every problem is one line naming the file."""
+    """Read and check the target's params file, with what relay.yaml decides laid over it (Service and
+    Environment); every problem is one line naming the file."""
     path = target.params_file
     if not path.is_file():
         raise RelayError(
@@ -105,12 +107,16 @@ def load_params(target: StackTarget) -> StackParams:
     protection = document.get("TerminationProtection", False)
     if not isinstance(template, str) or not isinstance(protection, bool):
         raise RelayError(f"{path}: Template must be a file name and TerminationProtection true or false")
+    from_file = {
+        name: _parameter(path, name, value) for name, value in _mapping(path, document, "Parameters")
+    }
+    root = load_template(target.cfn_dir / template)
+    identity = identity_parameters(target, root)
+    check_identity(target, from_file, identity)
     return StackParams(
         path=path,
-        template=target.cfn_dir / template,
-        parameters={
-            name: _parameter(path, name, value) for name, value in _mapping(path, document, "Parameters")
-        },
+        template=root.path,
+        parameters={**from_file, **identity},
         tags={name: _string(path, f"tag {name}", value) for name, value in _mapping(path, document, "Tags")},
         termination_protection=protection,
     )
