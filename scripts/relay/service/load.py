@@ -20,12 +20,15 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from relay.errors import RelayError
 from relay.service.document import Document, Problem, dotted, read
-from relay.service.model import Account, App, Environment, ServiceConfig
+from relay.service.model import Account, App, Environment, ServiceConfig, Sizes
 from relay.service.regions import not_a_region, partition_of
 
+BUCKET_NAME_MAX = 63
+ACCOUNT_ID_LENGTH = 12
 CONFIG_META_KEY = "relay.service.config"  # where --config leaves its path, in click's shared context meta
 REPOSITORY_CONFIG = Path(__file__).resolve().parents[3] / "relay.yaml"
 ROLE_ARN = re.compile(r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[0-9]{12}):role/")
+PLATFORM_TEMPLATES = REPOSITORY_CONFIG.parent / "cloudformation"  # Relay's own, any service's by default
 TYPE_NAMES = {
     "object": "a mapping",
     "string": "a string",
@@ -135,6 +138,8 @@ def _rule_problems(document: Document) -> Iterator[Problem]:
             if partition_of(region) is None:
                 key = ("environments", name, "regions", role)
                 yield Problem(document.line(key), key, f"{region!r} is {not_a_region(region)}")
+        if problem := _bucket_name_problem(document.data["service"], name, max(regions.values(), key=len)):
+            yield Problem(document.line(("environments", name)), ("environments", name), problem)
         if "standby" in regions:
             key = ("environments", name, "regions", "standby")
             problem = _standby_problem(regions["primary"], regions["standby"])
@@ -145,6 +150,18 @@ def _rule_problems(document: Document) -> Iterator[Problem]:
             problem = _role_problem(env["account"], regions["primary"])
             if problem:
                 yield Problem(document.line(key), key, problem)
+
+
+def _bucket_name_problem(service: str, env: str, region: str) -> str | None:
+    """Why the longest bucket the platform templates name (storage.yaml's artifact bucket) would not fit."""
+    longest = f"{service}-{env}-artifacts-<account>-{region}"
+    length = len(longest) - len("<account>") + ACCOUNT_ID_LENGTH
+    if length <= BUCKET_NAME_MAX:
+        return None
+    return (
+        f"{longest} is {length} characters; S3 takes {BUCKET_NAME_MAX} in a bucket name: "
+        "shorten the service's or the environment's name"
+    )
 
 
 def _standby_problem(primary: str, standby: str) -> str | None:
@@ -189,13 +206,14 @@ def _default(*path: str) -> Any:
 
 def _build(file: Path, shown_as: str, document: Document) -> ServiceConfig:
     data = document.data
+    templates = _templates(file.resolve().parent, data.get("templates"))
     app = data.get("app", {})
     app_defaults = ("properties", "app", "properties")
     environment = ("$defs", "environment", "properties")
     return ServiceConfig(
         shown_as=shown_as,
         service=data["service"],
-        templates=file.resolve().parent / data.get("templates", _default("properties", "templates")),
+        templates=templates,
         app=App(**{name: app.get(name, _default(*app_defaults, name)) for name in App.__dataclass_fields__}),
         environments={
             name: Environment(
@@ -204,6 +222,7 @@ def _build(file: Path, shown_as: str, document: Document) -> ServiceConfig:
                 standby=env["regions"].get("standby"),
                 drills=env.get("drills", _default(*environment, "drills")),
                 approvers=tuple(env.get("approvers", ())),
+                sizes=_sizes(env.get("sizes", {})),
                 account=_account(env),
             )
             for name, env in data["environments"].items()
@@ -212,6 +231,7 @@ def _build(file: Path, shown_as: str, document: Document) -> ServiceConfig:
         if "ignore" in data.get("drift", {})
         else None,
         lines=document.lines,
+        borrows_templates=templates == PLATFORM_TEMPLATES and "templates" not in data,
     )
 
 
@@ -221,3 +241,16 @@ def _account(env: dict[str, Any]) -> Account | None:
         return None
     role_arn = _role_arn(account, env["regions"]["primary"])
     return Account(id=account["id"], role_arn=role_arn, external_id=account.get("external_id"))
+
+
+def _templates(folder: Path, configured: str | None) -> Path:
+    """The file's `templates`; without one, the repository's own tree, else Relay's platform templates."""
+    if configured is not None:
+        return folder / configured
+    own = folder / _default("properties", "templates")
+    return own if own.is_dir() else PLATFORM_TEMPLATES
+
+
+def _sizes(given: dict[str, Any]) -> Sizes:
+    sizes = ("$defs", "sizes", "properties")
+    return Sizes(**{name: given.get(name, _default(*sizes, name)) for name in Sizes.__dataclass_fields__})

@@ -37,6 +37,18 @@ class Account:
 
 
 @dataclass(frozen=True)
+class Sizes:
+    """What the platform templates size per environment (relay.yaml's `sizes`)."""
+
+    instance_type: str
+    capacity: int
+    max_size: int
+    db_instance_class: str
+    db_storage: int
+    db_max_storage: int
+
+
+@dataclass(frozen=True)
 class Environment:
     """One environment: its primary region, its standby region if it has one, and who approves it.
 
@@ -48,6 +60,7 @@ class Environment:
     standby: str | None
     drills: bool
     approvers: tuple[str, ...]
+    sizes: Sizes
     account: Account | None = None
 
     @property
@@ -76,6 +89,9 @@ class ServiceConfig:
     drift_ignore: Path | None  # the ignore-rules file relay.yaml names; None: the templates' default
     # The line of each key the file sets; a key without one took the schema's default.
     lines: Mapping[KeyPath, int]
+    # True when `templates` are Relay's platform templates, the service having none: their params files
+    # are Relay's own, so the service's parameters come from this file alone.
+    borrows_templates: bool = False
 
     def environment(self, name: str) -> Environment:
         """The environment, or an error that lists those the file defines."""
@@ -105,6 +121,10 @@ class ServiceConfig:
                 self._setting(env.standby, "environments", env.name, "regions", "standby"),
                 self._setting(env.drills, "environments", env.name, "drills"),
                 self._setting(list(env.approvers), "environments", env.name, "approvers"),
+                *(
+                    self._stack_setting(getattr(env.sizes, name), "environments", env.name, "sizes", name)
+                    for name in Sizes.__dataclass_fields__
+                ),
             ]
             if env.account:
                 account = ("environments", env.name, "account")
@@ -115,5 +135,14 @@ class ServiceConfig:
                 ]
         return rows
 
+    def sets(self, *path: str) -> bool:
+        """Whether the file gives `path` a value (else it took the schema's default)."""
+        return path in self.lines
+
     def _setting(self, value: object, *path: str) -> Setting:
         return Setting(dotted(path), value, self.source(*path))
+
+    def _stack_setting(self, value: object, *path: str) -> Setting:
+        """A stack parameter's setting, its source saying how it ranks with a params file's value."""
+        rank = "over" if self.sets(*path) else "under"
+        return Setting(dotted(path), value, f"{self.source(*path)}, {rank} a params file")
