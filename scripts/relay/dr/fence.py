@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from relay.contract import RootStack
 from relay.dr.context import DrContext, Step, StepSkipped
 from relay.dr.journal import SKIPPED
 from relay.dr.topology import describe_db, in_service, replica_lag
@@ -77,31 +78,39 @@ def fence_writers(ctx: DrContext) -> str:
             f"{ctx.source_reason}; Route 53 health checks take the old region out of DNS; "
             f"replica lag {lag} s is the data at risk"
         )
+    database, slots = _database_read_only(ctx, ctx.source), _empty_slots(ctx, ctx.source)
+    lag = replica_lag(ctx.client("cloudwatch"), ctx.target.db_id)
+    ctx.journal.facts["lag_at_fence_seconds"] = lag
+    return f"{database}; {slots}; replica lag at fence {lag} s"
+
+
+def _database_read_only(ctx: DrContext, old: RootStack) -> str:
+    """The old writer's group read-only, in effect once RDS reports it in-sync (none left: nothing to do)."""
     rds = ctx.client("rds", ctx.source_region)
-    db = describe_db(rds, ctx.source.db_id)
+    db = describe_db(rds, old.db_id)
     if db is None:
-        raise RelayError(f"the old writer {ctx.source.db_id} does not exist in {ctx.source_region}")
-    group, db_id = parameter_group(db), ctx.source.db_id
+        return f"no {old.db_id} in {ctx.source_region}: no database to fence"
+    group = parameter_group(db)
     _set_read_only(rds, group, "1")
     wait_for(
-        lambda: _applied(rds, db_id),
-        what=f"{group} to apply {READ_ONLY}",
-        timeout=FENCE_TIMEOUT_SECONDS,
+        lambda: _applied(rds, old.db_id), what=f"{group} to apply {READ_ONLY}", timeout=FENCE_TIMEOUT_SECONDS
     )
+    return f"{old.db_id} read-only ({group})"
+
+
+def _empty_slots(ctx: DrContext, old: RootStack) -> str:
+    """Both old slots to 0, their sizes before kept in the journal; drain-old-slots waits for them."""
     autoscaling = ctx.client("autoscaling", ctx.source_region)
     previous = ctx.journal.facts.setdefault("fenced_slots", {})
     changed = []
     for slot in SLOTS:
-        name = ctx.source.asg(slot)
-        group_now, _ = in_service(autoscaling, name)
-        previous.setdefault(slot, group_now["DesiredCapacity"])
-        if group_now["DesiredCapacity"] or group_now["MinSize"]:
+        name = old.asg(slot)
+        group, _ = in_service(autoscaling, name)
+        previous.setdefault(slot, group["DesiredCapacity"])
+        if group["DesiredCapacity"] or group["MinSize"]:
             autoscaling.update_auto_scaling_group(AutoScalingGroupName=name, MinSize=0, DesiredCapacity=0)
             changed.append(name)
-    lag = replica_lag(ctx.client("cloudwatch"), ctx.target.db_id)
-    ctx.journal.facts["lag_at_fence_seconds"] = lag
-    slots = f"scaled {', '.join(changed)} to 0" if changed else "old slots already at 0"
-    return f"{ctx.source.db_id} read-only ({group}); {slots}; replica lag at fence {lag} s"
+    return f"scaled {', '.join(changed)} to 0" if changed else "old slots already at 0"
 
 
 def _fenced(ctx: DrContext) -> str | None:
