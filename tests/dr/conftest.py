@@ -51,7 +51,11 @@ def world(
     monkeypatch.setenv("RELAY_CONFIG", str(_config_with(env, tmp_path)))
     built = World(AwsFactory(endpoint_url=dr_emulator.endpoint), env, standby_app, dr_emulator.port)
     built.build()
-    # The release's functions need a full stack and a CodeDeploy release this world does not have.
+    # The two stand-ins left: the real `last_released` reads the live slot's CodeDeploy deployments through
+    # the root stack's listener and deployment groups, and the real `standby_smoke` goes through the
+    # standby's production listener; this world has neither (no ALB, no CodeDeploy, no released bundle).
+    # Both run for real in test_real_stacks.py, on the deployed templates; building those here would cost
+    # each of these failure cases a deploy and a release of both regions (over a minute apiece).
     monkeypatch.setattr("relay.dr.live_release.last_released", built.last_released)
     monkeypatch.setattr("relay.dr.steps.standby_smoke", built.smoke)
     try:

@@ -105,6 +105,10 @@ class World:
     def db_subnet_group(self) -> str:
         return f"relay-{self.env}-db"
 
+    @property
+    def parameter_group(self) -> str:
+        return f"relay-{self.env}-postgres"
+
     def asg(self, region: str, slot: str) -> str:
         return f"relay-{self.env}-{region}-{slot}"
 
@@ -168,8 +172,15 @@ class World:
             DBSubnetGroupDescription="the primary's private subnets",
             SubnetIds=[subnet["SubnetId"] for subnet in subnets],
         )
+        for region in (PRIMARY, STANDBY):  # each region's own group, as the data stack's (DR fences with it)
+            self.aws.client("rds", region).create_db_parameter_group(
+                DBParameterGroupName=self.parameter_group,
+                DBParameterGroupFamily="postgres15",
+                Description="the database's settings",
+            )
         primary = self.aws.client("rds", PRIMARY).create_db_instance(
             DBSubnetGroupName=self.db_subnet_group,
+            DBParameterGroupName=self.parameter_group,
             DBInstanceIdentifier=name,
             Engine="postgres",
             DBInstanceClass="db.t4g.micro",
@@ -183,6 +194,7 @@ class World:
             DBInstanceIdentifier=name,
             SourceDBInstanceIdentifier=primary["DBInstanceArn"],
             SourceRegion=PRIMARY,
+            DBParameterGroupName=self.parameter_group,
         )["DBInstance"]
         secret = primary["MasterUserSecret"]["SecretArn"]  # a replica logs in with its source's users
         upgrade(self._url(PRIMARY, secret))

@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from dr_cli import confirm, dr, faults, relay
 from dr_world import PRIMARY, PRODUCTION_SIZE, STANDBY, World
@@ -124,6 +125,29 @@ def test_execute_fails_over_and_a_rerun_is_a_no_op(world: World, capsys: Any, re
     assert code == 0
     assert again["run_id"] == result["run_id"] and "already done" in again["facts"]["note"]
     assert world.snapshot() == after
+
+
+def test_the_fence_makes_the_old_writer_refuse_writes_in_new_and_open_sessions(
+    world: World, capsys: Any, report_dir: Path
+) -> None:
+    """The old writer refuses writes once fenced, also in a session opened before (the app's pool)."""
+    pooled = world.connect(PRIMARY, world.secret_arn(PRIMARY))
+    try:
+        world.replicated(world.place_orders(2))
+        code, result = dr(world, capsys, "promote", report_dir, *confirm(world))
+        assert code == 0, result
+        fence = next(step for step in result["steps"] if step["name"] == "fence-writers")
+        assert f"read-only ({world.parameter_group})" in fence["detail"], fence
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            pooled.execute(
+                "INSERT INTO orders (status, total_cents, created_at, updated_at) "
+                "VALUES ('placed', 100, now(), now())"
+            )
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            world.place_orders(1, PRIMARY)
+    finally:
+        pooled.close()
+    assert world.place_orders(1, STANDBY)  # the promoted writer takes them
 
 
 def test_a_fault_midway_then_a_rerun_resumes_and_completes(
@@ -247,7 +271,7 @@ def test_drill_runs_the_cycle_and_status_reports_it(
     code, result = dr(world, capsys, "drill", report_dir, *confirm(world))
     assert code == 0, result
     assert result["status"] == "done"
-    assert [s["name"].split(":")[0] for s in result["steps"]].count("failback") == 4
+    assert [s["name"].split(":")[0] for s in result["steps"]].count("failback") == 5
     assert_timeline_complete(result)
     [page] = report_dir.glob("drill-*.html")
     shown = render(page, tmp_path)  # RTO, traffic moved, both phases, the regions before and after
@@ -271,6 +295,7 @@ def test_drill_runs_the_cycle_and_status_reports_it(
     code, switched = relay(world, capsys, "promote", *back, *confirm(world, PRIMARY))
     assert code == 0, switched  # switching back is a promote the other way: the replica made by failback
     assert world.db(PRIMARY)["DBInstanceStatus"] == "available" and world.failover_role(PRIMARY) == "PRIMARY"
+    assert world.place_orders(1, PRIMARY)  # failback lifted the fence from the group its replica kept
     code, _ = dr(world, capsys, "promote", report_dir)
     assert code == 1  # the old A->B journal is done, but the world moved on: not a no-op, and no replica now
     assert "already done" not in capsys.readouterr().err

@@ -10,9 +10,9 @@ from relay.dr.topology import failover_records, health_check_healthy, in_service
 from relay.release.plan import INSTANCE_PROVISIONING_SECONDS, SMOKE_SECONDS
 
 
-def fence_seconds(ctx: DrContext) -> float:
-    """fence-writers scales the old slots to 0; it is skipped when the old region does not answer."""
-    return model.TYPICAL_SECONDS["fence-writers"] if ctx.source is not None else 0.0
+def old_region_seconds(ctx: DrContext, step: str) -> float:
+    """fence-writers and drain-old-slots act on the old region: skipped when it does not answer."""
+    return model.TYPICAL_SECONDS[step] if ctx.source is not None else 0.0
 
 
 def scale_seconds(ctx: DrContext) -> float:
@@ -50,7 +50,8 @@ def record(ctx: DrContext) -> None:
     """Put the figures in the journal, so the plan, the dry-run and the report show the same ones."""
     ctx.journal.facts.setdefault(MODELLED, {}).update(
         {
-            "fence-writers": fence_seconds(ctx),
+            "fence-writers": old_region_seconds(ctx, "fence-writers"),
+            "drain-old-slots": old_region_seconds(ctx, "drain-old-slots"),
             "scale-standby-slot": scale_seconds(ctx),
             "smoke-test": smoke_seconds(ctx),
             "move-dns": dns_seconds(ctx),

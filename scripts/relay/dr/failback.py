@@ -7,8 +7,9 @@ moves the slot to warm size and re-points the app's settings, so the stack is th
 again. A final snapshot named for the run is taken first (the RPO gap, for reconciliation) and the old
 writer's deletion protection lifted so CloudFormation can retire it. A stack that does not own its
 database gets the same result from the RDS API: snapshot-and-delete, then the replica under the same
-identifier. Either way the old region's live slot returns to warm size and its app is told the
-database is read-only. Switching the writer back is a separate, confirmed `relay dr promote`.
+identifier. Either way the fence's read-only setting is lifted from the replica's parameter group,
+the old region's live slot returns to warm size and its app is told the database is read-only.
+Switching the writer back is a separate, confirmed `relay dr promote`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from relay.contract import RootStack, capacity_parameter, read_root_stack
 from relay.dr.context import DrContext, Step, StepSkipped
+from relay.dr.fence import READ_ONLY, lift_read_only
 from relay.dr.records import describe_changes, stack_changes, write_stack
 from relay.dr.topology import describe_db, in_service, is_writable, replica_lag
 from relay.errors import RelayError
@@ -238,6 +240,21 @@ def wait_replicating(ctx: DrContext) -> str:
     return f"{db_id} replicates, lag {lag} s"
 
 
+def _lift_intent(ctx: DrContext) -> str:
+    return f"reset {READ_ONLY} (set by the fence) in the parameter group of {_old(ctx).region}'s replica"
+
+
+def lift_fence(ctx: DrContext) -> str:
+    """The fence's read-only setting goes with the old writer: the group now serves the replica, which
+    a later promotion (the switch back) must leave writable."""
+    rds = ctx.client("rds", ctx.source_region)
+    db_id = _current_db_id(ctx)
+    db = describe_db(rds, db_id)
+    if db is None:
+        raise RelayError(f"the replica {db_id} in {ctx.source_region} does not exist; run failback again")
+    return lift_read_only(rds, db)
+
+
 def _warm_intent(ctx: DrContext) -> str:
     return f"return {_old(ctx).recorded_slot_asg} to warm-standby size and mark the app's database read-only"
 
@@ -272,6 +289,13 @@ FAILBACK_STEPS: tuple[Step, ...] = (
         ("create-replica",),
         _replicating_intent,
         wait_replicating,
+    ),
+    Step(
+        "lift-read-only",
+        "Lift the fence's read-only setting",
+        ("create-replica",),
+        _lift_intent,
+        lift_fence,
     ),
     Step("warm-old-slot", "Warm the old region's slot", (), _warm_intent, warm_old_slot),
 )

@@ -17,7 +17,11 @@ documentation; the numbers are gathered in the project's tooling notes):
   health check passes already, else interval x failure threshold).
 - Route 53: a change is INSYNC on every name server within 60 s, then resolvers keep the old answer
   for the record's TTL (60 s for an alias record).
-- Fencing: scaling the old slots to 0 takes effect at once; instances leave service within a minute.
+- Fencing (ADR 0011, addendum): `default_transaction_read_only` is a dynamic parameter, which RDS
+  applies without a reboot ("applied immediately", RDS User Guide, "Working with parameter groups");
+  modelled at 10 s until the instance reports its parameter group `in-sync`. The old slots, scaled to
+  0 at the same time, leave service within a minute (the 30 s deregistration delay, then shutdown):
+  50 s more, beside the promotion. Failback resets the parameter in seconds.
 - Counting the orders lost: two read-only queries, one per region, on the orders of the last hour;
   seconds, outside the RTO.
 - Recording the outcome in the stacks: a change set on each root stack, ~2 minutes for slot sizes, ~5
@@ -36,7 +40,8 @@ DNS_TTL_SECONDS = 60
 DNS_PROPAGATION_SECONDS = 60
 
 TYPICAL_SECONDS: dict[str, float] = {
-    "fence-writers": 60,
+    "fence-writers": 10,
+    "drain-old-slots": 50,
     "promote-replica": 300,
     "point-app-at-db": 10,
     "scale-standby-slot": 180,
@@ -49,6 +54,7 @@ TYPICAL_SECONDS: dict[str, float] = {
     "record-new-primary": 300,
     "retire-old-writer": 600,
     "create-replica": 900,
+    "lift-read-only": 10,
     "wait-replicating": 60,
     "warm-old-slot": 180,
 }

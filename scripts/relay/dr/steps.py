@@ -1,7 +1,8 @@
 """The steps of a promotion: each idempotent (it looks at AWS first), each saying what it would do.
 
-Order (ARCHITECTURE.md decision 5): fence the old writers, promote the replica and wait until it is
-writable, point the standby app at it, while in parallel the standby slot scales to production size;
+Order (ARCHITECTURE.md decision 5): fence the old writers (its database read-only, fence.py), promote
+the replica and wait until it is writable, point the standby app at it, while in parallel the old slots
+drain and the standby slot scales to production size;
 then release the live bundle to the standby unless it runs it already, smoke-test, move DNS and verify;
 outside the RTO, the orders lost are counted once the app points at the writer (lost_orders.py) and,
 after verify, the stacks record the outcome (records.py). A step that finds its work
@@ -15,7 +16,7 @@ from typing import Any
 from relay.contract import read_root_stack
 from relay.dr import live_release, model
 from relay.dr.context import DrContext, Step, StepSkipped
-from relay.dr.journal import SKIPPED
+from relay.dr.fence import DRAIN_OLD_SLOTS, FENCE_WRITERS
 from relay.dr.lost_orders import count_intent, count_lost_orders
 from relay.dr.records import RECORD_NEW_PRIMARY, RECORD_OLD_REGION
 from relay.dr.topology import (
@@ -24,12 +25,10 @@ from relay.dr.topology import (
     health_check_healthy,
     in_service,
     is_writable,
-    replica_lag,
 )
 from relay.errors import RelayError
 from relay.release.layout import listener_endpoint
 from relay.release.smoke import smoke, smoke_token
-from relay.vocabulary import SLOTS
 from relay.waiting import wait_for, wait_with
 
 PROMOTION_TIMEOUT_SECONDS = 3600.0  # AWS: "several minutes or longer"; large instances take longer
@@ -37,57 +36,6 @@ SCALE_TIMEOUT_SECONDS = 1200.0
 SMOKE_TIMEOUT_SECONDS = 180.0  # the slot is warm: its /readyz answers within a health-check cycle or two
 DNS_TIMEOUT_SECONDS = 300.0
 BACKUP_RETENTION_DAYS = 7  # a promoted replica is the writer now: it needs backups at once
-
-
-# --- fence-writers ---------------------------------------------------------------------------------
-def _fence_intent(ctx: DrContext) -> str:
-    if ctx.source is None:
-        return f"skip fencing: {ctx.source_reason}"
-    slots = ", ".join(ctx.source.asg(slot) for slot in SLOTS)
-    return f"scale the old region's slots to 0 ({slots}) and wait until no instance serves"
-
-
-def fence_writers(ctx: DrContext) -> str:
-    """Stop every app instance in the old region: with no instance, nothing can write to the old DB."""
-    if ctx.source is None:
-        lag = replica_lag(ctx.client("cloudwatch"), ctx.target.db_id)
-        ctx.journal.facts["lag_at_fence_seconds"] = lag
-        raise StepSkipped(
-            f"{ctx.source_reason}; Route 53 health checks take the old region out of DNS; "
-            f"replica lag {lag} s is the data at risk"
-        )
-    autoscaling = ctx.client("autoscaling", ctx.source_region)
-    previous = ctx.journal.facts.setdefault("fenced_slots", {})
-    fenced = [ctx.source.asg(slot) for slot in SLOTS]
-    changed = []
-    for slot, name in zip(SLOTS, fenced, strict=True):
-        group, _ = in_service(autoscaling, name)
-        previous.setdefault(slot, group["DesiredCapacity"])
-        if group["DesiredCapacity"] or group["MinSize"]:
-            autoscaling.update_auto_scaling_group(AutoScalingGroupName=name, MinSize=0, DesiredCapacity=0)
-            changed.append(name)
-
-    def drained() -> tuple[bool, int]:
-        serving = sum(in_service(autoscaling, name)[1] for name in fenced)
-        return serving == 0, serving
-
-    wait_for(drained, what="the old region's instances to leave service", timeout=SCALE_TIMEOUT_SECONDS)
-    lag = replica_lag(ctx.client("cloudwatch"), ctx.target.db_id)
-    ctx.journal.facts["lag_at_fence_seconds"] = lag
-    what = f"scaled {', '.join(changed)} to 0" if changed else "old slots already at 0"
-    return f"{what}; no instance serves in {ctx.source_region}; replica lag at fence {lag} s"
-
-
-def _fenced(ctx: DrContext) -> str | None:
-    if ctx.source is None:
-        skipped = ctx.journal.entry("fence-writers").status == SKIPPED
-        return None if skipped else f"{ctx.source_region} does not answer to confirm the fence"
-    autoscaling = ctx.client("autoscaling", ctx.source_region)
-    for slot in SLOTS:
-        group, serving = in_service(autoscaling, ctx.source.asg(slot))
-        if group["DesiredCapacity"] or serving:
-            return f"{ctx.source.asg(slot)} wants {group['DesiredCapacity']}, {serving} in service"
-    return None
 
 
 # --- promote-replica -------------------------------------------------------------------------------
@@ -400,7 +348,8 @@ def verify(ctx: DrContext) -> str:
 
 
 PROMOTE_STEPS: tuple[Step, ...] = (
-    Step("fence-writers", "Fence writers in the old region", (), _fence_intent, fence_writers, check=_fenced),
+    FENCE_WRITERS,
+    DRAIN_OLD_SLOTS,
     Step(
         "promote-replica",
         "Promote the read replica",
@@ -442,7 +391,7 @@ PROMOTE_STEPS: tuple[Step, ...] = (
     Step(
         "move-dns",
         "Move DNS to the standby",
-        ("smoke-test", "fence-writers"),
+        ("smoke-test", "drain-old-slots"),
         _dns_intent,
         move_dns,
         check=_dns_moved,

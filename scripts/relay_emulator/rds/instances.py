@@ -77,6 +77,32 @@ def _modify_parameter_group(original: Any) -> Any:
     return modify_db_parameter_group
 
 
+def _reset_parameter_group(self: Any, name: str, names: list[str], everything: bool) -> None:
+    """ResetDBParameterGroup (moto has none): the named parameters, or all of them, back to the engine's
+    default (no value of the group's own); the servers using the group reload theirs."""
+    from moto.rds.exceptions import DBParameterGroupNotFoundError, InvalidParameterCombination  # noqa: PLC0415
+
+    group = self.db_parameter_groups.get(name)
+    if group is None:
+        raise DBParameterGroupNotFoundError(name)
+    if everything == bool(names):
+        raise InvalidParameterCombination("Specify either ResetAllParameters or a list of Parameters")
+    for parameter in list(group.parameters) if everything else names:
+        group.parameters.pop(parameter, None)
+    for database in list(self.databases.values()):
+        if database.db_parameter_group_name == name:
+            servers.apply_parameter_group(database)
+
+
+def _respond_reset_parameter_group(self: Any) -> Any:
+    from moto.core.responses import ActionResult  # noqa: PLC0415
+
+    name = self.params.get("DBParameterGroupName")
+    names = [parameter.original_dict()["ParameterName"] for parameter in self.params.get("Parameters", [])]
+    _reset_parameter_group(self.backend, name, names, bool(self.params.get("ResetAllParameters")))
+    return ActionResult({"DBParameterGroupName": name})
+
+
 def _reset(original: Any) -> Any:
     def reset(self: Any) -> None:
         for database in list(self.databases.values()):
@@ -131,12 +157,14 @@ def _apply_faults(faults: Faults) -> None:
 
 def install() -> None:
     from moto.rds.models import DBInstance, MasterUserSecret, RDSBackend  # noqa: PLC0415
+    from moto.rds.responses import RDSResponse  # noqa: PLC0415
     from moto.secretsmanager.models import SecretsManagerBackend  # noqa: PLC0415
 
     RDSBackend.create_db_instance = _create(RDSBackend.create_db_instance)
     RDSBackend.delete_db_instance = _delete(RDSBackend.delete_db_instance)
     RDSBackend.modify_db_parameter_group = _modify_parameter_group(RDSBackend.modify_db_parameter_group)
     RDSBackend.reset = _reset(RDSBackend.reset)
+    RDSResponse.reset_db_parameter_group = _respond_reset_parameter_group
     DBInstance.update = _update(DBInstance.update)
     DBInstance.address = _address(DBInstance.address)
     MasterUserSecret._generate_secret_string = _managed_secret_string

@@ -76,6 +76,7 @@ def _finish_promotion(replica: Any) -> None:
     source = _source(replica)
     replica.source_db_instance_identifier = None
     replica.is_replica = False
+    servers.apply_parameter_group(replica)  # a writer now: its group's settings bind it, as on RDS
     replica.__dict__["_relay_status"] = "available"
     if source is not None:
         for reference in (replica.db_instance_arn, replica.db_instance_identifier):

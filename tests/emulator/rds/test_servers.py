@@ -198,6 +198,13 @@ def test_the_parameter_groups_read_only_setting_fences_writers(aws_dr: AwsFactor
         execute(db, "INSERT INTO t VALUES (1)")
     set_read_only("0")
     execute(db, "INSERT INTO t VALUES (1)")
+    set_read_only("1")
+    rds.reset_db_parameter_group(  # what failback does: back to the engine default, as the template has it
+        DBParameterGroupName=group,
+        Parameters=[{"ParameterName": "default_transaction_read_only", "ApplyMethod": "immediate"}],
+    )
+    execute(db, "INSERT INTO t VALUES (2)")
+    assert rds.describe_db_parameters(DBParameterGroupName=group, Source="user")["Parameters"] == []
 
 
 def test_stopping_the_emulator_leaves_no_postgres_process(tmp_path: Path) -> None:
