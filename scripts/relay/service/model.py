@@ -11,15 +11,25 @@ from relay.errors import RelayError
 from relay.service.document import Path as KeyPath
 from relay.service.document import dotted
 
+SMOKE_PROBES = "probes"  # what any service answers: readiness, version, health
+SMOKE_RELAY_CATALOG = "relay-catalog"  # Relay API's own write and read, after the probes
+LOST_RELAY_ORDERS = "relay-orders"
+
 
 @dataclass(frozen=True)
 class App:
-    """What the instances' hooks and the smoke tests call on the app."""
+    """What the bundle builds and the instances' hooks and the smoke tests call on the app."""
 
     port: int
     health_path: str
     readiness_path: str
     version_path: str
+    wsgi: str
+    package: Path | None  # None: the repository's `app` package, built as Relay's API is
+    lock: Path
+    migrate: str | None
+    smoke: str
+    lost_data: str | None
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,10 @@ class ServiceConfig:
         rows = [
             self._setting(self.service, "service"),
             self._setting(str(self.templates), "templates"),
-            *(self._setting(getattr(self.app, name), "app", name) for name in App.__dataclass_fields__),
+            *(
+                self._setting(_shown(getattr(self.app, name)), "app", name)
+                for name in App.__dataclass_fields__
+            ),
         ]
         for env in self.environments.values():
             rows += [
@@ -90,3 +103,8 @@ class ServiceConfig:
 
     def _setting(self, value: object, *path: str) -> Setting:
         return Setting(dotted(path), value, self.source(*path))
+
+
+def _shown(value: object) -> object:
+    """A path as text, as the file writes it resolved: JSON and tables print it the same way."""
+    return str(value) if isinstance(value, Path) else value
