@@ -29,6 +29,18 @@ def stack_name(env: str) -> str:
     return f"{_stack_prefix()}{env}"
 
 
+def resource_name(env: str, *parts: str) -> str:
+    """`<service>-<env>-<part>-...`: a name Relay makes outside the stack, prefixed as the templates prefix
+    theirs (`${Service}-${Environment}-...`), so two services never share one in an account and region."""
+    return "-".join((stack_name(env), *parts))
+
+
+def parameter_path(env: str, *parts: str) -> str:
+    """`/<service>/<env>/<part>/...`: an SSM parameter or log group name, the templates' `/${Service}/
+    ${Environment}/...` form (the instance role may read and write under that path)."""
+    return "/".join(("", current().service, env, *parts))
+
+
 def environment_of(name: str) -> str | None:
     """The environment a root stack name stands for (`relay-prod` -> `prod`); None for other names."""
     prefix = _stack_prefix()

@@ -143,7 +143,12 @@ current_release() {
   python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); assert c["agent"]["region"] == "eu-west-1", c
 groups = {e["log_group_name"] for e in c["logs"]["logs_collected"]["files"]["collect_list"]}
 assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$config"
-  [[ $stderr == *"logs of staging go to /relay/staging/app and /relay/staging/codedeploy in eu-west-1" ]]
+  [[ $stderr == *"logs of relay-staging go to /relay/staging/app and /relay/staging/codedeploy in eu-west-1" ]]
+}
+
+@test "logs.sh names another service's log groups, a hyphen in the service's name included" {
+  run -0 --separate-stderr hook logs DEPLOYMENT_GROUP_NAME=order-ledger-demo-blue AWS_REGION=us-east-1
+  [[ $stderr == *"logs of order-ledger-demo go to /order-ledger/demo/app and /order-ledger/demo/codedeploy in us-east-1" ]]
 }
 
 @test "logs.sh runs as root: it reads the instance's settings, never the app user's release.env" {

@@ -40,6 +40,7 @@ def shop(tmp_path: Path) -> Path:
     (infra / "params").mkdir()
     params = json.loads((REPOSITORY_CONFIG.parent / "cloudformation/params/demo.us-east-1.json").read_text())
     del params["Parameters"]["Role"]
+    params["Parameters"]["Environment"] = "live"
     (infra / "params" / "live.eu-west-1.json").write_text(json.dumps(params))
     config = tmp_path / "relay.yaml"
     config.write_text(SHOP)
@@ -81,10 +82,12 @@ def test_show_gives_every_value_its_source(capsys: pytest.CaptureFixture[str]) -
         "value": None,
         "source": "default",
     }
-    assert all(
-        row["source"] == "default" or row["source"].startswith(f"{REPOSITORY_CONFIG}:")
-        for row in settings.values()
-    )
+    assert all(row["source"].startswith(("default", f"{REPOSITORY_CONFIG}:")) for row in settings.values())
+    assert settings["environments.prod.sizes.instance_type"] == {
+        "key": "environments.prod.sizes.instance_type",
+        "value": "t3.micro",
+        "source": "default, under a params file",
+    }
 
 
 def test_a_second_service_names_its_stacks_and_finds_its_params(
@@ -101,7 +104,14 @@ def test_a_second_service_names_its_stacks_and_finds_its_params(
     )
 
     code, _, err = relay(capsys, *NOWHERE, "stack", "deploy", "--env", "live", "--region", "eu-west-1")
-    assert code == 1 and "live.eu-west-1.json: missing required parameter(s) Role" in err
+    assert code == 1 and "cannot reach AWS" in err  # the params file lacks Role: relay.yaml implies it
+    params_file = shop.parent / "infra/params/live.eu-west-1.json"
+    params_file.write_text(params_file.read_text().replace('"live"', '"demo"'))
+    code, _, err = relay(capsys, *NOWHERE, "stack", "deploy", "--env", "live", "--region", "eu-west-1")
+    assert (
+        code == 1
+        and "live.eu-west-1.json: Environment is 'demo', but this deploys shop-live in eu-west-1" in err
+    )
     code, _, err = relay(capsys, *NOWHERE, "stack", "deploy", "--env", "live", "--region", "us-east-1")
     assert code == 1 and "region 'us-east-1' is not one of live's: eu-west-1, eu-central-1" in err
     code, _, err = relay(capsys, *NOWHERE, "stack", "deploy", "--env", "demo", "--region", "eu-west-1")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from relay.service.load import REPOSITORY_CONFIG, ServiceConfigError, load
+from relay.service.load import PLATFORM_TEMPLATES, REPOSITORY_CONFIG, ServiceConfigError, load
 
 VALID = """\
 service: shop
@@ -19,7 +19,18 @@ CASES = [
     (
         "unknown key",
         VALID + "    region: eu-west-1\n",
-        "5: environments.live.region: unknown key; allowed here: regions, drills, approvers",
+        "5: environments.live.region: unknown key; allowed here: regions, drills, approvers, sizes",
+    ),
+    (
+        "names too long",
+        VALID.replace("shop", "s" * 32).replace("  live:", "  " + "l" * 16 + ":"),
+        f"3: environments.{'l' * 16}: {'s' * 32}-{'l' * 16}-artifacts-<account>-eu-central-1 is 85 "
+        "characters; S3 takes 63 in a bucket name: shorten the service's or the environment's name",
+    ),
+    (
+        "a size of the wrong type",
+        VALID + "    sizes: {capacity: two}\n",
+        "5: environments.live.sizes.capacity: expected a whole number, got 'two'",
     ),
     (
         "wrong type",
@@ -98,7 +109,14 @@ def test_defaults_come_from_the_schema_and_are_marked_default(tmp_path: Path) ->
     path = tmp_path / "relay.yaml"
     path.write_text(VALID)
     config = load(path)
-    assert config.templates == tmp_path / "cloudformation"
+    assert (config.templates, config.borrows_templates) == (PLATFORM_TEMPLATES, True)  # no ./cloudformation
+    own = tmp_path / "own"
+    (own / "cloudformation").mkdir(parents=True)
+    (own / "relay.yaml").write_text(VALID)
+    assert (load(own / "relay.yaml").templates, load(own / "relay.yaml").borrows_templates) == (
+        own / "cloudformation",
+        False,
+    )
     assert (config.app.port, config.app.health_path) == (8000, "/healthz")
     assert config.environments["live"].drills is False
     sources = {setting.key: setting.source for setting in config.settings()}

@@ -12,8 +12,12 @@ from stack_support import Relay, edit_json
 from relay.aws import AwsFactory
 
 
-def _remove_role(cfn: Path) -> None:
-    edit_json(cfn / "params" / "demo.us-east-1.json", lambda doc: doc["Parameters"].pop("Role"))
+def _require_colour(cfn: Path) -> None:
+    """A parameter neither relay.yaml nor a params file gives (Role, say, relay.yaml implies)."""
+    root = cfn / "main.yaml"
+    root.write_text(
+        root.read_text().replace("Parameters:\n", "Parameters:\n  Colour:\n    Type: String\n", 1)
+    )
 
 
 def _add_colour(cfn: Path) -> None:
@@ -59,10 +63,11 @@ CASES: list[tuple[str, list[str], Callable[[Path], None], str]] = [
      "region 'eu-west-1' is not one of demo's: us-east-1, us-west-2"),
     ("no region", ["--env", "demo"], _unchanged,
      "say which region: --region us-east-1 or --region us-west-2"),
-    ("no params file", ["--env", "staging", "--region", "us-east-1"], _unchanged,
-     "no params file for staging in us-east-1: {cfn}/params/staging.us-east-1.json does not exist"),
-    ("missing parameter", ["--env", "demo", "--region", "us-east-1"], _remove_role,
-     "demo.us-east-1.json: missing required parameter(s) Role (declared without a Default in main.yaml)"),
+    ("no params file", ["--env", "staging", "--region", "us-east-1"], _require_colour,
+     "{cfn}/params/staging.us-east-1.json: missing required parameter(s) Colour (declared without a "
+     "Default in main.yaml)"),
+    ("missing parameter", ["--env", "demo", "--region", "us-east-1"], _require_colour,
+     "demo.us-east-1.json: missing required parameter(s) Colour (declared without a Default in main.yaml)"),
     ("unknown parameter", ["--env", "demo", "--region", "us-east-1"], _add_colour,
      "demo.us-east-1.json: unknown parameter(s) Colour: main.yaml declares ActiveSlot, DbInstanceClass"),
     ("invalid YAML", ["--env", "demo", "--region", "us-east-1"], _break_child_yaml,

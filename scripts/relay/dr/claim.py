@@ -29,6 +29,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from relay.contract import parameter_path
 from relay.errors import RelayError
 
 LEASE_SECONDS = 600.0
@@ -36,7 +37,7 @@ RENEW_EVERY_SECONDS = LEASE_SECONDS / 5
 
 
 def claim_parameter(env: str) -> str:
-    return f"/relay/{env}/dr/claim"
+    return parameter_path(env, "dr", "claim")
 
 
 def default_owner() -> str:

@@ -22,6 +22,7 @@ from typing import Any
 import jsonschema
 from botocore.exceptions import ClientError
 
+from relay.contract import parameter_path
 from relay.errors import RelayError
 
 DONE, FAILED, RUNNING, SKIPPED, PENDING = "done", "failed", "running", "skipped", "pending"
@@ -64,11 +65,11 @@ JOURNAL_SCHEMA: dict[str, Any] = {
 
 def journal_parameter(env: str, operation: str) -> str:
     """One journal per operation, so a re-protect does not hide the promotion before it."""
-    return f"/relay/{env}/dr/{operation}-journal"
+    return parameter_path(env, "dr", f"{operation}-journal")
 
 
 def drill_parameter(env: str) -> str:
-    return f"/relay/{env}/dr/last-drill"
+    return parameter_path(env, "dr", "last-drill")
 
 
 @dataclass

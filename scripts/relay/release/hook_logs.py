@@ -18,6 +18,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from relay.aws import AwsFactory
+from relay.contract import parameter_path
 from relay.errors import RelayError
 from relay.release.layout import release_stack
 
@@ -27,7 +28,7 @@ WAIT_SECONDS = 15.0  # the CloudWatch agent flushes every 5 s (force_flush_inter
 
 def hook_log_group(env: str) -> str:
     """The log group of the deployment hooks' output (monitoring.yaml's HookLogGroup)."""
-    return f"/relay/{env}/codedeploy"
+    return parameter_path(env, "codedeploy")
 
 
 @dataclass(frozen=True)

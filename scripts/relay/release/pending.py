@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from relay.contract import parameter_path
 from relay.errors import RelayError
 
 PREPARING, READY = "preparing", "ready"
 
 
 def parameter_name(env: str) -> str:
-    return f"/relay/{env}/release/pending"
+    return parameter_path(env, "release", "pending")
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,14 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from relay.errors import RelayError
 from relay.service.document import Document, Problem, dotted, read
-from relay.service.model import App, Environment, ServiceConfig
+from relay.service.model import App, Environment, ServiceConfig, Sizes
 from relay.service.regions import not_a_region, partition_of
 
+BUCKET_NAME_MAX = 63
+ACCOUNT_ID_LENGTH = 12
 CONFIG_META_KEY = "relay.service.config"  # where --config leaves its path, in click's shared context meta
 REPOSITORY_CONFIG = Path(__file__).resolve().parents[3] / "relay.yaml"
+PLATFORM_TEMPLATES = REPOSITORY_CONFIG.parent / "cloudformation"  # Relay's own, any service's by default
 TYPE_NAMES = {
     "object": "a mapping",
     "string": "a string",
@@ -132,11 +135,25 @@ def _rule_problems(document: Document) -> Iterator[Problem]:
             if partition_of(region) is None:
                 key = ("environments", name, "regions", role)
                 yield Problem(document.line(key), key, f"{region!r} is {not_a_region(region)}")
+        if problem := _bucket_name_problem(document.data["service"], name, max(regions.values(), key=len)):
+            yield Problem(document.line(("environments", name)), ("environments", name), problem)
         if "standby" in regions:
             key = ("environments", name, "regions", "standby")
             problem = _standby_problem(regions["primary"], regions["standby"])
             if problem:
                 yield Problem(document.line(key), key, problem)
+
+
+def _bucket_name_problem(service: str, env: str, region: str) -> str | None:
+    """Why the longest bucket the platform templates name (storage.yaml's artifact bucket) would not fit."""
+    longest = f"{service}-{env}-artifacts-<account>-{region}"
+    length = len(longest) - len("<account>") + ACCOUNT_ID_LENGTH
+    if length <= BUCKET_NAME_MAX:
+        return None
+    return (
+        f"{longest} is {length} characters; S3 takes {BUCKET_NAME_MAX} in a bucket name: "
+        "shorten the service's or the environment's name"
+    )
 
 
 def _standby_problem(primary: str, standby: str) -> str | None:
@@ -162,11 +179,12 @@ def _default(*path: str) -> Any:
 
 def _build(file: Path, shown_as: str, document: Document) -> ServiceConfig:
     data = document.data
+    templates = _templates(file.resolve().parent, data.get("templates"))
     environment = ("$defs", "environment", "properties")
     return ServiceConfig(
         shown_as=shown_as,
         service=data["service"],
-        templates=file.resolve().parent / data.get("templates", _default("properties", "templates")),
+        templates=templates,
         app=_app(file.resolve().parent, data.get("app", {})),
         environments={
             name: Environment(
@@ -175,10 +193,12 @@ def _build(file: Path, shown_as: str, document: Document) -> ServiceConfig:
                 standby=env["regions"].get("standby"),
                 drills=env.get("drills", _default(*environment, "drills")),
                 approvers=tuple(env.get("approvers", ())),
+                sizes=_sizes(env.get("sizes", {})),
             )
             for name, env in data["environments"].items()
         },
         lines=document.lines,
+        borrows_templates=templates == PLATFORM_TEMPLATES and "templates" not in data,
     )
 
 
@@ -189,3 +209,16 @@ def _app(root: Path, app: dict[str, Any]) -> App:
     values["lock"] = root / values["lock"]
     values["package"] = root / values["package"] if values["package"] else None
     return App(**values)
+
+
+def _templates(folder: Path, configured: str | None) -> Path:
+    """The file's `templates`; without one, the repository's own tree, else Relay's platform templates."""
+    if configured is not None:
+        return folder / configured
+    own = folder / _default("properties", "templates")
+    return own if own.is_dir() else PLATFORM_TEMPLATES
+
+
+def _sizes(given: dict[str, Any]) -> Sizes:
+    sizes = ("$defs", "sizes", "properties")
+    return Sizes(**{name: given.get(name, _default(*sizes, name)) for name in Sizes.__dataclass_fields__})

@@ -33,6 +33,18 @@ class App:
 
 
 @dataclass(frozen=True)
+class Sizes:
+    """What the platform templates size per environment (relay.yaml's `sizes`)."""
+
+    instance_type: str
+    capacity: int
+    max_size: int
+    db_instance_class: str
+    db_storage: int
+    db_max_storage: int
+
+
+@dataclass(frozen=True)
 class Environment:
     """One environment: its primary region, its standby region if it has one, and who approves it."""
 
@@ -41,6 +53,7 @@ class Environment:
     standby: str | None
     drills: bool
     approvers: tuple[str, ...]
+    sizes: Sizes
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -67,6 +80,9 @@ class ServiceConfig:
     environments: Mapping[str, Environment]
     # The line of each key the file sets; a key without one took the schema's default.
     lines: Mapping[KeyPath, int]
+    # True when `templates` are Relay's platform templates, the service having none: their params files
+    # are Relay's own, so the service's parameters come from this file alone.
+    borrows_templates: bool = False
 
     def environment(self, name: str) -> Environment:
         """The environment, or an error that lists those the file defines."""
@@ -98,11 +114,24 @@ class ServiceConfig:
                 self._setting(env.standby, "environments", env.name, "regions", "standby"),
                 self._setting(env.drills, "environments", env.name, "drills"),
                 self._setting(list(env.approvers), "environments", env.name, "approvers"),
+                *(
+                    self._stack_setting(getattr(env.sizes, name), "environments", env.name, "sizes", name)
+                    for name in Sizes.__dataclass_fields__
+                ),
             ]
         return rows
 
+    def sets(self, *path: str) -> bool:
+        """Whether the file gives `path` a value (else it took the schema's default)."""
+        return path in self.lines
+
     def _setting(self, value: object, *path: str) -> Setting:
         return Setting(dotted(path), value, self.source(*path))
+
+    def _stack_setting(self, value: object, *path: str) -> Setting:
+        """A stack parameter's setting, its source saying how it ranks with a params file's value."""
+        rank = "over" if self.sets(*path) else "under"
+        return Setting(dotted(path), value, f"{self.source(*path)}, {rank} a params file")
 
 
 def _shown(value: object) -> object:

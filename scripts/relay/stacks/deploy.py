@@ -29,6 +29,7 @@ from relay.stacks.package import package_for
 from relay.stacks.params import load_params
 from relay.stacks.prompt import Ask, ask
 from relay.stacks.safety import dangerous_changes
+from relay.stacks.service_parameters import IDENTITY
 from relay.stacks.target import StackTarget, resolve_target
 from relay.stacks.templates import load_tree
 from relay.vocabulary import SLOTS
@@ -275,6 +276,12 @@ def _check_names(overrides: Mapping[str, str], declared: Mapping[str, Any], wher
     unknown = sorted(set(overrides) - set(declared))
     if unknown:
         raise RelayError(f"cannot override {', '.join(unknown)}: not a parameter of {where}")
+    naming = [name for name in IDENTITY if name in overrides]
+    if naming:
+        raise RelayError(
+            f"cannot override {', '.join(naming)}: every physical name is made of them; they come from "
+            "relay.yaml's service and --env"
+        )
 
 
 def _parameter(name: str, value: str | None) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Package a template tree as `aws cloudformation package` does: children to S3, TemplateURLs rewritten.
 
-Templates go to a staging bucket per environment and region (`relay-<env>-cfn-<account>-<region>`),
+Templates go to a staging bucket per environment and region (`<service>-<env>-cfn-<account>-<region>`),
 created on first use: the artifact bucket is itself created by the stack, so it cannot hold the
 templates of the stack's first deployment (ADR 0007). Keys are content-addressed, so an unchanged child
 keeps its URL and re-packaging uploads nothing.
@@ -17,6 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from relay.aws import AwsFactory
+from relay.contract import resource_name
 from relay.stacks.target import StackTarget
 from relay.stacks.templates import Template, dump_template, load_tree
 
@@ -35,7 +36,7 @@ class PackagedTemplate:
 
 
 def staging_bucket_name(env: str, account_id: str, region: str) -> str:
-    return f"relay-{env}-cfn-{account_id}-{region}"
+    return resource_name(env, "cfn", account_id, region)
 
 
 def ensure_staging_bucket(s3: Any, name: str, region: str) -> None:

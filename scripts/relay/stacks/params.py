@@ -1,4 +1,4 @@
-"""Params files (`cloudformation/params/<env>.<region>.json`): load, check against the template, resolve.
+"""Params files (`<templates>/params/<env>.<region>.json`, optional): load, layer, check, resolve.
 
 A value is a string or `{"StackOutput": {"Region": ..., "Stack": ..., "Output": ...}}`, read at deploy
 time from the other region's stack (Relay uses no cross-region exports).
@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from relay.errors import RelayError
+from relay.stacks.service_parameters import layered
 from relay.stacks.target import StackTarget
-from relay.stacks.templates import Template
+from relay.stacks.templates import Template, load_template
+from relay.stacks.values import ParameterValue, StackOutputRef
 
 KNOWN_KEYS = {"Template", "Parameters", "Tags", "TerminationProtection"}
 REFERENCE_KEYS = {"Region", "Stack", "Output"}
@@ -24,21 +26,12 @@ OutputsReader = Callable[[str, str], dict[str, str]]
 
 
 @dataclass(frozen=True)
-class StackOutputRef:
-    """A parameter value read from another stack's output at deploy time."""
-
-    region: str
-    stack: str
-    output: str
-
-
-@dataclass(frozen=True)
 class StackParams:
     """A params file, checked: values are strings or references until `resolve` reads the references."""
 
     path: Path
     template: Path
-    parameters: dict[str, str | StackOutputRef]
+    parameters: dict[str, ParameterValue]
     tags: dict[str, str] = field(default_factory=dict)
     termination_protection: bool = False
 
@@ -83,13 +76,28 @@ class StackParams:
 
 
 def load_params(target: StackTarget) -> StackParams:
-    """Read and check the target's params file; every problem is one line naming the file."""
+    """The target's parameters: its params file's, when it has one, layered with what relay.yaml decides
+    (`relay.stacks.service_parameters`); every problem is one line naming the file."""
     path = target.params_file
-    if not path.is_file():
-        raise RelayError(
-            f"no params file for {target.env} in {target.region}: {path} does not exist "
-            "(format in docs/interfaces.md)"
-        )
+    document = _read(path) if target.own_params and path.is_file() else {}
+    template = document.get("Template", "main.yaml")
+    protection = document.get("TerminationProtection", False)
+    if not isinstance(template, str) or not isinstance(protection, bool):
+        raise RelayError(f"{path}: Template must be a file name and TerminationProtection true or false")
+    from_file = {
+        name: _parameter(path, name, value) for name, value in _mapping(path, document, "Parameters")
+    }
+    root = load_template(target.cfn_dir / template)
+    return StackParams(
+        path=path,
+        template=root.path,
+        parameters=layered(target, root, from_file),
+        tags={name: _string(path, f"tag {name}", value) for name, value in _mapping(path, document, "Tags")},
+        termination_protection=protection,
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text())
     except ValueError as error:
@@ -101,19 +109,7 @@ def load_params(target: StackTarget) -> StackParams:
         raise RelayError(
             f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(KNOWN_KEYS))}"
         )
-    template = document.get("Template", "main.yaml")
-    protection = document.get("TerminationProtection", False)
-    if not isinstance(template, str) or not isinstance(protection, bool):
-        raise RelayError(f"{path}: Template must be a file name and TerminationProtection true or false")
-    return StackParams(
-        path=path,
-        template=target.cfn_dir / template,
-        parameters={
-            name: _parameter(path, name, value) for name, value in _mapping(path, document, "Parameters")
-        },
-        tags={name: _string(path, f"tag {name}", value) for name, value in _mapping(path, document, "Tags")},
-        termination_protection=protection,
-    )
+    return document
 
 
 def _mapping(path: Path, document: Mapping[str, Any], key: str) -> list[tuple[str, Any]]:
@@ -129,7 +125,7 @@ def _string(path: Path, what: str, value: Any) -> str:
     return value
 
 
-def _parameter(path: Path, name: str, value: Any) -> str | StackOutputRef:
+def _parameter(path: Path, name: str, value: Any) -> ParameterValue:
     if isinstance(value, dict) and set(value) == {"StackOutput"}:
         reference = value["StackOutput"]
         if not isinstance(reference, dict) or set(reference) != REFERENCE_KEYS:

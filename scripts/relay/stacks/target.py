@@ -19,7 +19,8 @@ def cfn_dir_from_environment() -> Path:
 
 @dataclass(frozen=True)
 class StackTarget:
-    """One root stack: `<service>-<env>` in one region, described by `<cfn_dir>/params/<env>.<region>.json`.
+    """One root stack: `<service>-<env>` in one region, described by relay.yaml and, when the service
+    has one, `<cfn_dir>/params/<env>.<region>.json`.
 
     The service is relay.yaml's (`relay-<env>` for Relay itself).
     """
@@ -27,6 +28,8 @@ class StackTarget:
     env: str
     region: str
     cfn_dir: Path
+    # False for a service on Relay's platform templates: the params files beside them are Relay's.
+    own_params: bool = True
 
     @property
     def stack_name(self) -> str:
@@ -42,8 +45,11 @@ class StackTarget:
 
 def resolve_target(env: str, region: str, cfn_dir: Path | None = None) -> StackTarget:
     """Check the environment and region against the contract; say what is allowed when they are not."""
+    config = current()
+    chosen = cfn_dir or cfn_dir_from_environment()
     return StackTarget(
         env=check_environment(env),
         region=check_environment_region(env, region),
-        cfn_dir=cfn_dir or cfn_dir_from_environment(),
+        cfn_dir=chosen,
+        own_params=not (config.borrows_templates and chosen == config.templates),
     )

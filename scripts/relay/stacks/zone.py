@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from relay.contract import resource_name
 from relay.errors import RelayError
 from relay.stacks.params import load_params
 from relay.stacks.target import resolve_target
@@ -34,7 +35,7 @@ def ensure_zone(route53: Any, env: str) -> tuple[str, str, bool]:
         config = {"Comment": f"relay {env}: failover record {record}", "PrivateZone": False}
         found = [
             route53.create_hosted_zone(
-                Name=zone, CallerReference=f"relay-{env}-{zone}", HostedZoneConfig=config
+                Name=zone, CallerReference=resource_name(env, zone), HostedZoneConfig=config
             )["HostedZone"]
         ]
     return zone, str(found[0]["Id"]).rsplit("/", 1)[-1], created  # "/hostedzone/Z..." -> "Z..."
