@@ -72,7 +72,7 @@ def test_ledger_is_bundled_from_its_own_repository(tmp_path: Path, monkeypatch: 
         "wsgi": "ledger:create_app()",
         "port": 8081,
         "migrate": "ledger.migrate",
-        "readiness_path": "/readyz",
+        "readiness_path": "/ready",
         "version_path": "/build",
     }
     assert bundle.path.name == "ledger-ledger-1.zip" and bundle.version == "0.1.0"
@@ -123,7 +123,7 @@ def test_ledger_released_blue_green_drift_scanned_and_drilled(
 
     code, smoked = cli("smoke", "--env", ENV, "--region", PRIMARY, "--release-id", "ledger-2")
     assert code == 0 and json.loads(smoked)["passed"] == [
-        "/readyz answers 200",
+        "/ready answers 200",
         "/build is release ledger-2",
         "/health answers 200",
     ], smoked

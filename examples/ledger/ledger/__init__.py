@@ -1,6 +1,6 @@
 """Ledger: a minimal WSGI service released by Relay (not Relay's API): one table of entries.
 
-GET /health (the process is up), GET /readyz (the database answers; `writable` false on a read replica),
+GET /health (the process is up), GET /ready (the database answers; `writable` false on a read replica),
 GET /build (which release serves), POST /entries and GET /entries. Serve with
 `gunicorn -c ledger/gunicorn.conf.py 'ledger:create_app()'`.
 """
@@ -61,7 +61,7 @@ class Ledger:
         environ: Environ,
         start_response: StartResponse,
     ) -> Iterable[bytes]:
-        if route == ("GET", "/readyz"):
+        if route == ("GET", "/ready"):
             (recovering,) = connection.execute("SELECT pg_is_in_recovery()").fetchone() or (True,)
             return _json(start_response, 200, {"ready": True, "writable": not recovering})
         if route == ("GET", "/entries"):
