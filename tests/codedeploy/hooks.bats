@@ -252,6 +252,19 @@ assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$
   [[ $(<"$ROOT/gunicorn.args") == *" app:create_app()" ]]  # release.env's entry point, one argument
 }
 
+@test "migrate.sh runs the module release.json names, and nothing when it names none" {
+  installed_release r3
+  printf '#!/bin/sh\necho "python $*" >"%s"\n' "$ROOT/migrate.args" >"$ROOT/releases/r3/venv/bin/python"
+  chmod +x "$ROOT/releases/r3/venv/bin/python"
+  run -0 --separate-stderr hook migrate
+  [[ $(<"$ROOT/migrate.args") == "python -m app.migrate" ]]
+  rm "$ROOT/migrate.args"
+  release_json r3 | sed 's/"app.migrate"/""/' >"$ROOT/incoming/release.json"
+  run -0 --separate-stderr hook migrate
+  [[ $stderr == *"release r3 declares no migrations"* ]]
+  [[ ! -e $ROOT/migrate.args ]]
+}
+
 @test "stop.sh and start.sh refuse an unknown RELAY_SERVICE_MANAGER" {
   installed_release r1
   for name in stop start; do
