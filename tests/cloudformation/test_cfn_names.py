@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from relay.service.load import schema
 from tests.cloudformation.cfn import ROOT_TEMPLATE, Child, load
 
 # Properties that name a resource in the account and region (or in DNS), by resource type.
@@ -151,3 +152,12 @@ def test_the_root_gives_every_child_the_service(children: dict[str, Child]) -> N
         if child.resource["Properties"]["Parameters"].get("Service") != {"Ref": "Service"}
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda path: path.name)
+def test_the_templates_take_every_name_relay_yaml_allows(path: Any) -> None:
+    """Service and Environment patterns as relay.yaml's schema has them: any service, any environment."""
+    declared = load(path)["Parameters"]
+    properties = schema()["properties"]
+    assert declared["Service"]["AllowedPattern"] == properties["service"]["pattern"]
+    assert declared["Environment"]["AllowedPattern"] == properties["environments"]["propertyNames"]["pattern"]
