@@ -32,10 +32,15 @@ else
   cp "$INCOMING/release.json" "$target/"
   # The slot is the instance's `relay:slot` tag (its Auto Scaling group's, through IMDS); /version shows it.
   slot=$(imds tags/instance/relay:slot) || slot=unknown
-  printf 'RELAY_RELEASE_ID=%s\nRELAY_GIT_SHA=%s\nRELAY_SLOT=%s\n' \
-    "$release_id" "$(release_field "$INCOMING/release.json" git_sha)" "$slot" >"$target/release.env"
-  # A fixed path to the app's gunicorn settings, for the systemd unit and the process manager alike.
-  conf=$("$target/venv/bin/python" -c 'import app, pathlib; print(pathlib.Path(app.__file__).with_name("gunicorn.conf.py"))')
+  wsgi=$(release_field "$INCOMING/release.json" wsgi)
+  # Quoted for bash's `source` and systemd's EnvironmentFile alike (relay.yaml's pattern allows no quote).
+  printf "RELAY_RELEASE_ID=%s\nRELAY_GIT_SHA=%s\nRELAY_SLOT=%s\nRELAY_WSGI_APP='%s'\n" \
+    "$release_id" "$(release_field "$INCOMING/release.json" git_sha)" "$slot" "$wsgi" >"$target/release.env"
+  # A fixed path to the app's gunicorn settings (gunicorn.conf.py beside the entry point's module), for
+  # the systemd unit and the process manager alike.
+  conf=$("$target/venv/bin/python" -c 'import importlib.util, pathlib, sys
+print(pathlib.Path(importlib.util.find_spec(sys.argv[1]).origin).with_name("gunicorn.conf.py"))' "${wsgi%%:*}")
+  [[ -f $conf ]] || die "the app ships no gunicorn settings: $conf is missing (beside ${wsgi%%:*})"
   ln -sfn "$(realpath --relative-to="$target" "$conf")" "$target/gunicorn.conf.py"
   touch "$target/.installed"
 fi

@@ -6,9 +6,8 @@ RELAY_ROOT=${RELAY_ROOT:-/opt/relay}
 RELAY_SERVICE_MANAGER=${RELAY_SERVICE_MANAGER:-systemd}  # systemd | process
 RELAY_ENV_FILE=${RELAY_ENV_FILE:-/etc/relay/app.env}  # written at boot (user data) or by the runner
 # The port the app binds: the runner's (one per local instance), else app.env's PORT (the stack's
-# AppPort, which the systemd unit's gunicorn binds), else gunicorn.conf.py's default.
+# AppPort, which the systemd unit's gunicorn binds), else the revision's (relay.yaml's app.port).
 RELAY_APP_PORT=${RELAY_APP_PORT:-$(sed -n 's/^PORT=//p' "$RELAY_ENV_FILE" 2>/dev/null | tail -n 1 || true)}
-RELAY_APP_PORT=${RELAY_APP_PORT:-8000}
 RELAY_APP_HOST=${RELAY_APP_HOST:-0.0.0.0}
 RELAY_PYTHON=${RELAY_PYTHON:-python3}
 RELAY_USER=${RELAY_USER:-relay}
@@ -37,6 +36,11 @@ die() {
 release_field() {
   "$RELAY_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
 }
+
+# The revision's release.json (the one being deployed), for what the hooks need of the app.
+RELEASE_JSON=$INCOMING/release.json
+[[ -n $RELAY_APP_PORT ]] || RELAY_APP_PORT=$(release_field "$RELEASE_JSON" port 2>/dev/null || true)
+RELAY_APP_PORT=${RELAY_APP_PORT:-8000}  # no revision yet (ApplicationStop on a first install)
 
 # Instance metadata through IMDSv2 only (a session token first); fails fast off EC2. The endpoint is
 # the SDKs' AWS_EC2_METADATA_SERVICE_ENDPOINT when set (the emulator's instances), else EC2's.

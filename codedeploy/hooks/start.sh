@@ -27,7 +27,7 @@ start_process() {
   load_app_env
   export RELAY_APP_BIND=$RELAY_APP_HOST:$RELAY_APP_PORT
   (cd "$CURRENT" && exec "$CURRENT/venv/bin/gunicorn" --config "$CURRENT/gunicorn.conf.py" --daemon \
-    --pid "$PID_FILE" --error-logfile "$LOG_DIR/gunicorn.log" 'app:create_app()')
+    --pid "$PID_FILE" --error-logfile "$LOG_DIR/gunicorn.log" "$RELAY_WSGI_APP")
 }
 
 case $RELAY_SERVICE_MANAGER in

@@ -21,11 +21,18 @@ serve_release() {
   eventually curl -fs -o /dev/null "http://127.0.0.1:$PORT/version"
 }
 
+# release_json ID: the release.json `relay bundle` writes for Relay's API, as release ID.
+release_json() {
+  printf '{"release_id": "%s", "wsgi": "app:create_app()", "port": 8000, "migrate": "app.migrate", ' "$1"
+  printf '"health_path": "/healthz", "readiness_path": "/readyz", "version_path": "/version"}\n'
+}
+
 # installed_release ID: the revision ID in incoming/ and its release built by AfterInstall, whose gunicorn
 # records its arguments in $ROOT/gunicorn.args.
 installed_release() {
   mkdir -p "$ROOT/incoming" "$ROOT/releases/$1/venv/bin"
-  printf '{"release_id": "%s"}\n' "$1" >"$ROOT/incoming/release.json"
+  release_json "$1" >"$ROOT/incoming/release.json"
+  printf "RELAY_RELEASE_ID=%s\nRELAY_WSGI_APP='app:create_app()'\n" "$1" >"$ROOT/releases/$1/release.env"
   printf '#!/bin/sh\necho "$@" >"%s"\n' "$ROOT/gunicorn.args" >"$ROOT/releases/$1/venv/bin/gunicorn"
   chmod +x "$ROOT/releases/$1/venv/bin/gunicorn"
   touch "$ROOT/releases/$1/.installed"
@@ -33,7 +40,7 @@ installed_release() {
 
 current_release() {
   mkdir -p "$ROOT/current"
-  printf '{"release_id": "%s"}\n' "$1" >"$ROOT/current/release.json"
+  release_json "$1" >"$ROOT/current/release.json"
 }
 
 # lib.sh
@@ -242,6 +249,20 @@ assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$
   [[ $stderr == *"started relay-api (process) on port 8000" ]]
   run ! kill -0 "$SPAWNED"
   [[ $(<"$ROOT/gunicorn.args") == *"--daemon --pid $PID_FILE"* ]]
+  [[ $(<"$ROOT/gunicorn.args") == *" app:create_app()" ]]  # release.env's entry point, one argument
+}
+
+@test "migrate.sh runs the module release.json names, and nothing when it names none" {
+  installed_release r3
+  printf '#!/bin/sh\necho "python $*" >"%s"\n' "$ROOT/migrate.args" >"$ROOT/releases/r3/venv/bin/python"
+  chmod +x "$ROOT/releases/r3/venv/bin/python"
+  run -0 --separate-stderr hook migrate
+  [[ $(<"$ROOT/migrate.args") == "python -m app.migrate" ]]
+  rm "$ROOT/migrate.args"
+  release_json r3 | sed 's/"app.migrate"/""/' >"$ROOT/incoming/release.json"
+  run -0 --separate-stderr hook migrate
+  [[ $stderr == *"release r3 declares no migrations"* ]]
+  [[ ! -e $ROOT/migrate.args ]]
 }
 
 @test "stop.sh and start.sh refuse an unknown RELAY_SERVICE_MANAGER" {

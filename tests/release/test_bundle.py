@@ -38,7 +38,17 @@ def test_contents_are_what_the_appspec_needs(bundle: Bundle) -> None:
     wheels = {Path(name).name.split("-")[0].lower() for name in names if name.startswith("wheelhouse/")}
     assert {"relay_app", "flask", "gunicorn", "sqlalchemy", "alembic", "psycopg"} <= wheels
     assert "relay" not in wheels
-    assert release == {"release_id": "test-1", "version": bundle.version, "git_sha": bundle.git_sha}
+    assert release == {
+        "release_id": "test-1",
+        "version": bundle.version,
+        "git_sha": bundle.git_sha,
+        "wsgi": "app:create_app()",  # relay.yaml's app block: what the hooks and the unit run and probe
+        "port": 8000,
+        "migrate": "app.migrate",
+        "health_path": "/healthz",
+        "readiness_path": "/readyz",
+        "version_path": "/version",
+    }
     assert dates == {(1980, 1, 1, 0, 0, 0)}
 
 

@@ -1,4 +1,7 @@
-"""`relay bundle`: build the CodeDeploy revision (reproducible) and optionally upload it."""
+"""`relay bundle`: build the service's CodeDeploy revision (reproducible) and optionally upload it.
+
+The service is relay.yaml's (--config, $RELAY_CONFIG or ./relay.yaml): its app package, lock file and
+WSGI entry point, with Relay's appspec, hooks and unit."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from relay.contract import read_outputs, stack_name
 from relay.options import env_option, output_option, region_option
 from relay.release import bundle as builder
 from relay.release.upload import upload
+from relay.service.load import current
 
 
 @click.command("bundle")
@@ -20,7 +24,7 @@ from relay.release.upload import upload
 @region_option
 @click.option("--out", type=click.Path(path_type=Path), default=builder.REPO / "dist", show_default=True)
 @click.option("--release-id", help="Name the release (default: VERSION-GITSHA).")
-@click.option("--relock", is_flag=True, help="Re-resolve codedeploy/requirements.lock first (needs PyPI).")
+@click.option("--relock", is_flag=True, help="Re-resolve the app's lock file (app.lock) first (needs PyPI).")
 @output_option()
 @pass_relay
 def command(
@@ -32,18 +36,19 @@ def command(
     release_id: str | None,
     relock: bool,
 ) -> None:
-    """Build the revision zip: app wheel, locked wheelhouse, appspec, hooks, unit, release.json.
+    """Build the revision zip: the app's wheel, its locked wheelhouse, appspec, hooks, unit, release.json.
 
     Prints where it is: the zip's path, or with --upload (and --env, --region) its S3 URL.
     """
     if do_upload and not env:
         raise click.UsageError("--upload needs --env")
     where = relay.one_region() if do_upload else None  # before building: a build takes a while
+    config = current()
     if relock:
-        builder.relock()
+        builder.relock(config.app.package or builder.REPO, config.app.lock)
     # The first build downloads the instances' wheelhouse (minutes); say so before the wait.
-    progress("building the bundle: app wheel, locked wheelhouse (fetched once into build/cache), hooks")
-    built = builder.build(out, builder.REPO / "build" / "cache", release_id)
+    progress(f"building the {config.service} bundle: app wheel, locked wheelhouse (fetched once), hooks")
+    built = builder.build(out, builder.REPO / "build" / "cache", release_id, config)
     progress(f"bundle {built.path} sha256 {built.sha256} release {built.release_id}")
     location = str(built.path)
     if env and where:

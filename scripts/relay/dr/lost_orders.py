@@ -5,7 +5,8 @@ PORT, NAME and SECRET_ARN under AppConfigParameterPath in SSM), the login in the
 a connection from where the DR job runs (inside the VPC, or a network peered with it), read-only. An
 order is matched by id and creation time, so an order the new writer takes under an id the old one had
 used is not mistaken for a kept one. When either database cannot be read the count is unknown, with the
-reason: never 0.
+reason: never 0. A service whose relay.yaml declares no lost-data count (`app.lost_data`) gets "not
+counted" with that reason.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from app.aws_config import (
     read_parameters,
 )
 from relay.dr.context import DrContext, StepSkipped
+from relay.service.load import current
+from relay.service.model import LOST_RELAY_ORDERS
 
 FACT = "orders_lost"
 # An order older than the lag at fence plus this margin was replayed long before the promotion: only
@@ -137,7 +140,21 @@ def measure(ctx: DrContext) -> LostOrders:
     )
 
 
+def undeclared() -> LostOrders | None:
+    """Unknown, with the reason, for a service whose relay.yaml declares no lost-data count; else None."""
+    config = current()
+    if config.app.lost_data == LOST_RELAY_ORDERS:
+        return None
+    return LostOrders(
+        None,
+        f"not counted: {config.service} declares no lost-data count ({config.shown_as}: app.lost_data)",
+    )
+
+
 def count_intent(ctx: DrContext) -> str:
+    skipped = undeclared()
+    if skipped:
+        return skipped.detail
     return (
         f"count the orders on {ctx.source_region}'s fenced writer that {ctx.target_region}'s promoted "
         "writer lacks (read-only, with each region's app settings and secret)"
@@ -145,8 +162,9 @@ def count_intent(ctx: DrContext) -> str:
 
 
 def count_lost_orders(ctx: DrContext) -> str:
-    """Record the RPO in orders in the journal; skipped (unknown, never 0) when it cannot be counted."""
-    lost = measure(ctx)
+    """Record the RPO in orders in the journal; skipped (unknown, never 0) when it cannot be counted or
+    the service declares no count."""
+    lost = undeclared() or measure(ctx)
     ctx.journal.facts[FACT] = lost.to_json()
     if lost.count is None:
         raise StepSkipped(lost.detail)

@@ -1,12 +1,15 @@
-"""Build the CodeDeploy revision zip: reproducible (same inputs, same sha256) and self-contained.
+"""Build the CodeDeploy revision zip of a service: reproducible (same inputs, same sha256), self-contained.
 
-The zip holds appspec.yml, the hooks, the systemd unit, the app wheel, a wheelhouse of the locked runtime
-dependencies (instances have no internet) and release.json naming the release.
+The zip holds Relay's appspec.yml, hooks and systemd unit, the service's app wheel, a wheelhouse of its
+locked runtime dependencies (instances have no internet) and release.json: the release's name and what
+the hooks need of the app (relay.yaml's `app`: WSGI entry point, port, probe paths, migration module),
+so the hooks and the unit serve any WSGI service (docs/adr/0032).
 
-The app wheel is its own distribution, `relay-app`: the `app` package and its migrations, nothing of the
-`relay` CLI or the embedded AWS (their dependencies are not in the wheelhouse). It has no build config
-of its own to keep in step: its pyproject.toml is written at build time from the project's, taking the
-version, `[project].dependencies` (what requirements.lock pins) and `app`'s package data from there.
+A service with `app.package` builds its wheel from that folder's own pyproject.toml. Relay's API has
+none: its wheel is its own distribution, `relay-app`, the `app` package and its migrations, nothing of
+the `relay` CLI or the embedded AWS (their dependencies are not in the wheelhouse); its pyproject.toml
+is written at build time from the project's, taking the version, `[project].dependencies` (what
+requirements.lock pins) and `app`'s package data from there.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from typing import Any
 
 from relay import __version__
 from relay.errors import RelayError
+from relay.service.load import REPOSITORY_CONFIG, load
+from relay.service.model import App, ServiceConfig
 
 REPO = Path(__file__).resolve().parents[3]
 CODEDEPLOY = REPO / "codedeploy"
@@ -34,7 +39,8 @@ LOCK_FILE = CODEDEPLOY / "requirements.lock"
 TARGET = ["--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--implementation", "cp"]
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the oldest time a zip can hold: timestamps never vary
 APP_DISTRIBUTION = "relay-app"
-BUNDLED = ("app", "codedeploy", "pyproject.toml")  # every byte of the revision comes from these
+BUNDLED = ("app", "codedeploy", "pyproject.toml")  # every byte of Relay API's revision comes from these
+COPY_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist")
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class Bundle:
         return f"bundles/sha256/{self.sha256}.zip"
 
 
-def git_sha(repo: Path = REPO) -> str:
+def git_sha(repo: Path = REPO, bundled: tuple[str, ...] = BUNDLED) -> str:
     """The commit being bundled, with `-dirty` when the tree has uncommitted changes to bundled paths."""
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -62,7 +68,7 @@ def git_sha(repo: Path = REPO) -> str:
     head = run("rev-parse", "HEAD")
     if head.returncode != 0:
         raise RelayError(f"cannot read the git commit in {repo}: {head.stderr.strip()}")
-    dirty = run("status", "--porcelain", "--", *BUNDLED).stdout.strip()
+    dirty = run("status", "--porcelain", "--", *bundled).stdout.strip()
     return head.stdout.strip() + ("-dirty" if dirty else "")
 
 
@@ -118,25 +124,38 @@ def _app_pyproject(repo: Path) -> str:
     )
 
 
-def build_app_wheel(out: Path, repo: Path = REPO) -> Path:
-    """The `relay-app` wheel, built with fixed timestamps from a private copy of `app` alone.
+def build_app_wheel(out: Path, repo: Path = REPO, package: Path | None = None) -> Path:
+    """The app's wheel, built with fixed timestamps from a private copy of its source: `package` (a
+    folder with its own pyproject.toml), else `app` alone as the `relay-app` distribution.
 
     A private copy: setuptools builds in the source folder's build/, which concurrent builds would share.
     """
     env = {**os.environ, "SOURCE_DATE_EPOCH": _commit_epoch(repo)}
     source = out / "source"
-    shutil.copytree(
-        repo / "app", source / "app", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
-    )
-    (source / "pyproject.toml").write_text(_app_pyproject(repo))
+    if package:
+        shutil.copytree(package, source, ignore=COPY_IGNORED)
+    else:
+        shutil.copytree(repo / "app", source / "app", ignore=COPY_IGNORED)
+        (source / "pyproject.toml").write_text(_app_pyproject(repo))
+    wheels_dir = out / "wheel"
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--wheel-dir",
+            str(wheels_dir),
+            str(source),
+        ],
         "building the app wheel",
         env,
     )
-    wheels = sorted(out.glob(f"{APP_DISTRIBUTION.replace('-', '_')}-*.whl"))
+    wheels = sorted(wheels_dir.glob("*.whl"))
     if not wheels:
-        raise RelayError(f"pip built no {APP_DISTRIBUTION} wheel in {out}")
+        raise RelayError(f"pip built no wheel from {package or repo / 'app'}")
     return _normalised(wheels[0])
 
 
@@ -187,7 +206,8 @@ def wheelhouse(cache_root: Path, lock: Path = LOCK_FILE) -> Path:
 
 
 def relock(repo: Path = REPO, lock: Path = LOCK_FILE) -> Path:
-    """Resolve `[project].dependencies` (the app's runtime needs) and pin them with hashes.
+    """Resolve `[project].dependencies` of `repo`'s pyproject.toml (the app's runtime needs) and pin them
+    with hashes into `lock`.
 
     pip's own resolver, no extra tool; the same list the app wheel requires, so `pip check` passes on it.
     """
@@ -214,7 +234,7 @@ def relock(repo: Path = REPO, lock: Path = LOCK_FILE) -> Path:
         )
         installs = json.loads(report.read_text())["install"]
     lines = [
-        "# The API's runtime dependencies, pinned with hashes: `relay bundle --relock` rewrites this file."
+        "# The app's runtime dependencies, pinned with hashes: `relay bundle --relock` rewrites this file."
     ]
     for item in sorted(installs, key=lambda entry: entry["metadata"]["name"].lower()):
         name, version = item["metadata"]["name"], item["metadata"]["version"]
@@ -231,28 +251,77 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = Fa
     archive.writestr(info, data, compresslevel=9)
 
 
-def build(out_dir: Path, cache_root: Path, release_id: str | None = None, repo: Path = REPO) -> Bundle:
-    """Build the revision zip in `out_dir`; `release_id` defaults to the version and commit."""
-    sha = git_sha(repo)
-    rid = release_id or f"{__version__}-{sha[:12]}{'-dirty' if sha.endswith('-dirty') else ''}"
+def app_source(config: ServiceConfig) -> tuple[Path, tuple[str, ...]]:
+    """The service's repository (where relay.yaml is) and what of it the revision is built from."""
+    app = config.app
+    repo = Path(config.shown_as).resolve().parent  # as loaded: commands do not change directory
+    if app.package is None:
+        return repo, BUNDLED
+    service_files = (app.package, app.lock, repo / "relay.yaml", repo / "appspec.yml")
+    return repo, tuple(os.path.relpath(path, repo) for path in service_files)
+
+
+def app_version(app: App) -> str:
+    """The version the release is named after: the service's pyproject.toml's, Relay's for Relay's API."""
+    if app.package is None:
+        return __version__
+    version = _project(app.package)["project"].get("version")
+    if not isinstance(version, str):
+        raise RelayError(f"{app.package / 'pyproject.toml'}: [project] needs a static version")
+    return version
+
+
+def release_metadata(release_id: str, version: str, sha: str, app: App) -> dict[str, object]:
+    """release.json: the release's name, and what the hooks need to install, migrate, start and probe it."""
+    return {
+        "release_id": release_id,
+        "version": version,
+        "git_sha": sha,
+        "wsgi": app.wsgi,
+        "port": app.port,
+        "migrate": app.migrate or "",
+        "health_path": app.health_path,
+        "readiness_path": app.readiness_path,
+        "version_path": app.version_path,
+    }
+
+
+def build(
+    out_dir: Path,
+    cache_root: Path,
+    release_id: str | None = None,
+    config: ServiceConfig | None = None,
+) -> Bundle:
+    """Build the revision zip of `config`'s service (Relay's API by default) in `out_dir`; `release_id`
+    defaults to the version and commit."""
+    service = config or load(REPOSITORY_CONFIG)
+    app = service.app
+    repo, bundled = app_source(service)
+    sha = git_sha(repo, bundled)
+    version = app_version(app)
+    rid = release_id or f"{version}-{sha[:12]}{'-dirty' if sha.endswith('-dirty') else ''}"
     cache_root.mkdir(parents=True, exist_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
-    deps = wheelhouse(cache_root)
+    deps = wheelhouse(cache_root, app.lock)
     with tempfile.TemporaryDirectory() as scratch:
-        app_wheel = build_app_wheel(Path(scratch), repo)
+        app_wheel = build_app_wheel(Path(scratch), repo, app.package)
         files: dict[str, tuple[bytes, bool]] = {
             f"wheelhouse/{wheel.name}": (wheel.read_bytes(), False) for wheel in deps.glob("*.whl")
         }
         files[f"wheelhouse/{app_wheel.name}"] = (app_wheel.read_bytes(), False)
     for path in sorted(CODEDEPLOY.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
+        if path.is_file() and not path.name.startswith(".") and path != LOCK_FILE:
             files[path.relative_to(CODEDEPLOY).as_posix()] = (path.read_bytes(), os.access(path, os.X_OK))
-    metadata = {"release_id": rid, "version": __version__, "git_sha": sha}
+    files["requirements.lock"] = (app.lock.read_bytes(), False)
+    service_appspec = repo / "appspec.yml"  # the service's own (as `relay init` writes it), else Relay's
+    if app.package is not None and service_appspec.is_file():
+        files["appspec.yml"] = (service_appspec.read_bytes(), False)
+    metadata = release_metadata(rid, version, sha, app)
     files["release.json"] = (json.dumps(metadata, indent=2, sort_keys=True).encode() + b"\n", False)
-    target = out_dir / f"relay-{rid}.zip"
+    target = out_dir / f"{service.service}-{rid}.zip"
     with zipfile.ZipFile(target, "w") as archive:
         for name in sorted(files):
             data, executable = files[name]
             _add(archive, name, data, executable)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
-    return Bundle(path=target, sha256=digest, release_id=rid, git_sha=sha, version=__version__)
+    return Bundle(path=target, sha256=digest, release_id=rid, git_sha=sha, version=version)

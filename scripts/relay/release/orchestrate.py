@@ -290,7 +290,7 @@ def _ready_gate(
     *,
     size: int,
     release_id: str | None,
-    token: str,
+    token: str | None,
     timeout: float,
     step: Show,
 ) -> None:

@@ -1,99 +1,98 @@
-"""Smoke-test a slot through a listener: ready, running the expected release, and a create-and-read works
-(in a standby region, whose database is a read-only replica until promoted, no write: /readyz must say
-it cannot write, and a read must find what the primary wrote, e.g. its own smoke tests' products).
+"""Smoke-test a slot through a listener with what any service has (relay.yaml's `app` paths): ready,
+running the expected release, healthy; then the write checks the service declares (`app.smoke`).
 
-The write is authenticated as a client's would be: with a token of the pipeline's app client granting
-only the scope it needs (`SCOPES`, relay.tokens), so the smoke test proves the app enforces and accepts
-the region's tokens.
+Relay's API declares `relay-catalog` (catalog_smoke.py): a product created and read back, authenticated
+as a client's would be, or in a standby region a read-only replica's checks. A service declaring only
+`probes` needs no token and writes nothing; `relay` then never imports Relay's `app` (docs/adr/0032).
 """
 
 from __future__ import annotations
 
-import uuid
+from types import ModuleType
 
-from app.scopes import CATALOG_WRITE
 from relay.aws import AwsFactory
 from relay.contract import RootStack
 from relay.errors import RelayError
 from relay.release.http import Endpoint
-from relay.tokens import pipeline_token
+from relay.service.load import current
+from relay.service.model import SMOKE_RELAY_CATALOG, App
 from relay.waiting import wait_for
 
-SCOPES = (CATALOG_WRITE,)  # what the checks below need: one product created
+
+def _catalog_checks() -> ModuleType:
+    """Relay API's checks, imported only for the service that declares them: they import Relay's `app`."""
+    from relay.release import catalog_smoke  # noqa: PLC0415 - imports `app`, only when declared
+
+    return catalog_smoke
 
 
-def smoke_token(aws: AwsFactory, stack: RootStack) -> str:
-    """A token of the stack's pipeline client for the smoke test's writes."""
-    return pipeline_token(aws, stack, SCOPES)
+def smoke_token(aws: AwsFactory, stack: RootStack) -> str | None:
+    """A token for the declared write checks (the stack's pipeline client's), None when there are none."""
+    if current().app.smoke != SMOKE_RELAY_CATALOG:
+        return None
+    token: str = _catalog_checks().smoke_token(aws, stack)
+    return token
 
 
-def wait_ready(endpoint: Endpoint, deadline_seconds: float) -> object:
-    """/readyz answers 200 before the deadline (the target group health check needs a moment); its answer."""
+def wait_ready(endpoint: Endpoint, deadline_seconds: float, path: str) -> object:
+    """`path` (the readiness path) answers 200 before the deadline (the target group health check needs a
+    moment); its answer."""
 
     def ready() -> tuple[bool, object]:
         try:
-            status, answer = endpoint.request("GET", "/readyz", timeout=2)
+            status, answer = endpoint.request("GET", path, timeout=2)
         except OSError as error:
             return False, error
         return status == 200, answer
 
     return wait_for(
         ready,
-        what=f"the smoke test's /readyz on {endpoint.url} to answer 200",
+        what=f"the smoke test's {path} on {endpoint.url} to answer 200",
         timeout=deadline_seconds,
         first=0.1,
         cap=0.5,
     )
 
 
+def probes(
+    endpoint: Endpoint, release_id: str | None, app: App, deadline_seconds: float
+) -> tuple[list[str], object]:
+    """Readiness, version (naming `release_id` when given) and health: what passed, the readiness answer."""
+    readiness = wait_ready(endpoint, deadline_seconds, app.readiness_path)
+    passed = [f"{app.readiness_path} answers 200"]
+    status, version = endpoint.request("GET", app.version_path)
+    if status != 200 or not isinstance(version, dict):
+        raise RelayError(f"smoke: {app.version_path} answered {status}: {version}")
+    if release_id and version.get("release_id") != release_id:
+        raise RelayError(
+            f"smoke: {app.version_path} says release {version.get('release_id')!r}, expected {release_id!r}"
+        )
+    passed.append(f"{app.version_path} is release {version.get('release_id')}")
+    if app.health_path != app.readiness_path:
+        status, health = endpoint.request("GET", app.health_path)
+        if status != 200:
+            raise RelayError(f"smoke: {app.health_path} answered {status}: {health}")
+        passed.append(f"{app.health_path} answers 200")
+    return passed, readiness
+
+
 def smoke(
     endpoint: Endpoint,
     release_id: str | None,
     *,
-    token: str,
+    token: str | None,
     writable: bool = True,
     deadline_seconds: float = 60,
 ) -> list[str]:
-    """Run the checks, writing with `token` (granting SCOPES) when the region's database is `writable`;
-    return what passed, raise RelayError on the first failure."""
-    passed = []
-    readiness = wait_ready(endpoint, deadline_seconds)
-    passed.append("/readyz answers 200")
-    status, version = endpoint.request("GET", "/version")
-    if status != 200 or not isinstance(version, dict):
-        raise RelayError(f"smoke: /version answered {status}: {version}")
-    if release_id and version.get("release_id") != release_id:
-        raise RelayError(
-            f"smoke: /version says release {version.get('release_id')!r}, expected {release_id!r}"
-        )
-    passed.append(f"/version is release {version.get('release_id')}")
+    """Run the probes, then the declared write checks (writing with `token` when the region's database is
+    `writable`); return what passed, raise RelayError on the first failure."""
+    app = current().app
+    passed, readiness = probes(endpoint, release_id, app, deadline_seconds)
+    if app.smoke != SMOKE_RELAY_CATALOG:
+        return passed
+    checks = _catalog_checks()
     if not writable:
-        return [*passed, *_read_only_checks(endpoint, readiness)]
-    sku = f"smoke-{uuid.uuid4().hex[:12]}"
-    product = {"sku": sku, "name": "smoke test", "price_cents": 1, "stock": 0}
-    status, created = endpoint.request("POST", "/products", product, token=token)
-    if status != 201 or not isinstance(created, dict):
-        raise RelayError(f"smoke: creating a product answered {status}: {created}")
-    status, read = endpoint.request("GET", f"/products/{created['id']}")
-    if status != 200 or not isinstance(read, dict) or read.get("sku") != sku:
-        raise RelayError(f"smoke: reading product {created['id']} back answered {status}: {read}")
-    passed.append("create-and-read round trip")
-    return passed
-
-
-def _read_only_checks(endpoint: Endpoint, readiness: object) -> list[str]:
-    """A standby writes nothing: its /readyz says it cannot, and it reads what the primary wrote."""
-    if not isinstance(readiness, dict) or readiness.get("writable") is not False:
-        raise RelayError(
-            f"smoke: a standby's /readyz must say writable false (a read-only replica): {readiness}"
-        )
-    status, page = endpoint.request("GET", "/products?limit=1")
-    if status != 200 or not isinstance(page, dict):
-        raise RelayError(f"smoke: listing products (read-only region) answered {status}: {page}")
-    if not page.get("items"):
-        raise RelayError(
-            "smoke: the standby's database holds none of the products the primary's releases wrote: "
-            "is the replica replicating from the primary?"
-        )
-    sku = page["items"][0].get("sku")
-    return ["/readyz says writable false", f"product {sku} written on the primary reads back"]
+        return [*passed, *checks.read_only_checks(endpoint, readiness)]
+    if token is None:
+        raise RelayError("smoke: the catalog checks write, and no token was given for them")
+    return [*passed, checks.round_trip(endpoint, token)]

@@ -207,14 +207,12 @@ def _default(*path: str) -> Any:
 def _build(file: Path, shown_as: str, document: Document) -> ServiceConfig:
     data = document.data
     templates = _templates(file.resolve().parent, data.get("templates"))
-    app = data.get("app", {})
-    app_defaults = ("properties", "app", "properties")
     environment = ("$defs", "environment", "properties")
     return ServiceConfig(
         shown_as=shown_as,
         service=data["service"],
         templates=templates,
-        app=App(**{name: app.get(name, _default(*app_defaults, name)) for name in App.__dataclass_fields__}),
+        app=_app(file.resolve().parent, data.get("app", {})),
         environments={
             name: Environment(
                 name=name,
@@ -241,6 +239,15 @@ def _account(env: dict[str, Any]) -> Account | None:
         return None
     role_arn = _role_arn(account, env["regions"]["primary"])
     return Account(id=account["id"], role_arn=role_arn, external_id=account.get("external_id"))
+
+
+def _app(root: Path, app: dict[str, Any]) -> App:
+    """The app block with the schema's defaults; its files resolved beside relay.yaml."""
+    properties = schema()["properties"]["app"]["properties"]
+    values = {name: app.get(name, properties[name].get("default")) for name in App.__dataclass_fields__}
+    values["lock"] = root / values["lock"]
+    values["package"] = root / values["package"] if values["package"] else None
+    return App(**values)
 
 
 def _templates(folder: Path, configured: str | None) -> Path:

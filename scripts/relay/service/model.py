@@ -11,15 +11,25 @@ from relay.errors import RelayError
 from relay.service.document import Path as KeyPath
 from relay.service.document import dotted
 
+SMOKE_PROBES = "probes"  # what any service answers: readiness, version, health
+SMOKE_RELAY_CATALOG = "relay-catalog"  # Relay API's own write and read, after the probes
+LOST_RELAY_ORDERS = "relay-orders"
+
 
 @dataclass(frozen=True)
 class App:
-    """What the instances' hooks and the smoke tests call on the app."""
+    """What the bundle builds and the instances' hooks and the smoke tests call on the app."""
 
     port: int
     health_path: str
     readiness_path: str
     version_path: str
+    wsgi: str
+    package: Path | None  # None: the repository's `app` package, built as Relay's API is
+    lock: Path
+    migrate: str | None
+    smoke: str
+    lost_data: str | None
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,10 @@ class ServiceConfig:
             self._setting(self.service, "service"),
             self._setting(str(self.templates), "templates"),
             self._setting(str(self.drift_ignore) if self.drift_ignore else None, "drift", "ignore"),
-            *(self._setting(getattr(self.app, name), "app", name) for name in App.__dataclass_fields__),
+            *(
+                self._setting(_shown(getattr(self.app, name)), "app", name)
+                for name in App.__dataclass_fields__
+            ),
         ]
         for env in self.environments.values():
             rows += [
@@ -146,3 +159,8 @@ class ServiceConfig:
         """A stack parameter's setting, its source saying how it ranks with a params file's value."""
         rank = "over" if self.sets(*path) else "under"
         return Setting(dotted(path), value, f"{self.source(*path)}, {rank} a params file")
+
+
+def _shown(value: object) -> object:
+    """A path as text, as the file writes it resolved: JSON and tables print it the same way."""
+    return str(value) if isinstance(value, Path) else value

@@ -13,7 +13,7 @@ from pathlib import Path
 from relay_emulator.elbv2.model import Frontend, Redirect
 
 HOST = "127.0.0.1"
-# ALB-like: 60 s idle keep-alive on the client side; health checks on /readyz as the target groups do.
+# ALB-like: 60 s idle keep-alive on the client side; health checks on the target groups' path.
 TEMPLATE = """global
     stats socket {socket} mode 600 level admin expose-fd listeners
     pidfile {pidfile}
@@ -69,7 +69,7 @@ class HAProxy:
             lines = [
                 f"backend {front.backend}",
                 "    balance roundrobin",
-                "    option httpchk GET /readyz",
+                f"    option httpchk GET {front.health_check_path}",
                 "    http-check expect status 200",
                 "    default-server inter 500ms fall 2 rise 1",
             ]
@@ -88,6 +88,7 @@ class HAProxy:
                 tuple((s.name, s.port) for s in front.servers),
                 front.certificates,
                 front.redirect,
+                front.health_check_path,
             )
             for front in fronts
         )

@@ -54,6 +54,7 @@ class Frontend:
     protocol: str
     certificates: tuple[Certificate, ...]
     redirect: Redirect | None
+    health_check_path: str = "/"  # the forwarded target groups' (ELBv2's default for HTTP: /)
 
     @property
     def backend(self) -> str:
@@ -118,6 +119,11 @@ def frontends(
         weights = forward_weights(listener.default_actions)
         total = sum(weights.values())
         servers: list[Server] = []
+        paths = [
+            group.health_check_path
+            for arn in sorted(weights)
+            if (group := target_groups.get(arn)) is not None and group.health_check_path
+        ]
         for arn, weight in sorted(weights.items()):
             group = target_groups.get(arn)
             if group is None:
@@ -137,6 +143,8 @@ def frontends(
                 listener.protocol,
                 certificates,
                 redirect_of(listener.default_actions),
+                # HAProxy checks one path per backend: a listener's slots share their template's.
+                paths[0] if paths else "/",
             )
         )
     return built

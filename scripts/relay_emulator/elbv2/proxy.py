@@ -4,7 +4,8 @@ HTTPS listeners terminate TLS with their ACM certificates (signed by the run's l
 from the emulator). Every change to a listener, its certificates, a rule or a target (and a short poll
 for instance launches, terminations and health) reconciles HAProxy: new weights through its runtime API
 at once, new frontends, servers or certificates by a seamless reload. Target health answers from
-HAProxy's own /readyz checks. `/relay-api/traffic` tells where each listener serves locally.
+HAProxy's own checks of the target groups' health check path. `/relay-api/traffic` tells where each
+listener serves locally.
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ from tests.emulator.relay_api import control
 
 ENV, REGION = "demo", "us-east-1"  # the stack fixture's (tests/release/conftest.py)
 USER_DATA = {"RELAY_APP_CONFIG_SSM_PATH", "AWS_REGION", "PORT"}  # app.yaml's launch template writes these
-RELEASE = {"RELAY_RELEASE_ID", "RELAY_GIT_SHA", "RELAY_SLOT"}  # install.sh: the bundle's and the slot tag
+# install.sh: the bundle's (its name and the app's WSGI entry point) and the slot tag
+RELEASE = {"RELAY_RELEASE_ID", "RELAY_GIT_SHA", "RELAY_SLOT", "RELAY_WSGI_APP"}
 STARTED = {"RELAY_APP_BIND"}  # start.sh: host and port, from the placement
 
 
