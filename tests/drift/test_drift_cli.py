@@ -207,7 +207,7 @@ def test_relay_yaml_names_the_ignore_rules_when_no_file_is_given(
     )
     assert drift_json(relay, stack)[0] == 2  # Relay's own relay.yaml names no rules
 
-    scan = ("drift", "--stack", stack.name, "--region", stack.region)
+    scan = ("drift", "--stack", stack.name, "--region", stack.region, "--templates", str(stack.templates))
     code, out = relay("--config", str(config), "--output", "json", *scan)
 
     assert code == 0
@@ -223,7 +223,9 @@ def test_without_stack_or_all_the_scan_covers_the_service_s_own_stacks(
         f"service: relay\nenvironments:\n  {ours.env}:\n    regions: {{primary: {ours.region}}}\n"
     )
 
-    code, out = relay("--config", str(config), "--output", "json", "drift")
+    code, out = relay(
+        "--config", str(config), "--output", "json", "drift", "--templates", str(ours.templates)
+    )
 
     assert code == 0
     assert [root["name"] for root in json.loads(out)["roots"]] == [ours.name]  # not theirs.name

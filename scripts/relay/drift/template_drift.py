@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from relay.contract import environment_of, stack_name
 from relay.drift.model import DRIFTED, IN_SYNC, NOT_CHECKED, TemplateDrift
 from relay.errors import RelayError
-from relay.stacks.params import load_params
+from relay.stacks.params import root_template
 from relay.stacks.target import StackTarget
 from relay.stacks.templates import NESTED_STACK_TYPE
 from relay.stacks.tree import StackNode
@@ -106,7 +106,7 @@ class TemplateSource:
         if env is None:
             return None, f"no local template: {name} is not named {stack_name('<env>')}"
         try:
-            return load_params(StackTarget(env, region, self.directory)).template, ""
+            return root_template(StackTarget(env, region, self.directory)), ""
         except RelayError as error:
             return None, f"no local template: {error.message}"
 

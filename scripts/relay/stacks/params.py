@@ -78,16 +78,14 @@ class StackParams:
 def load_params(target: StackTarget) -> StackParams:
     """The target's parameters: its params file's, when it has one, layered with what relay.yaml decides
     (`relay.stacks.service_parameters`); every problem is one line naming the file."""
-    path = target.params_file
-    document = _read(path) if target.own_params and path.is_file() else {}
-    template = document.get("Template", "main.yaml")
+    path, document = _params_document(target)
     protection = document.get("TerminationProtection", False)
-    if not isinstance(template, str) or not isinstance(protection, bool):
-        raise RelayError(f"{path}: Template must be a file name and TerminationProtection true or false")
+    if not isinstance(protection, bool):
+        raise RelayError(f"{path}: TerminationProtection must be true or false")
     from_file = {
         name: _parameter(path, name, value) for name, value in _mapping(path, document, "Parameters")
     }
-    root = load_template(target.cfn_dir / template)
+    root = load_template(root_template(target))
     return StackParams(
         path=path,
         template=root.path,
@@ -95,6 +93,22 @@ def load_params(target: StackTarget) -> StackParams:
         tags={name: _string(path, f"tag {name}", value) for name, value in _mapping(path, document, "Tags")},
         termination_protection=protection,
     )
+
+
+def root_template(target: StackTarget) -> Path:
+    """The target's root template file: its params file's `Template`, else main.yaml. No parameter is
+    resolved, so any root stack's template can be found (drift compares stacks relay.yaml may not list)."""
+    path, document = _params_document(target)
+    template = document.get("Template", "main.yaml")
+    if not isinstance(template, str):
+        raise RelayError(f"{path}: Template must be a file name")
+    return target.cfn_dir / template
+
+
+def _params_document(target: StackTarget) -> tuple[Path, dict[str, Any]]:
+    """The params file and what it holds; {} when the target has none (or borrows Relay's templates)."""
+    path = target.params_file
+    return path, _read(path) if target.own_params and path.is_file() else {}
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -36,7 +36,10 @@ def issuer(emulator: EmulatorState) -> Iterator[dict[str, str]]:
     cfn.create_stack(
         StackName=name,
         TemplateBody=AUTH_TEMPLATE.read_text(),
-        Parameters=[{"ParameterKey": "Environment", "ParameterValue": "demo"}],
+        Parameters=[
+            {"ParameterKey": "Service", "ParameterValue": "relay"},
+            {"ParameterKey": "Environment", "ParameterValue": "demo"},
+        ],
     )
     stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
     assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
