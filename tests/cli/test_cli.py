@@ -380,7 +380,7 @@ ANSWERS: dict[str, tuple[list[str], dict[str, Any]]] = {
     "config check": (["config", "check"], {}),
     "config show": (["config", "show"], {}),
     "config flow": (["config", "flow"], {}),
-    "init": (["init", "--directory", "{tmp}", "--service", "shop"], {}),
+    "init": (["init", "--directory", "{tmp}", "--service", "shop", "--wsgi", "shop:create_app()"], {}),
     "cost": (["cost", "--env", "prod"], {}),
     "bundle": (["bundle", "--out", "{tmp}"], {"relay.commands.bundle.builder.build": answer(BUNDLE)}),
     "release --plan": (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import runpy
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -34,7 +35,8 @@ def repository(tmp_path: Path) -> Path:
 
 
 def init(capsys: pytest.CaptureFixture[str], repository: Path, *args: str) -> tuple[int, str, str]:
-    return relay(capsys, "init", "--directory", str(repository), *args)
+    """`relay init` in `repository`, serving its wsgi.py unless args give another --wsgi (the last wins)."""
+    return relay(capsys, "init", "--directory", str(repository), "--wsgi", "wsgi:application", *args)
 
 
 def test_init_writes_a_config_relay_accepts_and_says_what_to_fill_in(
@@ -122,7 +124,7 @@ def test_options_that_make_a_wrong_config_write_nothing(
     code, _, err = init(capsys, repository, "--primary", "eu-west-1", "--standby", "eu-west-1")
 
     assert code == 1
-    assert "relay.yaml:15: environments.prod.regions.standby: 'eu-west-1' is the primary region" in err
+    assert "relay.yaml:18: environments.prod.regions.standby: 'eu-west-1' is the primary region" in err
     assert sorted(path.name for path in repository.iterdir()) == ["wsgi.py"]
 
 
@@ -136,3 +138,107 @@ def test_a_directory_name_that_is_no_service_name_asks_for_one(
 
     assert code == 1
     assert "cannot name the service after the directory '_'; pass --service NAME" in err
+
+
+def test_the_app_block_names_what_the_bundle_and_the_hooks_need(
+    capsys: pytest.CaptureFixture[str], repository: Path
+) -> None:
+    code, out, err = init(capsys, repository, "--migrate", "shop.migrate")
+
+    assert code == 0, err
+    code, out, _ = relay(
+        capsys, "--config", str(repository / "relay.yaml"), "--output", "json", "config", "show"
+    )
+    assert code == 0
+    settings = {setting["key"]: setting["value"] for setting in json.loads(out)["settings"]}
+    assert {key: settings[f"app.{key}"] for key in ("wsgi", "package", "lock", "migrate")} == {
+        "wsgi": "wsgi:application",
+        "package": str(repository),
+        "lock": str(repository / "requirements.lock"),
+        "migrate": "shop.migrate",
+    }
+    assert relay(capsys, "--config", str(repository / "relay.yaml"), "config", "check")[0] == 0
+
+
+def test_the_next_steps_name_the_app_s_contract_and_the_release_commands(
+    capsys: pytest.CaptureFixture[str], repository: Path
+) -> None:
+    code, out, _ = init(capsys, repository, "--output", "json")
+
+    assert code == 0
+    steps = "\n".join(json.loads(out)["next"])
+    for needed in (
+        "release_id (from RELAY_RELEASE_ID",
+        "readiness path 200",
+        "gunicorn.conf.py beside wsgi in the installed wheel",
+        "`relay bundle --relock`",
+        "`relay stack deploy` in both regions",
+        "`relay bundle --upload`",
+        "`relay release`",
+        "`relay smoke`",
+    ):
+        assert needed in steps
+
+
+def test_gunicorn_settings_are_written_beside_the_entry_point_once(
+    capsys: pytest.CaptureFixture[str], repository: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("RELAY_APP_BIND", "PORT", "RELAY_APP_WORKERS"):
+        monkeypatch.delenv(name, raising=False)
+    package = repository / "shop" / "web"
+    package.mkdir(parents=True)
+    (repository / "shop" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("def create_app():\n    return None\n")
+    conf = package / "gunicorn.conf.py"
+
+    code, out, err = init(capsys, repository, "--wsgi", "shop.web:create_app()")
+
+    assert code == 0, err
+    assert f"wrote {conf}" in err.splitlines()
+    assert '[tool.setuptools.package-data] shop.web = ["gunicorn.conf.py"]' in out
+    assert runpy.run_path(str(conf))["bind"] == "0.0.0.0:8000"
+    conf.write_text("bind = '0.0.0.0:9999'\n")
+
+    code, _, err = init(capsys, repository, "--wsgi", "shop.web:create_app()", "--force")
+
+    assert code == 0, err
+    assert f"kept {conf} (the app's own gunicorn settings)" in err
+    assert conf.read_text() == "bind = '0.0.0.0:9999'\n"
+
+
+def test_a_module_of_a_package_gets_the_settings_beside_it(
+    capsys: pytest.CaptureFixture[str], repository: Path
+) -> None:
+    (repository / "shop").mkdir()
+    (repository / "shop" / "__init__.py").write_text("")
+    (repository / "shop" / "wsgi.py").write_text("application = None\n")
+
+    assert init(capsys, repository, "--wsgi", "shop.wsgi:application")[0] == 0
+
+    assert (repository / "shop" / "gunicorn.conf.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--wsgi", "shop", "--wsgi 'shop' is not MODULE:CALLABLE"),
+        ("--wsgi", "shop:app:x", "--wsgi 'shop:app:x' is not MODULE:CALLABLE"),
+        ("--migrate", "shop/migrate.py", "--migrate 'shop/migrate.py' is not a module name"),
+    ],
+)
+def test_a_bad_entry_point_is_refused_and_nothing_written(
+    capsys: pytest.CaptureFixture[str], repository: Path, option: str, value: str, message: str
+) -> None:
+    code, _, err = init(capsys, repository, option, value)
+
+    assert code == 1
+    assert message in err and "nothing written" in err
+    assert sorted(path.name for path in repository.iterdir()) == ["wsgi.py"]
+
+
+def test_wsgi_has_no_default(capsys: pytest.CaptureFixture[str], repository: Path) -> None:
+    code, _, err = relay(capsys, "init", "--directory", str(repository))
+
+    assert code != 0
+    assert "Missing option '--wsgi'" in err
+    assert sorted(path.name for path in repository.iterdir()) == ["wsgi.py"]

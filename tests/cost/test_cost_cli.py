@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -25,3 +26,23 @@ def test_prod_estimate_in_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_environment_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--env", "qa"]) == 1
     assert "unknown environment 'qa'" in capsys.readouterr().err
+
+
+def test_the_regions_are_relay_yaml_s_not_the_params_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A service on Relay's platform templates has no params files: its regions still come from relay.yaml."""
+    config = tmp_path / "relay.yaml"
+    config.write_text(
+        "service: shop\n"
+        "app: {port: 8080}\n"
+        "environments:\n"
+        "  live:\n"
+        "    regions: {primary: us-west-2, standby: us-east-1}\n"
+    )
+
+    assert main(["--config", str(config), "--output", "json", "cost", "--env", "live"]) == 0
+
+    report = json.loads(capsys.readouterr().out)
+    assert list(dict.fromkeys(item["region"] for item in report["items"])) == ["us-west-2", "us-east-1"]
+    assert 0 < report["total_pilot_light"] < report["total"]

@@ -59,7 +59,7 @@ def _with_live_prices(
 @output_option()
 @pass_relay
 def command(relay: RelayContext, env: str, pricing_api: bool, internet_out_gb: float) -> None:
-    """Estimate the monthly cost of ENV from its templates and params files (both regions).
+    """Estimate the monthly cost of ENV in each of its relay.yaml regions, from its templates and params.
 
     Prices come from a bundled, dated table for us-east-1 and us-west-2, or from the AWS Pricing API
     with --pricing-api. The standby region is shown as deployed (warm standby) and as pilot light

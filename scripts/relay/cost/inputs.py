@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from relay.cost.database import deployed_databases
 from relay.cost.model import RegionInputs
-from relay.errors import RelayError
 from relay.stacks.params import load_params
 from relay.stacks.target import StackTarget, resolve_target
 from relay.stacks.templates import load_template
@@ -24,12 +23,6 @@ def region_inputs(target: StackTarget) -> RegionInputs:
 
 
 def environment_regions(env: str) -> dict[str, RegionInputs]:
-    """Every region the environment has a params file for, with what its stack is deployed with."""
-    found = {}
-    for region in regions_of(env):
-        target = resolve_target(env, region)
-        if target.params_file.is_file():
-            found[region] = region_inputs(target)
-    if not found:
-        raise RelayError(f"environment {env} has no params files in cloudformation/params/")
-    return found
+    """Each of the environment's regions in relay.yaml, primary first, with what its stack is deployed with
+    (a params file is optional: relay.yaml implies the rest, as for `relay stack deploy`)."""
+    return {region: region_inputs(resolve_target(env, region)) for region in regions_of(env)}

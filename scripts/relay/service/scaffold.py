@@ -1,4 +1,5 @@
-"""What `relay init` writes into a service repository: relay.yaml, Jenkinsfile, appspec.yml, JJB project.
+"""What `relay init` writes into a service repository: relay.yaml, Jenkinsfile, appspec.yml, JJB project,
+and gunicorn's settings beside the entry point when its package has none.
 
 The files are text with comments for the people who fill them in; the JJB project is derived from the
 service's checked configuration, so the DR job's choices are the environments and regions relay.yaml
@@ -18,11 +19,14 @@ from relay.service.load import REPOSITORY_CONFIG, schema
 from relay.service.model import ServiceConfig
 
 RELAY_APPSPEC = REPOSITORY_CONFIG.parent / "codedeploy" / "appspec.yml"
+APP_KEYS = schema()["properties"]["app"]["properties"]
+LOCK = "requirements.lock"  # beside relay.yaml, where `relay bundle --relock` writes it
+GUNICORN_CONF = "gunicorn.conf.py"
 
 
 @dataclass(frozen=True)
 class Answers:
-    """What the scaffold needs to know; each has a default `relay init` shows in its --help."""
+    """What the scaffold needs to know; all but the entry point have a default `relay init --help` shows."""
 
     service: str
     port: int
@@ -32,6 +36,8 @@ class Answers:
     primary: str
     standby: str
     repo: str
+    wsgi: str
+    migrate: str | None
 
 
 def service_name(directory: Path) -> str:
@@ -44,8 +50,61 @@ def service_name(directory: Path) -> str:
     return name
 
 
+def checked_entry_points(wsgi: str, migrate: str | None) -> None:
+    """Refuse a --wsgi or --migrate relay.yaml's schema would refuse, saying what the option takes."""
+    if not re.fullmatch(APP_KEYS["wsgi"]["pattern"], wsgi):
+        raise RelayError(
+            f"--wsgi {wsgi!r} is not MODULE:CALLABLE (gunicorn's entry point, e.g. shop:create_app() or "
+            "shop.wsgi:application); nothing written"
+        )
+    if migrate is not None and not re.fullmatch(APP_KEYS["migrate"]["pattern"], migrate):
+        raise RelayError(f"--migrate {migrate!r} is not a module name (e.g. shop.migrate); nothing written")
+
+
+def gunicorn_conf(directory: Path, wsgi: str) -> Path | None:
+    """Where the hooks look for gunicorn's settings (beside the entry point's module), when that module
+    is a package, or a module of one, in the repository; None otherwise (init cannot know where it is)."""
+    parts = wsgi.partition(":")[0].split(".")
+    module = directory.joinpath(*parts)
+    if (module / "__init__.py").is_file():
+        return module / GUNICORN_CONF
+    if len(parts) > 1 and module.with_suffix(".py").is_file() and (module.parent / "__init__.py").is_file():
+        return module.parent / GUNICORN_CONF
+    return None
+
+
+def gunicorn_settings(answers: Answers) -> str:
+    """A minimal gunicorn.conf.py that binds where the hooks expect and stops inside the ALB's budgets."""
+    return f'''\
+"""gunicorn settings for {answers.service} on Relay's instances: the hooks run `gunicorn --config` with this
+file, found beside the entry point's module, so the wheel must ship it as package data."""
+
+import os
+
+# All interfaces: the instance sits behind the ALB's security group. The hooks give RELAY_APP_BIND,
+# else the stack's PORT; relay.yaml's app.port for a run by hand.
+bind = os.environ.get("RELAY_APP_BIND") or f"0.0.0.0:{{os.environ.get('PORT') or {answers.port}}}"
+workers = int(os.environ.get("RELAY_APP_WORKERS") or 2)  # raise it with the instance type's CPUs
+# Above the ALB's 60 s idle timeout: the ALB, not gunicorn, must close idle connections (else 502s).
+keepalive = 75
+# Inside the target group's 30 s deregistration delay: in-flight requests finish before the stop.
+graceful_timeout = 15
+'''
+
+
+def package_data_hint(directory: Path, conf: Path) -> str:
+    """The pyproject.toml table that ships `conf` in the wheel (setuptools' package-data)."""
+    package = ".".join(conf.parent.relative_to(directory).parts)
+    return f'[tool.setuptools.package-data] {package} = ["{GUNICORN_CONF}"]'
+
+
 def relay_yaml(answers: Answers) -> str:
     """The service configuration: a staging environment, and prod behind approvers with a standby region."""
+    migrate = (
+        f"  migrate: {answers.migrate}  # run with `python -m` once per release, before traffic moves\n"
+        if answers.migrate
+        else ""
+    )
     return f"""\
 # {answers.service} as a Relay service (docs/onboarding.md). `relay config check` validates this file,
 # `relay config flow` lists the stages the pipeline runs from it.
@@ -56,7 +115,10 @@ app:
   health_path: {answers.health_path}
   readiness_path: {answers.readiness_path}
   version_path: {answers.version_path}
-environments:
+  wsgi: {answers.wsgi}  # gunicorn's entry point on the instances
+  package: .  # pyproject.toml here builds the app's wheel; its version names releases
+  lock: {LOCK}  # the runtime dependencies pinned with hashes: `relay bundle --relock` writes it
+{migrate}environments:
   staging:
     regions: {{primary: {answers.primary}}}
     drills: true

@@ -11,6 +11,7 @@ class InitPipelineTest extends PipelineTestCase {
         repository.deleteOnExit()
         new File(repository, 'wsgi.py').text = 'def application(environ, start_response):\n    return []\n'
         Process init = [PYTHON, '-m', 'relay', 'init', '--directory', repository.path, '--service', 'shop',
+                        '--wsgi', 'wsgi:application',
                         '--primary', 'eu-west-1', '--standby', 'eu-central-1'].execute(null, ROOT)
         String err = init.errorStream.text
         assert init.waitFor() == 0: err
