@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from relay import console
 from relay.cli import main
 
 SERVICE = """\
@@ -93,7 +94,10 @@ def test_an_unknown_environment_is_an_error_naming_the_file_s(
     assert "unknown environment(s) qa; use some of: dev, live, audit" in capsys.readouterr().err
 
 
-def test_the_table_says_what_each_stage_needs(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+def test_the_table_says_what_each_stage_needs(
+    capsys: pytest.CaptureFixture[str], config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(console.out, "width", 300)  # every cell on one line, whatever width the session gave
     capsys.readouterr()
     assert main(["--config", str(config), "config", "flow"]) == 0
     out = capsys.readouterr().out

@@ -365,7 +365,8 @@ def test_stack_deploy_refuses_drift_the_ignore_rules_do_not_cover_and_allows_wha
 ) -> None:
     region = "us-east-1"  # staging's one region (relay.yaml)
     cfn = aws.client("cloudformation", region)
-    if any(s["StackName"] == "relay-staging" for s in cfn.describe_stacks()["Stacks"]):
+    pages = cfn.get_paginator("describe_stacks").paginate()
+    if any(s["StackName"] == "relay-staging" for page in pages for s in page["Stacks"]):
         cfn.delete_stack(StackName="relay-staging")
         cfn.get_waiter("stack_delete_complete").wait(StackName="relay-staging", WaiterConfig={"Delay": 1})
     stack = deploy(aws, tmp_path, region, env="staging")

@@ -62,9 +62,14 @@ class Stacks:
         events = self.cfn.describe_stack_events(StackName=name)["StackEvents"][::-1]
         return [(event["LogicalResourceId"], event["ResourceStatus"]) for event in events]
 
+    def every(self) -> list[dict[str, Any]]:
+        """Every stack of the region, all pages: tests sharing the session's emulator fill more than one."""
+        pages = self.cfn.get_paginator("describe_stacks").paginate()
+        return [stack for page in pages for stack in page["Stacks"]]
+
     def delete_created(self) -> None:
         """Delete what the test created, so tests sharing the session's emulator do not see it."""
-        live = {stack["StackName"] for stack in self.cfn.describe_stacks()["Stacks"]}
+        live = {stack["StackName"] for stack in self.every()}
         for name in reversed([name for name in self.created if name in live]):
             self.cfn.update_termination_protection(StackName=name, EnableTerminationProtection=False)
             self.cfn.delete_stack(StackName=name)

@@ -78,9 +78,18 @@ def failed_hooks(codedeploy: Any, application: str, groups: list[str], since: da
 
 
 def tail(
-    logs: Any, group: str, stream: str, since: datetime, wait_seconds: float = WAIT_SECONDS
+    logs: Any,
+    group: str,
+    stream: str,
+    since: datetime,
+    *,
+    script: str = "",
+    wait_seconds: float = WAIT_SECONDS,
 ) -> list[str]:
-    """The stream's last TAIL_LINES lines, once it has some from `since` on (or when the wait is over)."""
+    """The stream's last TAIL_LINES lines, once it has some from `since` on that name the failed `script`
+    (when known), or when the wait is over. The agent may stamp lines when it ships them, so an earlier
+    hook's lines can be "since" too: the script's own name (the agent's `Script - hooks/x.sh` line) is what
+    says its output has arrived."""
     deadline = time.monotonic() + wait_seconds
     since_ms = int(since.timestamp() * 1000)
     while True:
@@ -90,7 +99,9 @@ def tail(
             )["events"]
         except logs.exceptions.ResourceNotFoundException:
             events = []
-        if any(event["timestamp"] >= since_ms for event in events) or time.monotonic() >= deadline:
+        recent = [str(event["message"]) for event in events if event["timestamp"] >= since_ms]
+        arrived = any(script in message for message in recent) if script else bool(recent)
+        if arrived or time.monotonic() >= deadline:
             return [str(event["message"]) for event in events]
         time.sleep(1.0)
 
@@ -111,7 +122,7 @@ def report(aws: AwsFactory, env: str, region: str, since: datetime) -> list[str]
     lines: list[str] = []
     for hook in hooks:
         what = f"{hook.instance_id} {hook.event}" + (f" ({hook.script})" if hook.script else "")
-        found = tail(logs, group, hook.instance_id, hook.started)
+        found = tail(logs, group, hook.instance_id, hook.started, script=hook.script)
         if not found:
             lines.append(f"{what}: no log in CloudWatch Logs {group} (is the CloudWatch agent running?)")
             continue

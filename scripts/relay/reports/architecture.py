@@ -153,13 +153,20 @@ def _region(templates: Templates, key: str, region: str, role: str) -> list[str]
         edge(
             f"{key}_check",
             f"{key}_alb",
-            check.properties["HealthCheckConfig"]["ResourcePath"],
+            _path_label(check.properties["HealthCheckConfig"]["ResourcePath"]),
             style="dashed",
         ),
     ]
     for slot in SLOTS:
         lines += _slot(templates, key, slot, alb)
     return [*lines, "  }"]
+
+
+def _path_label(path: object) -> str:
+    """A literal path as it is; a parameter (the service's readiness path, relay.yaml) by its name."""
+    if isinstance(path, dict) and "Ref" in path:
+        return f"readiness path\\n({path['Ref']})"
+    return str(path)
 
 
 def dot_source(root_template: Path = ROOT_TEMPLATE) -> str:

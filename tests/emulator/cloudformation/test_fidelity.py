@@ -51,7 +51,7 @@ def test_nested_root_reads_back_through_the_service_apis(stacks: Stacks, aws: Aw
     attached = aws.client("iam", region).list_attached_role_policies(RoleName=out["Role"])["AttachedPolicies"]
     assert [policy["PolicyName"] for policy in attached] == ["AWSCodeDeployRole"]
     assert out["AlbZone"] == {"us-east-1": "Z35SXDOTRQ7X7K", "us-west-2": "Z1H1FL5HABSF5"}[region]
-    children = [s for s in stacks.cfn.describe_stacks()["Stacks"] if s.get("ParentId") == stack["StackId"]]
+    children = [s for s in stacks.every() if s.get("ParentId") == stack["StackId"]]
     assert len(children) == len(CHILDREN)
     assert all(child["RootId"] == stack["StackId"] for child in children)
     assert ("Database", "CREATE_COMPLETE") in stacks.events(
@@ -62,10 +62,10 @@ def test_nested_root_reads_back_through_the_service_apis(stacks: Stacks, aws: Aw
 def test_update_in_place_then_a_failure_rolls_back(east: Stacks, aws: AwsFactory) -> None:
     body = _root(east)
     east.create("inplace", body)
-    before = {s["StackName"]: s["StackId"] for s in east.cfn.describe_stacks()["Stacks"]}
+    before = {s["StackName"]: s["StackId"] for s in east.every()}
     stack = east.update("inplace", body, DbInstanceClass="db.t4g.small", DesiredCapacity="2")
     assert stack["StackStatus"] == "UPDATE_COMPLETE", stack.get("StackStatusReason")
-    after = {s["StackName"]: s["StackId"] for s in east.cfn.describe_stacks()["Stacks"]}
+    after = {s["StackName"]: s["StackId"] for s in east.every()}
     assert after == before  # children updated in place, not re-created
     database = aws.client("rds", "us-east-1").describe_db_instances()["DBInstances"]
     assert [
@@ -97,9 +97,7 @@ def test_failed_create_rolls_back_and_delete_leaves_nothing(east: Stacks, aws: A
     east.create("complete", _root(east))
     east.cfn.delete_stack(StackName="complete")
     assert {vpc["VpcId"] for vpc in ec2.describe_vpcs()["Vpcs"]} == vpcs_before
-    live = [
-        s["StackName"] for s in east.cfn.describe_stacks()["Stacks"] if s["StackName"].startswith("complete")
-    ]
+    live = [s["StackName"] for s in east.every() if s["StackName"].startswith("complete")]
     assert live == []
 
 

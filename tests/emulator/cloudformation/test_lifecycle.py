@@ -39,7 +39,7 @@ def test_termination_protection_is_enforced(east: Stacks) -> None:
         east.cfn.delete_stack(StackName="protected")
     east.cfn.update_termination_protection(StackName="protected", EnableTerminationProtection=False)
     east.cfn.delete_stack(StackName="protected")
-    assert not [s for s in east.cfn.describe_stacks()["Stacks"] if s["StackName"] == "protected"]
+    assert not [s for s in east.every() if s["StackName"] == "protected"]
 
 
 def test_failing_resource_records_events_and_rolls_back(east: Stacks) -> None:
