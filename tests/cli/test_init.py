@@ -75,7 +75,7 @@ def test_the_service_is_named_after_the_directory_and_the_jenkinsfile_calls_rela
 ) -> None:
     assert init(capsys, repository)[0] == 0
 
-    assert "service: shop\n" in (repository / "relay.yaml").read_text()
+    assert "\nservice: shop  #" in (repository / "relay.yaml").read_text()
     assert (repository / "Jenkinsfile").read_text().splitlines()[-1] == "relayPipeline()"
     assert (repository / "appspec.yml").read_text() == (ROOT / "codedeploy" / "appspec.yml").read_text()
 
@@ -124,7 +124,7 @@ def test_options_that_make_a_wrong_config_write_nothing(
     code, _, err = init(capsys, repository, "--primary", "eu-west-1", "--standby", "eu-west-1")
 
     assert code == 1
-    assert "relay.yaml:18: environments.prod.regions.standby: 'eu-west-1' is the primary region" in err
+    assert "relay.yaml:17: environments.prod.regions.standby: 'eu-west-1' is the primary region" in err
     assert sorted(path.name for path in repository.iterdir()) == ["wsgi.py"]
 
 

@@ -138,7 +138,8 @@ def _next_steps(name: str, placeholder_repo: bool, gunicorn: str) -> list[str]:
         "pyproject.toml builds the app's wheel (app.package: .); `relay bundle --relock` writes "
         f"{scaffold.LOCK}",
         f"relay.yaml: approvers of prod ({name}-release-managers) must be a Jenkins group; check the regions",
-        "cloudformation/: the templates (main.yaml, params/<env>.<region>.json); start from Relay's",
+        "relay.yaml: each environment's sizes (defaults: one t3.micro per slot, a db.t4g.micro); the stacks "
+        "are Relay's platform templates (set `templates:` only for a tree of your own)",
         "a `make test` target writing JUnit to reports/junit/ (relayPipeline's Test stage)",
         *(
             ["jobs/" + name + ".yaml: the repository URL (or re-run with --repo URL --force)"]

@@ -108,8 +108,7 @@ def relay_yaml(answers: Answers) -> str:
     return f"""\
 # {answers.service} as a Relay service (docs/onboarding.md). `relay config check` validates this file,
 # `relay config flow` lists the stages the pipeline runs from it.
-service: {answers.service}
-templates: cloudformation  # main.yaml and params/<env>.<region>.json, relative to this file
+service: {answers.service}  # no `templates`: Relay's platform templates, sized by relay.yaml
 app:
   port: {answers.port}
   health_path: {answers.health_path}
