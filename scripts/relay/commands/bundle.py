@@ -22,7 +22,11 @@ from relay.service.load import current
 @click.option("--upload", "do_upload", is_flag=True, help="Upload to the ArtifactBucket of --env's stack.")
 @env_option(required=False)
 @region_option
-@click.option("--out", type=click.Path(path_type=Path), default=builder.REPO / "dist", show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Where the zip goes. Default: dist/ beside the app's package (app.package), else Relay's.",
+)
 @click.option("--release-id", help="Name the release (default: VERSION-GITSHA).")
 @click.option("--relock", is_flag=True, help="Re-resolve the app's lock file (app.lock) first (needs PyPI).")
 @output_option()
@@ -32,7 +36,7 @@ def command(
     *,
     do_upload: bool,
     env: str | None,
-    out: Path,
+    out: Path | None,
     release_id: str | None,
     relock: bool,
 ) -> None:
@@ -48,6 +52,7 @@ def command(
         builder.relock(config.app.package or builder.REPO, config.app.lock)
     # The first build downloads the instances' wheelhouse (minutes); say so before the wait.
     progress(f"building the {config.service} bundle: app wheel, locked wheelhouse (fetched once), hooks")
+    out = out or (config.app.package or builder.REPO) / "dist"
     built = builder.build(out, builder.REPO / "build" / "cache", release_id, config)
     progress(f"bundle {built.path} sha256 {built.sha256} release {built.release_id}")
     location = str(built.path)
