@@ -45,6 +45,10 @@ preload_app = True
 # a few seconds per worker under load) showed as p99 spikes (docs/adr/0016).
 max_requests = int(_number("RELAY_APP_MAX_REQUESTS", 50000))
 max_requests_jitter = int(_number("RELAY_APP_MAX_REQUESTS_JITTER", 5000))
+# No control socket (gunicorn 25.1+, for `gunicornc`): Relay does not use it, its default path is one
+# per user (every instance on an emulated host would share it), and it runs an event-loop thread in the
+# master that each worker fork stops and restarts, which slowed and could hang startup under load.
+control_socket_disable = True
 accesslog = None  # the app writes one JSON line per request
 errorlog = "-"
 # With an error log file (the hooks' daemon), the app's stderr (its JSON lines) goes there too: that file

@@ -11,13 +11,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
+import pytest
 import requests
 from sqlalchemy import text
 
 from app import create_app
 from app.db import EXTENSION_KEY
-from tests.app.conftest import Server, start_gunicorn
+from tests.app.conftest import ROOT, Server, start_gunicorn
 from tests.app.tokens import Issuer, bearer
+from tests.gunicorn_settings import gunicorn_settings
 
 
 def test_32_concurrent_orders_for_the_last_units_never_oversell(gunicorn_pg: Server, issuer: Issuer) -> None:
@@ -111,3 +113,11 @@ def test_a_forked_worker_opens_its_own_connections(postgres_url: str) -> None:
     assert child_backend != parent_backend
     assert backend_pid() == parent_backend  # the child left the parent's connection open and intact
     database.dispose()
+
+
+@pytest.mark.parametrize("conf", ["app/gunicorn.conf.py", "examples/ledger/ledger/gunicorn.conf.py"])
+def test_gunicorn_opens_no_control_socket(conf: str) -> None:
+    """gunicorn 25.1+ opens a `gunicornc` socket at one path per user, served by an event-loop thread in
+    the master that every worker fork stops and restarts; the emulator's instances share a user, and
+    that thread slowed and could hang their start under load. Relay's settings turn it off."""
+    assert gunicorn_settings(ROOT / conf).control_socket_disable is True

@@ -13,6 +13,7 @@ import pytest
 
 from relay.cli import main
 from relay.service.load import REPOSITORY_CONFIG
+from tests.gunicorn_settings import gunicorn_settings
 
 ROOT = REPOSITORY_CONFIG.parent
 JENKINS_JOBS = Path(sys.executable).with_name("jenkins-jobs")
@@ -196,7 +197,9 @@ def test_gunicorn_settings_are_written_beside_the_entry_point_once(
     assert code == 0, err
     assert f"wrote {conf}" in err.splitlines()
     assert '[tool.setuptools.package-data] shop.web = ["gunicorn.conf.py"]' in out
-    assert runpy.run_path(str(conf))["bind"] == "0.0.0.0:8000"
+    settings = runpy.run_path(str(conf))
+    assert settings["bind"] == "0.0.0.0:8000"
+    assert gunicorn_settings(conf).control_socket_disable is True  # tests/app/test_gunicorn.py: why
     conf.write_text("bind = '0.0.0.0:9999'\n")
 
     code, _, err = init(capsys, repository, "--wsgi", "shop.web:create_app()", "--force")

@@ -7,3 +7,4 @@ bind = os.environ.get("RELAY_APP_BIND") or f"0.0.0.0:{os.environ.get('PORT') or 
 workers = 2
 keepalive = 75
 graceful_timeout = 15
+control_socket_disable = True  # no `gunicornc` socket and no event-loop thread in the master

@@ -89,6 +89,8 @@ workers = int(os.environ.get("RELAY_APP_WORKERS") or 2)  # raise it with the ins
 keepalive = 75
 # Inside the target group's 30 s deregistration delay: in-flight requests finish before the stop.
 graceful_timeout = 15
+# No `gunicornc` control socket (gunicorn 25.1+): unused, and its event-loop thread slows every fork.
+control_socket_disable = True
 '''
 
 
