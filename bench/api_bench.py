@@ -52,7 +52,8 @@ from sqlalchemy import create_engine, insert, text  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.models import Product, utcnow  # noqa: E402
 from app.scopes import ORDERS_WRITE  # noqa: E402
-from tests.app.postgres import free_port, running_postgres  # noqa: E402
+from relay_emulator.ports import claim_port  # noqa: E402
+from tests.app.postgres import running_postgres  # noqa: E402
 from tests.app.tokens import Issuer  # noqa: E402
 
 PRODUCTS = 1000
@@ -166,7 +167,7 @@ class Case:
 @contextmanager
 def gunicorn(case: Case, database_url: str, log: Path, auth: dict[str, str]) -> Iterator[str]:
     """The case's target served by gunicorn; `auth` is the app's token settings (RELAY_APP_AUTH_*)."""
-    port = free_port()
+    port = claim_port()
     worker_class = ["--worker-class", case.worker_class] if case.worker_class else []
     environment = {
         **os.environ,

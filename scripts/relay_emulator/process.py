@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from relay_emulator.ports import claim_port
+
 HOST = "127.0.0.1"  # the emulator listens on loopback only (see relay_emulator.local_only)
 START_TIMEOUT_SECONDS = 60.0
 
@@ -94,13 +96,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _port_taken(port: int) -> bool:
     with socket.socket() as probe:
         try:
@@ -124,7 +119,7 @@ def start(port: int | None = None, directory: Path | None = None) -> tuple[Emula
         raise EmulatorError(
             f"port {port} on {HOST} is taken; choose another --port or leave it out for a free one"
         )
-    chosen = port or _free_port()
+    chosen = port or claim_port()
     directory.mkdir(parents=True, exist_ok=True)
     log_path = directory / "emulator.log"
     scratch = Path(tempfile.mkdtemp(prefix="relay-emulator-"))

@@ -25,7 +25,8 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.migrate import upgrade
-from tests.app.postgres import free_port, running_postgres
+from relay_emulator.ports import claim_port
+from tests.app.postgres import running_postgres
 from tests.app.tokens import Issuer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,7 +143,7 @@ class Server:
 
 
 def start_gunicorn(database_url: str, log: Path, issuer: Issuer, **env: str) -> Server:
-    port = free_port()
+    port = claim_port()
     environment = {
         **os.environ,
         **issuer.environment(),

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from relay_emulator.ports import claim_port
 
 BIN = Path(os.environ.get("RELAY_PG_BIN", "/usr/lib/postgresql/15/bin"))
 SERVER_USER = "postgres"
@@ -31,13 +32,6 @@ HBA = """\
 host all postgres 127.0.0.1/32 trust
 host all all 127.0.0.1/32 scram-sha-256
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _as_server_user(argv: list[str]) -> list[str]:
@@ -59,7 +53,7 @@ def running_postgres() -> Iterator[str]:
     data = home / "data"
     if os.geteuid() == 0:
         shutil.chown(home, SERVER_USER)
-    port = free_port()
+    port = claim_port()
     options = " ".join(f"-c {key}={value}" for key, value in SETTINGS.items())
     _run([str(BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"])
     (data / "pg_hba.conf").write_text(HBA)

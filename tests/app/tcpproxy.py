@@ -6,13 +6,13 @@ import contextlib
 import socket
 import threading
 
-from tests.app.postgres import free_port
+from relay_emulator.ports import claim_port
 
 
 class Proxy:
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
-        self.port = free_port()
+        self.port = claim_port()
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()

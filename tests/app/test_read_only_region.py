@@ -22,7 +22,8 @@ from relay.errors import RelayError
 from relay.release.http import Endpoint
 from relay.release.smoke import smoke
 from relay_emulator.acm import authority
-from relay_emulator.rds.postgres import SUPERUSER, Server, free_port
+from relay_emulator.ports import claim_port
+from relay_emulator.rds.postgres import SUPERUSER, Server
 from tests.app.conftest import make_product, with_token
 from tests.app.tokens import Issuer
 from tests.emulator.polling import wait_until
@@ -46,13 +47,13 @@ def pair() -> Iterator[Pair]:
     root = Path(tempfile.mkdtemp(prefix="relay-standby-"))
     authority.start(root)  # the servers take TLS only, with a certificate from the run's CA
     root.chmod(0o755)  # the server user (postgres, when the suite runs as root) must reach its folders
-    primary = Server.initialise(root / "primary", free_port())
+    primary = Server.initialise(root / "primary", claim_port())
     primary.start()
     servers = [primary]
     try:
         primary.prepare_primary()
         upgrade(_url(primary))
-        standby = Server.standby_of(primary, root / "standby", free_port())
+        standby = Server.standby_of(primary, root / "standby", claim_port())
         standby.start()
         servers.append(standby)
         yield Pair(_url(primary), _url(standby))

@@ -22,7 +22,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.migrate import upgrade
 from relay_emulator.acm import authority
-from relay_emulator.rds.postgres import HOST, SERVER_USER, SUPERUSER, Server, free_port
+from relay_emulator.ports import claim_port
+from relay_emulator.rds.postgres import HOST, SERVER_USER, SUPERUSER, Server
 from tests.app.conftest import make_product, with_token
 from tests.app.tokens import Issuer
 
@@ -45,14 +46,14 @@ def streaming_pair() -> Iterator[StreamingPair]:
     authority.start(home)  # the servers take TLS only, with a certificate from the run's CA
     if os.geteuid() == 0:
         shutil.chown(home, SERVER_USER)  # the servers run as that user and live below this folder
-    writer = Server.initialise(home / "writer", free_port())
+    writer = Server.initialise(home / "writer", claim_port())
     reader: Server | None = None
     try:
         writer.start()
         writer.prepare_primary()
         writer.execute("CREATE DATABASE relay")
         upgrade(_url(writer))
-        reader = Server.standby_of(writer, home / "reader", free_port())
+        reader = Server.standby_of(writer, home / "reader", claim_port())
         reader.start()
         yield StreamingPair(_url(writer), _url(reader), reader)
     finally:

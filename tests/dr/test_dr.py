@@ -17,7 +17,7 @@ from headless_chromium import distinct_bytes, render
 
 from relay.dr.model import RTO_TARGET_SECONDS
 from relay.reports.page import seconds
-from relay_emulator.rds.postgres import free_port
+from relay_emulator.ports import claim_port
 
 pytestmark = pytest.mark.xdist_group("dr")
 
@@ -229,7 +229,7 @@ def test_an_old_writer_the_dr_job_cannot_reach_leaves_the_orders_lost_unknown(
 ) -> None:
     """The region answers but its database does not (no network path from the DR job): unknown, not 0."""
     world.replicated(world.place_orders(2))
-    nobody = str(free_port())
+    nobody = str(claim_port())
     world.aws.client("ssm", PRIMARY).put_parameter(
         Name=f"/relay/{world.env}/app/DATABASE_PORT", Value=nobody, Type="String", Overwrite=True
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from relay_emulator.elbv2.model import Frontend, Redirect
+from relay_emulator.ports import claim_port
 
 HOST = "127.0.0.1"
 # ALB-like: 60 s idle keep-alive on the client side; health checks on the target groups' path.
@@ -80,7 +81,7 @@ class HAProxy:
     def apply(self, fronts: list[Frontend]) -> None:
         """Serve `fronts`: reload only when frontends or servers changed, else set the weights live."""
         for front in fronts:
-            self.ports.setdefault(front.listener_arn, _free_port())
+            self.ports.setdefault(front.listener_arn, claim_port())
         topology = tuple(
             (
                 front.backend,
@@ -181,10 +182,3 @@ def _redirect_rule(front: Frontend, redirect: Redirect) -> str:
     port = front.listener_port if redirect.port == "#{port}" else redirect.port
     location = f"{scheme}://%[req.hdr(host),field(1,:)]:{port}%[url]"
     return f"http-request redirect location {location} code {redirect.status_code}"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port

@@ -13,7 +13,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -53,13 +52,6 @@ hostssl replication {REPLICATION_USER} {HOST}/32 scram-sha-256
 
 class PostgresError(RuntimeError):
     """A PostgreSQL tool failed; the message carries its output."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _as_server_user(argv: list[str]) -> list[str]:

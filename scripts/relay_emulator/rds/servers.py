@@ -30,11 +30,11 @@ import psycopg
 from psycopg import sql
 
 from relay_emulator.faults import Faults
+from relay_emulator.ports import claim_port
 from relay_emulator.rds.postgres import (
     START_TIMEOUT_SECONDS,
     PostgresError,
     Server,
-    free_port,
     replay_lag_seconds,
     wait_gone,
 )
@@ -173,7 +173,7 @@ def _set_status(database: Any, status: str) -> None:
 def _launch(database: Any, build: Any) -> None:
     """Show `creating` while `build` makes and starts the server in the background, then `available`."""
     arn = database.db_instance_arn
-    database.port = free_port()
+    database.port = claim_port()
     _set_status(database, "creating")
 
     def run() -> None:

@@ -17,14 +17,14 @@ import yaml
 
 from relay.release.bundle import Bundle
 from relay_emulator.codedeploy.lifecycle.agent import Agent, Deployment
-from relay_emulator.codedeploy.lifecycle.fleet import free_port
 from relay_emulator.codedeploy.lifecycle.instance import APP_PATH, LocalInstance
 from relay_emulator.ec2 import user_data
+from relay_emulator.ports import claim_port
 
 
 def make_instance(root: Path, name: str, database: str, validate_seconds: int = 60) -> LocalInstance:
     """An instance whose user data writes the app's settings (a local database, one small worker)."""
-    instance = LocalInstance(f"i-{name}", root / name, free_port(), validate_seconds)
+    instance = LocalInstance(f"i-{name}", root / name, claim_port(), validate_seconds)
     settings = {
         "RELAY_APP_DATABASE_URL": database,
         "RELAY_APP_WORKERS": "1",

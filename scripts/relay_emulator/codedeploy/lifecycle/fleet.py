@@ -7,7 +7,6 @@ import functools
 import json
 import os
 import signal
-import socket
 import tempfile
 import threading
 from pathlib import Path
@@ -15,16 +14,9 @@ from pathlib import Path
 from relay_emulator.codedeploy.lifecycle.instance import APP_PATH, LocalInstance
 from relay_emulator.ec2 import user_data
 from relay_emulator.ec2.imds import InstanceMetadata, MetadataService
+from relay_emulator.ports import claim_port, reclaim
 
 HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    """A free port on 127.0.0.1 (bind to 0 and ask)."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class Fleet:
@@ -62,7 +54,7 @@ class Fleet:
         )
 
     def instance(self, instance_id: str) -> LocalInstance:
-        """The local instance for an EC2 instance id (created, with a free port, on first use)."""
+        """The local instance for an EC2 instance id (created, with a port of its own, on first use)."""
         with self._lock:
             if instance_id in self._instances:
                 return self._instances[instance_id]
@@ -70,9 +62,10 @@ class Fleet:
             record = root / "instance.json"
             if record.exists():
                 port = int(json.loads(record.read_text())["port"])
+                reclaim(port)
             else:
                 root.mkdir(parents=True, exist_ok=True)
-                port = free_port()
+                port = claim_port()
                 record.write_text(json.dumps({"port": port}))
             local = LocalInstance(instance_id, root, port)
             self._instances[instance_id] = local
