@@ -18,4 +18,9 @@ while ((SECONDS < deadline)); do
   fi
   sleep 0.5
 done
+# What the app said is what explains a deadline: its last lines go to the hooks' log (and CloudWatch).
+if [[ -r $LOG_DIR/gunicorn.log ]]; then
+  log "last lines of $LOG_DIR/gunicorn.log:"
+  tail -n 15 "$LOG_DIR/gunicorn.log" >&2
+fi
 die "release $release_id not ready on $base within ${RELAY_VALIDATE_SECONDS}s (see $LOG_DIR/gunicorn.log)"

@@ -302,6 +302,15 @@ assert groups == {"/relay/staging/app", "/relay/staging/codedeploy"}, groups' "$
   [[ $stderr == *"error: release r1 not ready on http://127.0.0.1:$port within 1s (see $ROOT/log/gunicorn.log)" ]]
 }
 
+@test "validate.sh shows the app's last log lines when it gives up" {
+  current_release r1
+  port=$(free_port)
+  mkdir -p "$ROOT/log"
+  printf 'early line\n%s\n' "[ERROR] Worker failed to boot." >"$ROOT/log/gunicorn.log"
+  run -1 --separate-stderr hook validate RELAY_VALIDATE_SECONDS=1 "RELAY_APP_PORT=$port"
+  [[ $stderr == *"last lines of $ROOT/log/gunicorn.log:"*"[ERROR] Worker failed to boot."*"not ready on"* ]]
+}
+
 @test "validate.sh names a missing release instead of failing on a traceback" {
   run -1 --separate-stderr hook validate RELAY_VALIDATE_SECONDS=1
   [[ $stderr == *"error: no release installed: $ROOT/current/release.json is missing (did AfterInstall run?)" ]]

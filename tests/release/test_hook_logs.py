@@ -42,6 +42,7 @@ def test_a_failed_hook_s_output_is_printed_from_cloudwatch_logs(
     assert f"lines of CloudWatch Logs {group}/i-" in shown
     # The hook's own words, as the agent shipped them: validate.sh gave up on /readyz.
     assert "release test-broken not ready on" in shown
+    assert "broken build: the app cannot start" in shown  # and why: the app's last lines, from validate.sh
     logs = aws.client("logs", REGION)
     groups = {
         g["logGroupName"]: g
