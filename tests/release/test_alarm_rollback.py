@@ -107,7 +107,7 @@ def test_a_5xx_build_fires_its_alarm_in_the_canary_and_rolls_back(
     weights = {name: slot["weight"] for name, slot in after["slots"].items()}
     assert weights == {live.to_slot: 100, failing_slot: 0}
     # The deployment to the failing slot had succeeded before traffic moved, so, as in AWS, it can no
-    # longer be stopped: it stays Succeeded; the failing slot is left scaled up for inspection.
+    # longer be stopped: it stays Succeeded; the failing slot is left scaled up (docs/release.md).
     assert after["slots"][failing_slot]["last_deployment"]["status"] == "Succeeded"
     check = Load(stack)
     with check.run_context():

@@ -64,4 +64,7 @@ def test_release_switches_slots_and_a_broken_release_rolls_back_under_load(
     assert load.failed == 0 and set(load.releases) == {"test-2"}
     report = status(aws, ENV, REGION)
     assert report["live_slot"] == first.from_slot
+    # The failed slot is back to its size before the release: no drift left for the next stack deploy.
+    (failed,) = (name for name in report["slots"] if name != first.from_slot)
+    assert report["slots"][failed]["desired"] == 0
     assert os.environ["RELAY_CONNECT_TO"]

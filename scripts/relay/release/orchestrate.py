@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relay.aws import AwsFactory
-from relay.contract import RootStack, Slot
+from relay.contract import RootStack, Slot, parameter_path
 from relay.errors import RelayError
 from relay.release import capacity, codedeploy, pending, traffic
 from relay.release.http import CA_BUNDLE_VARIABLE
@@ -133,7 +133,15 @@ def prepare(
     new = stack.other_slot(old.name)
     size = options.capacity or max(1, capacity.describe(scaling, old.asg)["DesiredCapacity"])
     claimed = Pending(
-        env, region, bundle_url, release_id, old.name, new.name, size, dataclasses.asdict(options)
+        env,
+        region,
+        bundle_url,
+        release_id,
+        old.name,
+        new.name,
+        size,
+        dataclasses.asdict(options),
+        idle_size=capacity.describe(scaling, new.asg)["DesiredCapacity"],
     )
     pending.claim(ssm, claimed)
     show(
@@ -175,6 +183,7 @@ def prepare(
         )
     except Exception as error:
         _roll_back(elbv2, deploys, stack, old=old, new=new, deployment_id=deployment_id, show=show)
+        _scale_back(scaling, env, new, claimed.idle_size, timeout=options.scale_timeout, show=show)
         capacity.resume(scaling, [old.asg, new.asg])
         pending.clear(ssm, env)
         raise _rolled_back(error) from error
@@ -261,7 +270,7 @@ def abort(aws: AwsFactory, env: str, region: str, *, show: Show = print) -> Pend
         deployment_id=held.deployment_id,
         show=show,
     )
-    capacity.scale(scaling, new.asg, 0, options.scale_timeout)
+    capacity.scale(scaling, new.asg, held.idle_size, options.scale_timeout)
     capacity.resume(scaling, [old.asg, new.asg])
     pending.clear(aws.client("ssm", region), env)
     show(f"aborted: {new.name} scaled in, {old.name} still live")
@@ -345,11 +354,26 @@ def _roll_back(
     deployment_id: str | None,
     show: Show,
 ) -> None:
-    """Traffic to the old slot (still warm), the deployment stopped; the new slot is left for inspection."""
+    """Traffic to the old slot (still warm), the deployment stopped."""
     traffic.route_all(elbv2, stack.listener_arn, to=old, away=new)
     show(f"rollback: all traffic on {old.name}")
     if deployment_id:
         codedeploy.stop(deploys, deployment_id)
+
+
+def _scale_back(scaling: Any, env: str, slot: Slot, size: int, *, timeout: float, show: Show) -> None:
+    """The failed slot back to its size before the release, as `abort` does: left scaled up it would be
+    drift that stops the next `relay stack deploy`. Its instances' logs stay in CloudWatch Logs."""
+    try:
+        capacity.scale(scaling, slot.asg, size, timeout)
+    except RelayError as error:  # the release's own failure is the one to report
+        show(
+            f"{slot.name}: not scaled back to {size} yet ({error.message}); until it is, "
+            "`relay stack deploy` reports its group as drifted"
+        )
+        return
+    logs = " and ".join(parameter_path(env, name) for name in ("codedeploy", "app"))
+    show(f"{slot.name}: scaled back to {size}; its instances' logs stay in CloudWatch Logs {logs}")
 
 
 def rollback(aws: AwsFactory, env: str, region: str, show: Show = print) -> str:

@@ -28,6 +28,9 @@ AGENT_CONFIG = (
     f"{APP_PATH}/run/cloudwatch-agent.json"  # below an instance's root, where hooks/logs.sh puts it
 )
 TICK_SECONDS = 0.5
+# After termination an instance's app still drains and stops (10 s + 15 s graceful): the agent, stopped
+# last at shutdown, ships those lines too.
+TERMINATED_SHIPPING_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -111,12 +114,18 @@ class Shipper:
 
 def _run() -> None:
     shipper = Shipper()
+    seen: dict[str, tuple[LocalInstance, float]] = {}  # instance id -> (instance, last time running)
     while True:
-        for local in fleet().known():
+        now = time.monotonic()
+        seen.update((local.instance_id, (local, now)) for local in fleet().known())
+        for instance_id, (local, running) in list(seen.items()):
+            if now - running > TERMINATED_SHIPPING_SECONDS:
+                del seen[instance_id]
+                continue
             try:
                 shipper.ship(local)
             except Exception as error:
-                print(f"logs: shipping {local.instance_id}'s logs failed: {error}", flush=True)
+                print(f"logs: shipping {instance_id}'s logs failed: {error}", flush=True)
         time.sleep(TICK_SECONDS)
 
 
