@@ -19,7 +19,8 @@ def call(Map args = [:]) {
                         "ignore must be a path inside the workspace (relative, no '..'), not '${config.ignore}'")
     relaySupport.refuse('relayDrift', !config.regions, 'regions must name at least one region')
     // The log gets the table for people; JUnit and the HTML page (with its JSON) go to files.
-    String scan = 'relay drift' + (config.env ? ' --stack "$RELAY_STACK"' : '')
+    // With an environment, relay assumes the role of its account (relay.yaml), as every --env command does.
+    String scan = 'relay drift' + (config.env ? ' --env "$RELAY_ENV" --stack "$RELAY_STACK"' : '')
     scan += ' --region "$RELAY_REGION"' + (config.ignore ? ' --ignore "$RELAY_DRIFT_IGNORE"' : '')
     scan += ' --junit-file "reports/drift-$RELAY_REGION.xml" --report-dir "reports/drift/$RELAY_REGION"'
     Map<String, Integer> exits = [:]

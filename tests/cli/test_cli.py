@@ -86,7 +86,7 @@ def flat(text: str) -> str:
 
 ALL = dict(commands())
 TAKES_ENV = [
-    path for path, command in ALL.items() if path[0] not in ("config", "drift", "emulator", "init", "version")
+    path for path, command in ALL.items() if path[0] not in ("config", "emulator", "init", "version")
 ]
 TAKES_REGION = [
     ("bundle",),

@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from stack_support import Relay
 
 from relay.aws import AwsFactory
+from relay.cli import main
 from relay.service.model import Account
 from tests.emulator.sts.accounts import create_role, in_account
 
@@ -56,7 +57,7 @@ def buckets_in(aws: AwsFactory, account: str) -> list[str]:
 
 @pytest.mark.usefixtures("deployer_role")
 def test_stack_deploy_lands_in_the_environment_s_account(
-    relay: Relay, aws: AwsFactory, tmp_path: Path
+    relay: Relay, aws: AwsFactory, tmp_path: Path, cfn_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = relay_yaml(tmp_path, EXTERNAL_ID)
     result = relay(
@@ -84,6 +85,16 @@ def test_stack_deploy_lands_in_the_environment_s_account(
     )
     assert outputs.returncode == 0, outputs.stderr
     assert json.loads(outputs.stdout)["ActiveSlot"] == "blue"
+
+    # Drift through the same role: the environment's stack, in its account, is found and in sync.
+    capsys.readouterr()
+    code = main(
+        ["--config", str(config), "--output", "json", "drift", "--env", "demo", "--templates", str(cfn_dir)]
+    )
+    drift = capsys.readouterr()
+    assert code == 0, drift.err
+    (root,) = json.loads(drift.out)["roots"]
+    assert (root["region"], root["name"], root["status"]) == ("us-east-1", "relay-demo", "IN_SYNC")
 
 
 @pytest.mark.usefixtures("deployer_role")

@@ -19,7 +19,7 @@ from relay.drift.render.table import scan_table
 from relay.drift.scan import ScanOptions, scan
 from relay.drift.template_drift import DEFAULT_TEMPLATE_DIR, TemplateSource
 from relay.errors import RelayError
-from relay.options import ignore_option, output_option, region_option
+from relay.options import env_option, ignore_option, output_option, region_option
 from relay.vocabulary import all_regions, environments, regions_of
 
 
@@ -31,6 +31,7 @@ from relay.vocabulary import all_regions, environments, regions_of
     is_flag=True,
     help="Scan every root stack of each region, other services' too (default: this service's stacks).",
 )
+@env_option(required=False)
 @region_option
 @ignore_option
 @output_option(formats=OUTPUT_FORMATS)
@@ -76,6 +77,7 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
     relay: RelayContext,
     stacks: tuple[str, ...],
     scan_all: bool,
+    env: str | None,
     ignore_file: Path | None,
     junit_file: Path | None,
     report_dir: Path | None,
@@ -88,14 +90,17 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
 
     Without --stack or --all it scans the service's own root stacks (`<service>-<env>` of each
     relay.yaml environment with a stack in the region), in each --region given (default: the service's
-    regions). Exit code 0: in sync; 2: drift (resources or templates); 1: something could not be checked.
+    regions). With --env, that environment's stack only, in its regions, through the role of its
+    account when relay.yaml names one. Exit code 0: in sync; 2: drift (resources or templates); 1:
+    something could not be checked.
     """
     if stacks and scan_all:
         raise RelayError("--stack names the stacks and --all scans every one: give one of them")
-    regions = list(relay.regions or all_regions())
+    regions = list(relay.regions or (regions_of(env) if env else all_regions()))
+    chosen = (env,) if env else environments()
     options = ScanOptions(
         stacks=stacks,
-        roots_by_region=None if stacks or scan_all else _service_stacks(regions),
+        roots_by_region=None if stacks or scan_all else _service_stacks(regions, chosen),
         concurrency=concurrency,
         ignore_rules=rules_for(ignore_file, templates),
         templates=TemplateSource(templates),
@@ -115,9 +120,8 @@ def command(  # noqa: PLR0917 - click passes each option as an argument
     return report.exit_code
 
 
-def _service_stacks(regions: list[str]) -> dict[str, frozenset[str]]:
-    """Per region, the root stacks of relay.yaml's environments that have that region."""
+def _service_stacks(regions: list[str], envs: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Per region, the root stacks of those environments that have that region."""
     return {
-        region: frozenset(stack_name(env) for env in environments() if region in regions_of(env))
-        for region in regions
+        region: frozenset(stack_name(env) for env in envs if region in regions_of(env)) for region in regions
     }

@@ -32,7 +32,7 @@ class InitPipelineTest extends PipelineTestCase {
         assert calls('lock')*.args*.getAt(0)*.resource.unique() ==
             ['shop-staging-eu-west-1', 'shop-prod-eu-west-1', 'shop-prod-eu-central-1']
         assert relayRuns().findAll { it.contains('--stack ') || it.contains('promote-standby') } == [
-            'relay drift --stack shop-staging --region eu-west-1 --junit-file reports/drift-eu-west-1.xml --report-dir reports/drift/eu-west-1',
+            'relay drift --env staging --stack shop-staging --region eu-west-1 --junit-file reports/drift-eu-west-1.xml --report-dir reports/drift/eu-west-1',
             'relay release promote-standby --env prod --from eu-west-1 --to eu-central-1',
         ]
     }

@@ -42,7 +42,7 @@ class JenkinsfileTest extends PipelineTestCase {
             'relay bundle --upload --env staging --region us-east-1',
             "relay release --env staging --region us-east-1 --bundle ${BUNDLE}",
             'relay smoke --env staging --region us-east-1',
-            'relay drift --stack relay-staging --region us-east-1 --junit-file reports/drift-us-east-1.xml --report-dir reports/drift/us-east-1',
+            'relay drift --env staging --stack relay-staging --region us-east-1 --junit-file reports/drift-us-east-1.xml --report-dir reports/drift/us-east-1',
             'relay stack diff --env prod --region us-east-1',
             'relay stack diff --env prod --region us-east-1',
             'relay stack deploy --env prod --region us-east-1 --yes',

@@ -22,9 +22,9 @@ class RelayDriftTest extends StepTestCase {
     void 'one environment is scanned under its lock, with the ignore rules'() {
         step(env: 'staging', regions: ['us-east-1'], ignore: 'drift-ignore.yaml')
 
-        assert shLines() == ['relay drift --stack "$RELAY_STACK" --region "$RELAY_REGION" --ignore "$RELAY_DRIFT_IGNORE"' +
+        assert shLines() == ['relay drift --env "$RELAY_ENV" --stack "$RELAY_STACK" --region "$RELAY_REGION" --ignore "$RELAY_DRIFT_IGNORE"' +
                              ' --junit-file "reports/drift-$RELAY_REGION.xml" --report-dir "reports/drift/$RELAY_REGION"']
-        assert calls('sh')[0].env.RELAY_STACK == 'relay-staging'
+        assert calls('sh')[0].env.subMap(['RELAY_ENV', 'RELAY_STACK']) == [RELAY_ENV: 'staging', RELAY_STACK: 'relay-staging']
         assert calls('lock')[0].args[0].resource == 'relay-staging-us-east-1'
     }
 

@@ -39,7 +39,7 @@ class RelayPipelineTest extends PipelineTestCase {
             'relay stack diff --env demo --region us-west-2',
             'relay stack deploy --env demo --region us-west-2 --yes',
             'relay release promote-standby --env demo --from us-east-1 --to us-west-2',
-            'relay drift --stack relay-demo --region us-east-1 --junit-file reports/drift-us-east-1.xml --report-dir reports/drift/us-east-1',
+            'relay drift --env demo --stack relay-demo --region us-east-1 --junit-file reports/drift-us-east-1.xml --report-dir reports/drift/us-east-1',
         ]
         assert approvals().isEmpty()
     }
