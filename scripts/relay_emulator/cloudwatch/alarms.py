@@ -20,8 +20,9 @@ from typing import Any
 from moto.cloudwatch.models import CloudWatchBackend, MetricDatum, cloudwatch_backends
 
 from relay_emulator.cloudwatch.evaluation import AlarmSpec, evaluate
-from relay_emulator.cloudwatch.publish import publish
+from relay_emulator.cloudwatch.publish import publish, publish_balancers
 from relay_emulator.cloudwatch.statistics import COMPARISONS
+from relay_emulator.elbv2.proxy import BEFORE_RELOAD
 from relay_emulator.faults import FAULTS
 
 TICK_SECONDS = 0.25
@@ -130,4 +131,5 @@ def _created_without_data(original: Any) -> Any:
 def install() -> None:
     """New alarms start INSUFFICIENT_DATA, as in AWS; start publishing metrics and evaluating alarms."""
     CloudWatchBackend.put_metric_alarm = _created_without_data(CloudWatchBackend.put_metric_alarm)
+    BEFORE_RELOAD.append(publish_balancers)  # a reload restarts HAProxy's counters
     threading.Thread(target=_run, name="cloudwatch-alarms", daemon=True).start()

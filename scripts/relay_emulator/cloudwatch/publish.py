@@ -12,7 +12,7 @@ flow. The fault injector's `metrics` stand in for the signals the emulator does 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,10 +188,20 @@ _HEALTH = TargetHealth()
 def publish() -> None:
     """PutMetricData for this tick's metrics, so GetMetricStatistics and GetMetricData see them too
     (stamped by moto, as its API stamps them)."""
-    fronts, rows = backend_stats()
-    _HEALTH.tick(time.monotonic())
-    metrics = elb_metrics(fronts, rows, _COUNTERS, _HEALTH, _unhealthy_after)
-    for item in [*metrics, *injected_metrics()]:
+    publish_balancers()
+    _put(injected_metrics())
+
+
+def publish_balancers() -> None:
+    """The load balancers' metrics since the last call; also called just before HAProxy reloads."""
+    with backend_stats() as (fronts, rows):
+        _HEALTH.tick(time.monotonic())
+        metrics = elb_metrics(fronts, rows, _COUNTERS, _HEALTH, _unhealthy_after)
+    _put(metrics)
+
+
+def _put(data: Iterable[Datum]) -> None:
+    for item in data:
         backend: Any = cloudwatch_backends[item.account][item.region]
         backend.put_metric_data(
             item.namespace,

@@ -78,14 +78,12 @@ class HAProxy:
             parts.append("\n".join(lines) + "\n")
         return "\n".join(parts)
 
-    def apply(self, fronts: list[Frontend]) -> None:
-        """Serve `fronts`: reload only when frontends or servers changed, else set the weights live."""
-        for front in fronts:
-            self.ports.setdefault(front.listener_arn, claim_port())
-        topology = tuple(
+    def _topology(self, fronts: list[Frontend]) -> tuple[object, ...]:
+        """What a change of needs a reload (weights do not: they are set live)."""
+        return tuple(
             (
                 front.backend,
-                self.ports[front.listener_arn],
+                self.ports.get(front.listener_arn),
                 tuple((s.name, s.port) for s in front.servers),
                 front.certificates,
                 front.redirect,
@@ -93,6 +91,16 @@ class HAProxy:
             )
             for front in fronts
         )
+
+    def reloads_for(self, fronts: list[Frontend]) -> bool:
+        """Whether serving `fronts` restarts the running HAProxy (and with it its statistics)."""
+        return self.running() is not None and self._topology(fronts) != self.applied
+
+    def apply(self, fronts: list[Frontend]) -> None:
+        """Serve `fronts`: reload only when frontends or servers changed, else set the weights live."""
+        for front in fronts:
+            self.ports.setdefault(front.listener_arn, claim_port())
+        topology = self._topology(fronts)
         wanted = {(front.backend, s.name): s.weight for front in fronts for s in front.servers}
         if topology != self.applied or not self.running():
             self._write_certificates(fronts)

@@ -14,6 +14,8 @@ import atexit
 import signal
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,9 @@ _STOPPING = threading.Event()
 _PROXY = HAProxy(Path(tempfile.mkdtemp(prefix="relay-haproxy-")))
 _FRONTS: list[Frontend] = []
 _STATES: dict[tuple[str, str], str] = {}
+# Called, under _LOCK, before a reload restarts HAProxy's counters: the metrics publisher registers
+# here, so the responses since its last tick are counted (an ALB's target group metrics do not reset).
+BEFORE_RELOAD: list[Callable[[], None]] = []
 
 
 def _running_instances() -> dict[str, bool]:
@@ -88,7 +93,11 @@ def reconcile() -> None:
         def port_of(instance_id: str) -> int | None:
             return fleet().instance(instance_id).port if running.get(instance_id) else None
 
-        _FRONTS = frontends(listeners, groups, port_of, _certificate_pem)
+        fronts = frontends(listeners, groups, port_of, _certificate_pem)
+        if _PROXY.reloads_for(fronts):
+            for flush in BEFORE_RELOAD:
+                flush()  # still reads the old frontends and the running HAProxy
+        _FRONTS = fronts
         if _FRONTS or _PROXY.running():
             _PROXY.apply(_FRONTS)
             _STATES = _PROXY.server_states()
@@ -152,12 +161,12 @@ def local_address(dns_name: str, port: int) -> tuple[str, int] | None:
     return None
 
 
-def backend_stats() -> tuple[list[Frontend], list[dict[str, str]]]:
-    """The frontends HAProxy serves and its `show stat` rows, read together so the two agree."""
+@contextmanager
+def backend_stats() -> Iterator[tuple[list[Frontend], list[dict[str, str]]]]:
+    """The frontends HAProxy serves and its `show stat` rows, read together so the two agree; no
+    reload happens until the block ends, so counters read from them are turned into increments once."""
     with _LOCK:
-        fronts = list(_FRONTS)
-        rows = _PROXY.stat_rows() if _PROXY.running() else []
-    return fronts, rows
+        yield list(_FRONTS), (_PROXY.stat_rows() if _PROXY.running() else [])
 
 
 @route("traffic")
