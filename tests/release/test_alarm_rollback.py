@@ -107,8 +107,10 @@ def test_a_5xx_build_fires_its_alarm_in_the_canary_and_rolls_back(
     weights = {name: slot["weight"] for name, slot in after["slots"].items()}
     assert weights == {live.to_slot: 100, failing_slot: 0}
     # The deployment to the failing slot had succeeded before traffic moved, so, as in AWS, it can no
-    # longer be stopped: it stays Succeeded; the failing slot is left scaled up (docs/release.md).
+    # longer be stopped: it stays Succeeded; the failing slot is scaled back to its size before (none),
+    # and its 5xx were all counted above although its instances left HAProxy (a reload) at once.
     assert after["slots"][failing_slot]["last_deployment"]["status"] == "Succeeded"
+    assert after["slots"][failing_slot]["desired"] == 0
     check = Load(stack)
     with check.run_context():
         time.sleep(2)

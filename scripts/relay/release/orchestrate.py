@@ -208,6 +208,7 @@ def finish(aws: AwsFactory, held: Pending, *, show: Show = print) -> ReleaseResu
         _shift(elbv2, cloudwatch, stack, old=old, new=new, options=options, step=show)
     except Exception as error:
         _roll_back(elbv2, deploys, stack, old=old, new=new, deployment_id=held.deployment_id, show=show)
+        _scale_back(scaling, held.env, new, held.idle_size, timeout=options.scale_timeout, show=show)
         pending.clear(ssm, held.env)
         raise _rolled_back(error) from error
     finally:

@@ -39,7 +39,7 @@ class Pending:
     state: str = PREPARING
     deployment_id: str | None = None
     started: str = dataclasses.field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
-    idle_size: int = 0  # the new slot's size before the release: what a failed prepare or an abort restores
+    idle_size: int = 0  # the new slot's size before the release: what a rollback or an abort restores
 
     def ready(self, deployment_id: str | None) -> Pending:
         return dataclasses.replace(self, state=READY, deployment_id=deployment_id)
