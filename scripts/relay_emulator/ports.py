@@ -79,3 +79,8 @@ def reclaim(port: int) -> bool:
     """Claim a port chosen earlier (by an emulator that ran before this one), unless another process
     has; True when this process now holds it."""
     return _claim(port) or port in _claims
+
+
+def held() -> int:
+    """How many ports this process holds."""
+    return len(_claims)

@@ -6,8 +6,14 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from pathlib import Path
+from types import SimpleNamespace
 
-from relay_emulator.ports import claim_port, ephemeral_range, reclaim
+from relay_emulator.elbv2.haproxy import HAProxy
+from relay_emulator.elbv2.model import frontends
+from relay_emulator.ports import claim_port, ephemeral_range, held, reclaim
+
+GROUP = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/svc-demo-blue/0123abcd"
 
 
 def _reclaim_in_another_process(port: int) -> str:
@@ -35,3 +41,24 @@ def test_another_process_cannot_claim_a_port_this_one_holds() -> None:
 def test_ports_are_chosen_apart_within_one_process() -> None:
     chosen = [claim_port() for _ in range(50)]
     assert len(set(chosen)) == 50
+
+
+def test_a_load_balancer_listener_claims_its_port_once(tmp_path: Path) -> None:
+    """HAProxy is applied on every reconcile (twice a second): its listeners' ports must be claimed
+    once, not again each time (a leak that ran out of ports within minutes)."""
+    group = SimpleNamespace(name="svc-demo-blue", targets={"i-1": {}}, health_check_path="/ready")
+    forward = {"Type": "forward", "TargetGroupArn": GROUP}
+    listener = SimpleNamespace(
+        arn="listener/app/alb/1/2", protocol="HTTP", port=80, default_actions=[forward]
+    )
+    fronts = frontends(
+        [(listener, "alb.example")], {GROUP: group}, lambda _id: claim_port(), lambda _arn: None
+    )
+    proxy = HAProxy(tmp_path / "haproxy")
+    before = held()
+    try:
+        for _ in range(3):
+            proxy.apply(fronts)
+        assert held() == before + 1
+    finally:
+        proxy.stop()

@@ -99,7 +99,8 @@ class HAProxy:
     def apply(self, fronts: list[Frontend]) -> None:
         """Serve `fronts`: reload only when frontends or servers changed, else set the weights live."""
         for front in fronts:
-            self.ports.setdefault(front.listener_arn, claim_port())
+            if front.listener_arn not in self.ports:  # a claim lasts as long as the emulator
+                self.ports[front.listener_arn] = claim_port()
         topology = self._topology(fronts)
         wanted = {(front.backend, s.name): s.weight for front in fronts for s in front.servers}
         if topology != self.applied or not self.running():
