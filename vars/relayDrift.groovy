@@ -2,7 +2,7 @@ import groovy.transform.Field
 
 @Field
 static final Map DEFAULTS = [
-    env: '',                                // '' scans the service's stacks (relay.yaml); an environment scans `stack` under its lock
+    env: '',                                // '' scans the service's stacks (relay.yaml); an environment scans `stack` under its lock, as its account's role
     stack: '',                              // with env: its root stack (relay config flow names it); '' <service>-<env>
     regions: ['us-east-1', 'us-west-2'],    // each region gets its own scan and JUnit file
     ignore: '',                             // ignore-rules file (YAML, a reason per rule) in the workspace; '' none

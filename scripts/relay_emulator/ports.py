@@ -15,7 +15,6 @@ import random
 import socket
 from pathlib import Path
 
-HOST = "127.0.0.1"
 EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 LOWEST = 20000  # below: well-known and registered services' ports
 ATTEMPTS = 500

@@ -16,8 +16,6 @@ from relay_emulator.ec2 import user_data
 from relay_emulator.ec2.imds import InstanceMetadata, MetadataService
 from relay_emulator.ports import claim_port, reclaim
 
-HOST = "127.0.0.1"
-
 
 class Fleet:
     """Instances are created on first use and remembered in `root/<instance-id>/instance.json`."""
