@@ -2,7 +2,8 @@
 fresh world each.
 
 Each test builds both regions under an environment name of its own, so no test sees another's state
-and the emulator never needs a (slow) reset.
+and the emulator never needs a (slow) reset. Relay's code runs as it is: no function of Relay's is
+replaced (the world's app is the simplification, dr_world.py says which).
 """
 
 from __future__ import annotations
@@ -13,22 +14,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dr_world import World, serve_standby_app
+from dr_world import World
 
 from relay.aws import AwsFactory
 from relay.service.load import REPOSITORY_CONFIG
+from relay.service.model import SMOKE_PROBES
 from relay_emulator import process
 from tests.emulator.relay_api import control
-
-
-@pytest.fixture(scope="session")
-def standby_app() -> Iterator[int]:
-    server = serve_standby_app()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-
 
 _ENV_NUMBERS = itertools.count(1)
 
@@ -39,7 +31,6 @@ def world(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     dr_emulator: process.EmulatorState,
-    standby_app: int,
 ) -> Iterator[World]:
     """Both regions, freshly built: primary in us-east-1, standby with its replica in us-west-2.
 
@@ -49,24 +40,20 @@ def world(
     env = marker.args[0] if marker else f"dr{next(_ENV_NUMBERS)}"
     # A world of its own is an environment Relay knows, as `relay --env` checks.
     monkeypatch.setenv("RELAY_CONFIG", str(_config_with(env, tmp_path)))
-    built = World(AwsFactory(endpoint_url=dr_emulator.endpoint), env, standby_app, dr_emulator.port)
+    built = World(AwsFactory(endpoint_url=dr_emulator.endpoint), env, dr_emulator.port)
     built.build()
-    # The two stand-ins left: the real `last_released` reads the live slot's CodeDeploy deployments through
-    # the root stack's listener and deployment groups, and the real `standby_smoke` goes through the
-    # standby's production listener; this world has neither (no ALB, no CodeDeploy, no released bundle).
-    # Both run for real in test_real_stacks.py, on the deployed templates; building those here would cost
-    # each of these failure cases a deploy and a release of both regions (over a minute apiece).
-    monkeypatch.setattr("relay.dr.live_release.last_released", built.last_released)
-    monkeypatch.setattr("relay.dr.steps.standby_smoke", built.smoke)
     try:
         yield built
     finally:
         control(dr_emulator.port, "/relay-api/faults", method="DELETE")
+        built.retire()
 
 
 def _config_with(env: str, directory: Path) -> Path:
-    """Relay's relay.yaml plus the world's environment in both regions (drills allowed outside prod)."""
+    """Relay's relay.yaml plus the world's environment in both regions (drills allowed outside prod); the
+    world's app declares only the probes (no write checks: dr_world.py)."""
     document = yaml.safe_load(REPOSITORY_CONFIG.read_text())
+    document["app"]["smoke"] = SMOKE_PROBES
     document["templates"] = str(REPOSITORY_CONFIG.parent / document["templates"])
     document["environments"][env] = {
         "regions": {"primary": "us-east-1", "standby": "us-west-2"},

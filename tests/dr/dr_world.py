@@ -1,22 +1,27 @@
 """A primary and a standby region built directly with boto3, shaped like the root stacks' contract.
 
-Until the real templates deploy in the emulator end to end, this is the DR tests' world: an RDS
-primary in us-east-1 and its cross-region replica in us-west-2, blue/green ASG slots, artifact buckets
-with replication, a hosted zone with failover records and health checks, the app's SSM settings, and
-a minimal `relay-<env>` stack in each region whose outputs carry the contract names. The primary's
-database holds the app's schema (its migrations), and each region's app settings name its database and
-the RDS-managed secret, as the app stack writes them.
+The DR failure cases run here, a world built in seconds: an RDS primary in us-east-1 and its
+cross-region replica in us-west-2, blue/green ASG slots behind a load balancer whose production listener
+sends traffic to blue, a CodeDeploy application whose last successful deployment to each region's live
+slot is the world's revision, artifact buckets with replication, a hosted zone with failover records and
+health checks, the app's SSM settings, and a minimal `relay-<env>` stack in each region whose outputs
+carry the contract names. The primary's database holds the app's schema (its migrations), and each
+region's app settings name its database and the RDS-managed secret, as the app stack writes them.
+
+Relay's code runs unchanged on it: DR reads the live release from CodeDeploy and smoke-tests the standby
+through its listener. What the world simplifies is the app: its revision starts `world_app.py`, which
+answers the probes and declares no write checks. The full stacks with Relay's API released in both
+regions are test_real_stacks.py's.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
-import sys
-import threading
-import urllib.request
+import zipfile
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -25,11 +30,20 @@ from psycopg import sql
 from app.aws_config import read_credentials
 from app.migrate import upgrade
 from relay.aws import AwsFactory
+from relay.contract import read_root_stack
+from relay.release.layout import listener_endpoint
 from tests.emulator.polling import wait_until
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 BUNDLE_KEY = "bundles/sha256/0123abcd.zip"
 OUTPUT_NAMES = [
+    "CodeDeployApplication",
+    "ListenerArn",
+    "TestListenerArn",
+    "BlueTargetGroupArn",
+    "GreenTargetGroupArn",
+    "BlueDeploymentGroup",
+    "GreenDeploymentGroup",
     "DbInstanceIdentifier",
     "DbInstanceArn",
     "DbEndpointAddress",
@@ -46,39 +60,35 @@ OUTPUT_NAMES = [
 ]
 PRODUCTION_SIZE, WARM_SIZE = 2, 1
 DB_NAME = "relay"
+APP_PORT = 8000  # relay.yaml's `app.port`, the target groups' port
+CODEDEPLOY_ROLE = "arn:aws:iam::123456789012:role/relay-codedeploy"
+START_HOOK = """#!/usr/bin/env bash
+# ApplicationStart: the world's app on the instance's port, detached from the agent's hook.
+set -euo pipefail
+setsid "$RELAY_PYTHON" "$(dirname "$0")/world_app.py" "$RELAY_APP_PORT" </dev/null >/dev/null 2>&1 &
+"""
+APPSPEC = """version: 0.0
+os: linux
+hooks:
+  ApplicationStart:
+    - location: start.sh
+      timeout: 30
+"""
 
 
-class StandbyApp(BaseHTTPRequestHandler):
-    """Plays the standby's released API: /health and /version answer as the real app's do."""
-
-    def do_GET(self) -> None:
-        if self.path not in ("/health", "/readyz", "/version"):
-            self.send_error(404)
-            return
-        body = json.dumps({"status": "ok", "release": "0123abcd", "region": STANDBY}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_args: Any) -> None:
-        return
-
-
-class _StandbyServer(ThreadingHTTPServer):
-    """A health checker that hangs up mid-answer is no error (and its traceback would land in the
-    output of the command under test, which this process also runs)."""
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-def serve_standby_app() -> ThreadingHTTPServer:
-    server = _StandbyServer(("127.0.0.1", 0), StandbyApp)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def revision() -> bytes:
+    """The world's CodeDeploy revision: an appspec whose ApplicationStart starts `world_app.py`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text, mode in (
+            ("appspec.yml", APPSPEC, 0o644),
+            ("start.sh", START_HOOK, 0o755),
+            ("world_app.py", (Path(__file__).parent / "world_app.py").read_text(), 0o644),
+        ):
+            entry = zipfile.ZipInfo(name)
+            entry.external_attr = (0o100000 | mode) << 16
+            archive.writestr(entry, text)
+    return buffer.getvalue()
 
 
 def _template() -> str:
@@ -94,7 +104,6 @@ def _template() -> str:
 class World:
     aws: AwsFactory
     env: str
-    app_port: int
     emulator_port: int
 
     @property
@@ -115,6 +124,13 @@ class World:
     def bucket(self, region: str) -> str:
         return f"relay-{self.env}-artifacts-{region}"
 
+    @property
+    def application(self) -> str:
+        return f"relay-{self.env}"
+
+    def deployment_group(self, slot: str) -> str:
+        return f"relay-{self.env}-{slot}"
+
     def build(self) -> None:
         outputs = {region: self._region(region) for region in (PRIMARY, STANDBY)}
         self._database(outputs)
@@ -126,6 +142,8 @@ class World:
                 TemplateBody=_template(),
                 Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()],
             )
+        for region in (PRIMARY, STANDBY):
+            self.deploy_revision(region)
 
     def _region(self, region: str) -> dict[str, str]:
         ec2, autoscaling = self.aws.client("ec2", region), self.aws.client("autoscaling", region)
@@ -133,6 +151,7 @@ class World:
             LaunchTemplateName=f"relay-{self.env}",
             LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"},
         )["LaunchTemplate"]["LaunchTemplateId"]
+        outputs = self._load_balancer(region)
         live = PRODUCTION_SIZE if region == PRIMARY else WARM_SIZE
         for slot, size in (("blue", live), ("green", 0)):
             autoscaling.create_auto_scaling_group(
@@ -142,6 +161,17 @@ class World:
                 MaxSize=4,
                 DesiredCapacity=size,
                 AvailabilityZones=[f"{region}a"],
+                TargetGroupARNs=[outputs[f"{slot.capitalize()}TargetGroupArn"]],
+            )
+        deploy = self.aws.client("codedeploy", region)
+        deploy.create_application(applicationName=self.application, computePlatform="Server")
+        for slot in ("blue", "green"):
+            deploy.create_deployment_group(
+                applicationName=self.application,
+                deploymentGroupName=self.deployment_group(slot),
+                serviceRoleArn=CODEDEPLOY_ROLE,
+                autoScalingGroups=[self.asg(region, slot)],
+                deploymentConfigName="CodeDeployDefault.AllAtOnce",
             )
         path = f"/relay/{self.env}/app/"
         ssm = self.aws.client("ssm", region)
@@ -149,13 +179,79 @@ class World:
             Name=path + "DATABASE_READ_ONLY", Value=str(region != PRIMARY).lower(), Type="String"
         )
         return {
+            **outputs,
             "BlueAsgName": self.asg(region, "blue"),
             "GreenAsgName": self.asg(region, "green"),
+            "BlueDeploymentGroup": self.deployment_group("blue"),
+            "GreenDeploymentGroup": self.deployment_group("green"),
+            "CodeDeployApplication": self.application,
             "ActiveSlot": "blue",
             "ArtifactBucket": self.bucket(region),
             "AppConfigParameterPath": path,
-            "AlbDnsName": f"relay-{self.env}-alb.{region}.elb.amazonaws.com",
         }
+
+    def _load_balancer(self, region: str) -> dict[str, str]:
+        """An ALB: production listener (80) sends all traffic to blue, test listener (8080) to green."""
+        ec2, elbv2 = self.aws.client("ec2", region), self.aws.client("elbv2", region)
+        vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+        subnets = [
+            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"{region}{zone}")[
+                "Subnet"
+            ]["SubnetId"]
+            for i, zone in enumerate("ab")
+        ]
+        balancer = elbv2.create_load_balancer(Name=f"relay-{self.env}", Subnets=subnets)["LoadBalancers"][0]
+        groups = {
+            slot: elbv2.create_target_group(
+                Name=f"relay-{self.env}-{slot}",
+                Protocol="HTTP",
+                Port=APP_PORT,
+                VpcId=vpc,
+                HealthCheckPath="/readyz",
+                HealthCheckIntervalSeconds=5,
+                HealthyThresholdCount=2,
+            )["TargetGroups"][0]["TargetGroupArn"]
+            for slot in ("blue", "green")
+        }
+
+        def listener(port: int, weights: dict[str, int]) -> str:
+            forward = [{"TargetGroupArn": groups[slot], "Weight": weight} for slot, weight in weights.items()]
+            return str(
+                elbv2.create_listener(
+                    LoadBalancerArn=balancer["LoadBalancerArn"],
+                    Protocol="HTTP",
+                    Port=port,
+                    DefaultActions=[{"Type": "forward", "ForwardConfig": {"TargetGroups": forward}}],
+                )["Listeners"][0]["ListenerArn"]
+            )
+
+        return {
+            "AlbDnsName": balancer["DNSName"],
+            "ListenerArn": listener(80, {"blue": 1, "green": 0}),
+            "TestListenerArn": listener(8080, {"green": 1}),
+            "BlueTargetGroupArn": groups["blue"],
+            "GreenTargetGroupArn": groups["green"],
+        }
+
+    def deploy_revision(self, region: str) -> None:
+        """The world's revision deployed to the live slot from the region's bucket (the standby's copy came by
+        S3 replication): what DR reads as the live release, and what serves behind the listener."""
+        deploy = self.aws.client("codedeploy", region)
+        deployment = deploy.create_deployment(
+            applicationName=self.application,
+            deploymentGroupName=self.deployment_group("blue"),
+            revision={
+                "revisionType": "S3",
+                "s3Location": {"bucket": self.bucket(region), "key": BUNDLE_KEY, "bundleType": "zip"},
+            },
+        )["deploymentId"]
+
+        def succeeded() -> bool:
+            status = deploy.get_deployment(deploymentId=deployment)["deploymentInfo"]["status"]
+            assert status not in ("Failed", "Stopped"), f"the world's deployment in {region} {status}"
+            return bool(status == "Succeeded")
+
+        wait_until(succeeded, f"the world's revision to deploy in {region}")
 
     def _database(self, outputs: dict[str, dict[str, str]]) -> None:
         name = self.db_id
@@ -306,27 +402,22 @@ class World:
                 ],
             },
         )
-        s3.put_object(Bucket=self.bucket(PRIMARY), Key=BUNDLE_KEY, Body=b"PK-bundle")
+        s3.put_object(Bucket=self.bucket(PRIMARY), Key=BUNDLE_KEY, Body=revision())
         wait_until(lambda: _exists(s3, self.bucket(STANDBY), BUNDLE_KEY), "the bundle to replicate")
 
-    def smoke(self, ctx: Any) -> list[str]:
-        """Stands in for the release's smoke through the standby's load balancer (this world has none):
-        the same /readyz and /version requests, straight to the one local app that plays both regions'."""
-        passed = [f"{ctx.target_region}:"]
-        for path in ("/readyz", "/version"):
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.app_port}{path}", timeout=5) as response:
-                passed.append(f"{path} answers {response.status}")
-        return passed
+    def retire(self) -> None:
+        """Every slot scaled to 0: the world's instances terminate and their apps exit (tests run on)."""
+        for region in (PRIMARY, STANDBY):
+            autoscaling = self.aws.client("autoscaling", region)
+            for slot in ("blue", "green"):
+                autoscaling.update_auto_scaling_group(
+                    AutoScalingGroupName=self.asg(region, slot), MinSize=0, DesiredCapacity=0
+                )
 
-    def last_released(self, _aws: AwsFactory, env: str, region: str) -> str:
-        """Stands in for `relay.release.standby.last_released`: this world has no CodeDeploy release.
-
-        The real one reads the newest successful deployment of the live slot, which needs the full
-        stacks and a released bundle; until those deploy in the emulator end to end, both regions
-        here run the bundle the world uploaded (the standby's copy arrived by S3 replication).
-        """
-        assert env == self.env
-        return f"s3://{self.bucket(region)}/{BUNDLE_KEY}"
+    def through_listener(self, region: str, path: str) -> tuple[int, object]:
+        """A GET through the region's production listener, as clients reach it."""
+        stack = read_root_stack(self.aws, self.env, region)
+        return listener_endpoint(self.aws, stack, stack.listener_arn).request("GET", path, timeout=5)
 
     def _dns(self, outputs: dict[str, dict[str, str]]) -> None:
         route53 = self.aws.client("route53")
@@ -335,18 +426,16 @@ class World:
         )
         zone_id = zone["HostedZone"]["Id"].split("/")[-1]
         record = f"api.{self.env}.relay.example."
-        # Route 53 probes for real: each region's check names the local app that plays its API (this
-        # world's ALB names have no listener behind them), so a region outage does not fail these checks.
-        checks = {
-            region: {"IPAddress": "127.0.0.1", "Port": self.app_port, "Type": "HTTP"} for region in outputs
-        }
+        # Route 53 probes each region's load balancer for real, as the dns template's checks do.
         changes = []
-        for region, config in checks.items():
+        for region, values in outputs.items():
             check_id = route53.create_health_check(
                 CallerReference=f"relay-{self.env}-{region}",
                 HealthCheckConfig={
-                    **config,
-                    "ResourcePath": "/health",
+                    "Type": "HTTP",
+                    "FullyQualifiedDomainName": values["AlbDnsName"],
+                    "Port": 80,
+                    "ResourcePath": "/readyz",
                     "RequestInterval": 10,
                     "FailureThreshold": 3,
                 },
