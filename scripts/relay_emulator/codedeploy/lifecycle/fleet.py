@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
 import os
+import shutil
 import signal
 import tempfile
 import threading
 from pathlib import Path
 
-from relay_emulator.codedeploy.lifecycle.instance import APP_PATH, LocalInstance
+from relay_emulator.codedeploy.lifecycle.instance import LocalInstance
 from relay_emulator.ec2 import user_data
 from relay_emulator.ec2.imds import InstanceMetadata, MetadataService
 from relay_emulator.ports import claim_port, reclaim
+
+# A terminated instance's root (its venvs: ~85 MB a release) outlives its app's drain and the log
+# shipper's last lines (logs.shipper: 30 s after termination), then goes as EC2 deletes a root volume.
+ROOT_KEPT_SECONDS = 40.0
 
 
 class Fleet:
@@ -74,12 +80,16 @@ class Fleet:
             return list(self._instances.values())
 
     def terminate(self, instance_id: str) -> None:
-        """What terminating an EC2 instance does to its processes: the API stops (TERM: graceful drain)."""
+        """What terminating an EC2 instance does: the API stops (TERM: graceful drain), and its root volume
+        is deleted once the app has stopped and the log shipper has sent its last lines."""
         with self._lock:
             local = self._instances.pop(instance_id, None)
             service = self._metadata.pop(instance_id, None)
         if local is not None:
-            _signal_gunicorn(local)
+            _signal(local, signal.SIGTERM)
+            removal = threading.Timer(ROOT_KEPT_SECONDS, _remove_root, (local,))
+            removal.daemon = True
+            removal.start()
         if service is not None:
             service.stop()
 
@@ -89,14 +99,29 @@ class Fleet:
             self.terminate(local.instance_id)
 
 
-def _signal_gunicorn(local: LocalInstance) -> None:
-    pid_file = local.root / APP_PATH / "run" / "gunicorn.pid"
-    try:
-        pid = int(pid_file.read_text().strip())
-        if "gunicorn" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):
-            os.kill(pid, signal.SIGTERM)
-    except (OSError, ValueError):
-        return
+def _processes(local: LocalInstance) -> list[int]:
+    """Every process started from the instance's files: its command line names a path below its root (the
+    app and its workers, anything a hook left running), whatever a pid file says."""
+    below_root = str(local.root) + os.sep
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if below_root in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+    return found
+
+
+def _signal(local: LocalInstance, signal_number: int) -> None:
+    for pid in _processes(local):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal_number)
+
+
+def _remove_root(local: LocalInstance) -> None:
+    """The instance is off: what still runs is killed, and its root goes."""
+    _signal(local, signal.SIGKILL)
+    shutil.rmtree(local.root, ignore_errors=True)
 
 
 @functools.cache
