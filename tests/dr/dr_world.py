@@ -251,7 +251,8 @@ class World:
             assert status not in ("Failed", "Stopped"), f"the world's deployment in {region} {status}"
             return bool(status == "Succeeded")
 
-        wait_until(succeeded, f"the world's revision to deploy in {region}")
+        # Within the hook's own timeout (30 s): an instance's first deployment boots it, on a busy machine.
+        wait_until(succeeded, f"the world's revision to deploy in {region}", timeout=60)
 
     def _database(self, outputs: dict[str, dict[str, str]]) -> None:
         name = self.db_id

@@ -6,10 +6,12 @@ Order, environment variables, per-script timeouts, ApplicationStop from the last
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
 import subprocess
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,6 +63,9 @@ class EventResult:
                 "logTail": self.log_tail,
             }
         return event
+
+
+EXEC_ATTEMPTS = 10
 
 
 class StepFailed(Exception):
@@ -222,16 +227,7 @@ class Agent:
             )
         log = self.instance.agent_root / "deployment-logs" / "codedeploy-agent-deployments.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        # Runs as the emulator's user (`runas` needs root and a real user; EC2 honours it).
-        process = subprocess.Popen(
-            [str(script)],
-            cwd=archive,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        process = _start_script(script, archive, env, hook.location)
         try:
             output, _ = process.communicate(timeout=hook.timeout)
         except subprocess.TimeoutExpired:
@@ -297,3 +293,30 @@ class Agent:
         for event in self.events:
             if event.status == "Pending":
                 self._finish(event, "Skipped", message=why)
+
+
+def _start_script(script: Path, archive: Path, env: dict[str, str], location: str) -> subprocess.Popen[bytes]:
+    """The hook's script as a process, run as the emulator's user (`runas` needs root and a real user; EC2
+    honours it). A script that cannot be executed fails its event, as on EC2.
+
+    ETXTBSY is retried: the archive was just unpacked, and a process another instance's agent forks in that
+    moment holds the script's write descriptor until it execs (a race of this one machine, not of EC2).
+    """
+    attempt = 0
+    while True:
+        try:
+            return subprocess.Popen(
+                [str(script)],
+                cwd=archive,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as error:
+            attempt += 1
+            if error.errno != errno.ETXTBSY or attempt == EXEC_ATTEMPTS:
+                message = f"Script at specified location: {location} could not run: {error.strerror}"
+                raise StepFailed("ScriptFailed", message, location) from error
+            time.sleep(0.05 * attempt)

@@ -110,7 +110,11 @@ class Run:
         )
         target.events = agent.events
         self._set(target, "InProgress")
-        ok = agent.deploy(deployment, self.fetch_bundle)
+        try:
+            ok = agent.deploy(deployment, self.fetch_bundle)
+        except Exception as error:  # a fault of the agent fails its target, never hangs the deployment
+            print(f"codedeploy: {instance_id} in {deployment.deployment_id}: {error!r}", flush=True)
+            ok = False
         target.events = agent.events
         self._set(target, "Succeeded" if ok else ("Skipped" if self.stop_requested.is_set() else "Failed"))
         return ok
