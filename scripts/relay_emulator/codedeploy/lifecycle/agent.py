@@ -22,6 +22,7 @@ from relay_emulator.codedeploy.lifecycle import appspec
 from relay_emulator.codedeploy.lifecycle.instance import LocalInstance
 
 LOG_TAIL_CHARS = 2048  # what CodeDeploy keeps of a failed script's output in diagnostics.logTail
+EXEC_ATTEMPTS = 10  # a script the kernel reports busy (ETXTBSY) is retried for 2.25 s in all
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,6 @@ class EventResult:
                 "logTail": self.log_tail,
             }
         return event
-
-
-EXEC_ATTEMPTS = 10
 
 
 class StepFailed(Exception):
