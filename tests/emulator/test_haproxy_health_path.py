@@ -18,7 +18,9 @@ def _listener(group_arn: str) -> SimpleNamespace:
 
 
 def _front(path: str | None) -> str:
-    group = SimpleNamespace(name="ledger-demo-blue", targets={"i-1": {}}, health_check_path=path)
+    group = SimpleNamespace(
+        name="ledger-demo-blue", targets={"i-1": {}}, health_check_path=path, health_check_timeout_seconds=5
+    )
     built = frontends(
         [(_listener(GROUP), "alb.example")], {GROUP: group}, lambda _id: 9001, lambda _arn: None
     )

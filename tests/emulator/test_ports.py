@@ -46,7 +46,9 @@ def test_ports_are_chosen_apart_within_one_process() -> None:
 def test_a_load_balancer_listener_claims_its_port_once(tmp_path: Path) -> None:
     """HAProxy is applied on every reconcile (twice a second): its listeners' ports must be claimed
     once, not again each time (a leak that ran out of ports within minutes)."""
-    group = SimpleNamespace(name="svc-demo-blue", targets={"i-1": {}}, health_check_path="/ready")
+    group = SimpleNamespace(
+        name="svc-demo-blue", targets={"i-1": {}}, health_check_path="/ready", health_check_timeout_seconds=5
+    )
     forward = {"Type": "forward", "TargetGroupArn": GROUP}
     listener = SimpleNamespace(
         arn="listener/app/alb/1/2", protocol="HTTP", port=80, default_actions=[forward]

@@ -14,11 +14,16 @@ from relay_emulator.elbv2.model import Frontend, Redirect
 from relay_emulator.ports import claim_port
 
 HOST = "127.0.0.1"
-# ALB-like: 60 s idle keep-alive on the client side; health checks on the target groups' path.
+STATE_PORT_FIELD = 18  # srv_port in `show servers state` (format 1)
+# ALB-like: 60 s idle keep-alive on the client side; health checks on the target groups' path. A reload
+# starts from the servers' states the previous process saved: an ALB keeps its targets' health when a
+# listener or a target changes, where a fresh HAProxy would start every server one failed check from down.
 TEMPLATE = """global
     stats socket {socket} mode 600 level admin expose-fd listeners
     pidfile {pidfile}
+    server-state-file {state_file}
 defaults
+    load-server-state-from-file global
     mode http
     timeout connect 2s
     timeout client 65s
@@ -37,6 +42,7 @@ class HAProxy:
     ports: dict[str, int] = field(default_factory=dict)
     applied: tuple[object, ...] | None = None
     weights: dict[tuple[str, str], int] = field(default_factory=dict)
+    servers: set[tuple[str, str, int]] = field(default_factory=set)  # (backend, server, port) served
 
     @property
     def socket_path(self) -> Path:
@@ -45,6 +51,10 @@ class HAProxy:
     @property
     def pid_file(self) -> Path:
         return self.workdir / "haproxy.pid"
+
+    @property
+    def state_file(self) -> Path:
+        return self.workdir / "server-state"
 
     @property
     def certificate_dir(self) -> Path:
@@ -60,7 +70,7 @@ class HAProxy:
         return f"{line} ssl {files} ssl-min-ver TLSv1.2"
 
     def render(self, fronts: list[Frontend]) -> str:
-        parts = [TEMPLATE.format(socket=self.socket_path, pidfile=self.pid_file)]
+        parts = [TEMPLATE.format(socket=self.socket_path, pidfile=self.pid_file, state_file=self.state_file)]
         for front in fronts:
             redirect = f"    {_redirect_rule(front, front.redirect)}\n" if front.redirect else ""
             parts.append(
@@ -73,6 +83,7 @@ class HAProxy:
                 f"    option httpchk GET {front.health_check_path}",
                 "    http-check expect status 200",
                 "    default-server inter 500ms fall 2 rise 1",
+                f"    timeout check {front.health_check_timeout_seconds}s",
             ]
             lines += [f"    server {s.name} {HOST}:{s.port} weight {s.weight} check" for s in front.servers]
             parts.append("\n".join(lines) + "\n")
@@ -88,6 +99,7 @@ class HAProxy:
                 front.certificates,
                 front.redirect,
                 front.health_check_path,
+                front.health_check_timeout_seconds,
             )
             for front in fronts
         )
@@ -105,8 +117,12 @@ class HAProxy:
         wanted = {(front.backend, s.name): s.weight for front in fronts for s in front.servers}
         if topology != self.applied or not self.running():
             self._write_certificates(fronts)
-            self._reload(self.render(fronts))
-            self.applied = topology
+            servers = _servers(fronts)
+            self._reload(self.render(fronts), servers)
+            for backend, server, _port in servers - self.servers:
+                # As an ALB's `initial` target: no traffic until a first check passes (rise 1).
+                self.command(f"set server {backend}/{server} health down")
+            self.applied, self.servers = topology, servers
         else:
             for (backend, server), weight in wanted.items():
                 if self.weights.get((backend, server)) != weight:
@@ -130,7 +146,7 @@ class HAProxy:
             return None
         return pid
 
-    def _reload(self, config: str) -> None:
+    def _reload(self, config: str, servers: set[tuple[str, str, int]]) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         path = self.workdir / "haproxy.cfg"
         path.write_text(config)
@@ -142,8 +158,11 @@ class HAProxy:
         argv = ["haproxy", "-D", "-f", str(path)]
         old = self.running()
         if old is not None:
+            self.state_file.write_text(_kept_states(self.command("show servers state"), servers))
             # Seamless: the new process takes the listening sockets over; the old one finishes its requests.
             argv += ["-x", str(self.socket_path), "-sf", str(old)]
+        else:
+            self.state_file.unlink(missing_ok=True)
         subprocess.run(argv, check=True, capture_output=True, timeout=30)
         deadline = time.monotonic() + 10
         while (self.running() in (None, old)) and time.monotonic() < deadline:
@@ -182,6 +201,24 @@ class HAProxy:
         pid = self.running()
         if pid is not None:
             os.kill(pid, signal.SIGTERM)
+
+
+def _servers(fronts: list[Frontend]) -> set[tuple[str, str, int]]:
+    return {(front.backend, server.name, server.port) for front in fronts for server in front.servers}
+
+
+def _kept_states(saved: str, servers: set[tuple[str, str, int]]) -> str:
+    """The saved server states (`show servers state`) of the servers still served on the same port: a
+    state also carries its server's port, which would otherwise override the new configuration's."""
+    kept = []
+    for line in saved.splitlines():
+        fields = line.split()
+        if len(fields) > STATE_PORT_FIELD and fields[0].isdigit():
+            backend, server, port = fields[1], fields[3], fields[STATE_PORT_FIELD]
+            if not port.isdigit() or (backend, server, int(port)) not in servers:
+                continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def _redirect_rule(front: Frontend, redirect: Redirect) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 HAPROXY_MAX_WEIGHT = 256
+CHECK_TIMEOUT_SECONDS = 5  # ELBv2's HealthCheckTimeoutSeconds default for instance targets
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Frontend:
     certificates: tuple[Certificate, ...]
     redirect: Redirect | None
     health_check_path: str = "/"  # the forwarded target groups' (ELBv2's default for HTTP: /)
+    health_check_timeout_seconds: int = CHECK_TIMEOUT_SECONDS  # a slower answer fails the check
 
     @property
     def backend(self) -> str:
@@ -119,11 +121,8 @@ def frontends(
         weights = forward_weights(listener.default_actions)
         total = sum(weights.values())
         servers: list[Server] = []
-        paths = [
-            group.health_check_path
-            for arn in sorted(weights)
-            if (group := target_groups.get(arn)) is not None and group.health_check_path
-        ]
+        forwarded = [group for arn in sorted(weights) if (group := target_groups.get(arn)) is not None]
+        paths = [group.health_check_path for group in forwarded if group.health_check_path]
         for arn, weight in sorted(weights.items()):
             group = target_groups.get(arn)
             if group is None:
@@ -145,6 +144,7 @@ def frontends(
                 redirect_of(listener.default_actions),
                 # HAProxy checks one path per backend: a listener's slots share their template's.
                 paths[0] if paths else "/",
+                int(forwarded[0].health_check_timeout_seconds) if forwarded else CHECK_TIMEOUT_SECONDS,
             )
         )
     return built

@@ -28,7 +28,7 @@ from werkzeug.wrappers import Request
 from relay_emulator.codedeploy.lifecycle.fleet import fleet
 from relay_emulator.control import route
 from relay_emulator.elbv2.haproxy import HOST, HAProxy
-from relay_emulator.elbv2.model import Frontend, frontends
+from relay_emulator.elbv2.model import CHECK_TIMEOUT_SECONDS, Frontend, frontends
 
 POLL_SECONDS = 0.5
 _LOCK = threading.RLock()
@@ -120,7 +120,7 @@ def _health_for(original: Any) -> Any:
         if status.status != "healthy":
             return status
         states = [state for (_, server), state in _STATES.items() if server == f"{self.name}__{target['Id']}"]
-        if states and not any(state.startswith("UP") for state in states):
+        if not all(state.startswith("UP") for state in states):  # down behind any listener
             return elbv2_models.FakeHealthStatus(
                 target["Id"],
                 status.port,
@@ -132,6 +132,16 @@ def _health_for(original: Any) -> Any:
         return status
 
     return health_for
+
+
+def _aws_check_timeout(original: Any) -> Any:
+    """moto gives a target group without HealthCheckTimeoutSeconds 10 s; ELBv2 gives an instance group 5."""
+
+    def init(self: Any, *args: Any, healthcheck_timeout_seconds: int | None = None, **kwargs: Any) -> None:
+        timeout = healthcheck_timeout_seconds or CHECK_TIMEOUT_SECONDS
+        original(self, *args, healthcheck_timeout_seconds=timeout, **kwargs)
+
+    return init
 
 
 def _poll() -> None:
@@ -209,6 +219,7 @@ def install() -> None:
     ):
         _after(name)
     elbv2_models.FakeTargetGroup.health_for = _health_for(elbv2_models.FakeTargetGroup.health_for)
+    elbv2_models.FakeTargetGroup.__init__ = _aws_check_timeout(elbv2_models.FakeTargetGroup.__init__)
     threading.Thread(target=_poll, name="traffic-reconcile", daemon=True).start()
     atexit.register(_shutdown)
     previous = signal.getsignal(signal.SIGTERM)
