@@ -24,6 +24,8 @@ GROUPED = """
         worker = os.environ["PYTEST_XDIST_WORKER"]
         (Path(os.environ["GROUPED_OUT"]) / f"grouped-{n}").write_text(worker)
 """
+PYTEST_ARGS = ("-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup")  # as `make test`
+# Other tests, so that the scheduler has work for both workers.
 LOOSE = """
     import time
 
@@ -45,18 +47,7 @@ def test_the_tests_of_a_group_run_on_one_worker(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-n",
-            "2",
-            "--dist",
-            "loadgroup",
-        ],
+        [sys.executable, "-m", "pytest", *PYTEST_ARGS],
         cwd=tree,
         env={**os.environ, "GROUPED_OUT": str(out)},
         capture_output=True,
