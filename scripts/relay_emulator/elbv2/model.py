@@ -121,12 +121,14 @@ def frontends(
         weights = forward_weights(listener.default_actions)
         total = sum(weights.values())
         servers: list[Server] = []
-        forwarded = [group for arn in sorted(weights) if (group := target_groups.get(arn)) is not None]
-        paths = [group.health_check_path for group in forwarded if group.health_check_path]
-        for arn, weight in sorted(weights.items()):
-            group = target_groups.get(arn)
-            if group is None:
-                continue
+        forwarded = [
+            (arn, weight, group)
+            for arn, weight in sorted(weights.items())
+            if (group := target_groups.get(arn)) is not None
+        ]
+        paths = [group.health_check_path for _, _, group in forwarded if group.health_check_path]
+        timeouts = [group.health_check_timeout_seconds for _, _, group in forwarded]
+        for arn, weight, group in forwarded:
             targets = [(tid, port) for tid in sorted(group.targets) if (port := port_of(tid)) is not None]
             for instance_id, port in targets:
                 name = f"{group.name}__{instance_id}"
@@ -144,7 +146,7 @@ def frontends(
                 redirect_of(listener.default_actions),
                 # HAProxy checks one path per backend: a listener's slots share their template's.
                 paths[0] if paths else "/",
-                int(forwarded[0].health_check_timeout_seconds) if forwarded else CHECK_TIMEOUT_SECONDS,
+                int(timeouts[0]) if timeouts else CHECK_TIMEOUT_SECONDS,
             )
         )
     return built
